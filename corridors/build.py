@@ -1,0 +1,95 @@
+"""Writing the built network to ``graphs/``: a GeoPackage and a GraphML file.
+
+Both files are byte-identical from one run to the next for the same data, so
+``corridors build --check`` can tell when ``graphs/`` is out of date with ``data/``.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+import pyogrio
+
+from corridors.network import SEA_LEGS_FILE, Network, sea_mesh_ports
+from corridors.sea import compute_sea_legs, write_sea_legs
+from corridors.tables import default_data_dir
+
+__all__ = ["GRAPH_FILES", "check_graphs", "default_graphs_dir", "write_graphs", "write_sea_cache"]
+
+GRAPH_FILES = ("corridors.gpkg", "corridors.graphml")
+# GeoPackage stamps tables with the current time unless told otherwise.
+FIXED_DATE = "2000-01-01T00:00:00Z"
+
+
+def default_graphs_dir() -> Path:
+    """The ``graphs/`` folder beside ``data/``."""
+    return default_data_dir().parent / "graphs"
+
+
+def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
+    """Write ``corridors.gpkg`` (layers places, links, crossings) and ``corridors.graphml``."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    gpkg = folder / GRAPH_FILES[0]
+    gpkg.unlink(missing_ok=True)
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+    try:
+        for layer in ("places", "links", "crossings"):
+            flat = _flat(getattr(network, layer))
+            flat.to_file(gpkg, layer=layer, driver="GPKG", engine="pyogrio")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+    graphml = folder / GRAPH_FILES[1]
+    nx.write_graphml(_graphml_ready(network), graphml, named_key_ids=True)
+    return [gpkg, graphml]
+
+
+def check_graphs(network: Network, graphs_dir: str | Path) -> list[str]:
+    """Names of the files in ``graphs_dir`` that differ from a fresh build (empty if none)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_graphs(network, tmp)
+        stale = []
+        for name in GRAPH_FILES:
+            current = Path(graphs_dir) / name
+            if not current.exists() or not filecmp.cmp(current, Path(tmp) / name, shallow=False):
+                stale.append(name)
+        return stale
+
+
+def write_sea_cache(network_places: pd.DataFrame, data_dir: str | Path) -> Path:
+    """Recompute every sea leg between the sea ports with searoute and cache it in data/."""
+    ports = sea_mesh_ports(network_places)
+    legs = compute_sea_legs([(pid, row.lon, row.lat) for pid, row in ports.iterrows()])
+    path = Path(data_dir) / SEA_LEGS_FILE
+    write_sea_legs(legs, path)
+    return path
+
+
+def _flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lists joined with ';' and the index dropped, for file formats with scalar fields."""
+    out = frame.reset_index(drop=True).copy()
+    for column in out.columns:
+        if column != "geometry" and out[column].map(lambda v: isinstance(v, list)).any():
+            out[column] = out[column].map(lambda v: ";".join(map(str, v)))
+    if "opening_year" in out:
+        out["opening_year"] = out["opening_year"].astype("Int64")
+    return out
+
+
+def _graphml_ready(network: Network) -> nx.MultiDiGraph:
+    G = network.to_networkx()
+    wkt = {**network.links.geometry.to_wkt(rounding_precision=5).to_dict(),
+           **network.crossings.geometry.to_wkt(rounding_precision=5).to_dict()}
+    for _, _, key, data in G.edges(keys=True, data=True):
+        data["geometry"] = wkt[key]
+    for _, data in list(G.nodes(data=True)) + [(None, d) for *_, d in G.edges(data=True)]:
+        for name in [k for k, v in data.items() if v is None or (isinstance(v, float)
+                                                                   and pd.isna(v))]:
+            del data[name]
+    return G

@@ -1,0 +1,358 @@
+"""The physical network: places, links, crossings and transfers, built from ``data/``.
+
+:func:`load_network` is the one call most users need. A :class:`Network` holds GeoDataFrames
+in EPSG:4326 and never changes after it is built; scenarios make new ones.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+from shapely.geometry import LineString, Point
+
+from corridors.errors import DataError
+from corridors.geodesy import geodesic_km, geodesic_line
+from corridors.names import NameIndex
+from corridors.sea import read_sea_legs
+from corridors.tables import default_data_dir, read_tables
+
+__all__ = ["Network", "build_network", "load_network"]
+
+CRS = "EPSG:4326"
+SEA_LEGS_FILE = "sea_legs.geojson"
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A multimodal corridor network.
+
+    Attributes
+    ----------
+    places, links, crossings : geopandas.GeoDataFrame
+        One row per place, per link (land, inland water and sea) and per border crossing.
+    transfers, mode_params, countries, sources, provinces, city_clusters, corridors,
+    parameters : pandas.DataFrame
+        The other tables of ``data/``, typed.
+    sea_variants : pandas.DataFrame
+        Sea legs recomputed with one passage closed (used when a passage is avoided).
+    """
+
+    places: gpd.GeoDataFrame
+    links: gpd.GeoDataFrame
+    crossings: gpd.GeoDataFrame
+    transfers: pd.DataFrame
+    mode_params: pd.DataFrame
+    countries: pd.DataFrame
+    sources: pd.DataFrame
+    provinces: pd.DataFrame
+    city_clusters: pd.DataFrame
+    corridors: pd.DataFrame
+    parameters: pd.DataFrame
+    sea_variants: pd.DataFrame
+
+    @functools.cached_property
+    def _names(self) -> NameIndex:
+        return NameIndex(
+            (row.id, row.name_en, [row.name_en, row.name_zh, *row.aliases])
+            for row in self.places.itertuples()
+        )
+
+    def resolve(self, name: str) -> str:
+        """Place id for an id, English or Chinese name or alias (case and accents ignored).
+
+        Raises
+        ------
+        UnknownPlaceError
+            Listing the closest names.
+
+        Examples
+        --------
+        >>> net = load_network()
+        >>> net.resolve("Khorgos"), net.resolve("阿拉山口"), net.resolve("lodz")
+        ('horgos', 'alashankou', 'lodz')
+        """
+        return self._names.resolve(name)
+
+    def place(self, name: str) -> pd.Series:
+        """The row of ``places`` for a place name (see :meth:`resolve`)."""
+        return self.places.loc[self.resolve(name)]
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The physical network as a directed multigraph.
+
+        Nodes are place ids (``x``/``y`` are lon/lat); every link gives an edge each way
+        keyed by link id; every crossing gives an edge each way, keyed by crossing id, with
+        the dwell hours of that direction. ``G.graph["crs"]`` is ``"EPSG:4326"``.
+
+        Examples
+        --------
+        >>> G = load_network().to_networkx()
+        >>> G.graph["crs"]
+        'EPSG:4326'
+        >>> G.edges["alashankou", "dostyk", "alashankou-dostyk"]["kind"]
+        'crossing'
+        """
+        G = nx.MultiDiGraph(crs=CRS, created_with=f"corridors {version('corridors')}")
+        for row in self.places.sort_index().itertuples():
+            G.add_node(
+                row.Index, x=row.lon, y=row.lat, name_en=row.name_en, name_zh=row.name_zh,
+                kind=row.kind, iso3=row.iso3,
+            )
+        for link in self.links.sort_index().to_dict("records"):
+            attrs = {
+                "kind": "link", "mode": link["mode"], "km": link["km"],
+                "status": link["status"], "gauge": ";".join(str(g) for g in link["gauge"]),
+                "cost_class": link["cost_class"], "passages": ";".join(link["passages"]),
+            }
+            G.add_edge(link["from"], link["to"], key=link["id"], **attrs)
+            G.add_edge(link["to"], link["from"], key=link["id"], **attrs)
+        for crossing in self.crossings.sort_index().to_dict("records"):
+            attrs = {"kind": "crossing", "mode": crossing["mode"], "km": crossing["km"],
+                     "status": crossing["status"]}
+            G.add_edge(crossing["from"], crossing["to"], key=crossing["id"],
+                       dwell_hours=crossing["dwell_hours_out"], **attrs)
+            G.add_edge(crossing["to"], crossing["from"], key=crossing["id"],
+                       dwell_hours=crossing["dwell_hours_in"], **attrs)
+        return G
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(data_dir: Path) -> Network:
+    return build_network(data_dir)
+
+
+def load_network(data_dir: str | Path | None = None) -> Network:
+    """The network built from ``data_dir`` (the default data when omitted), cached.
+
+    Examples
+    --------
+    >>> net = load_network()
+    >>> net.places.loc["kuantan", "iso3"]
+    'MYS'
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    return _load_cached(folder.resolve())
+
+
+def build_network(data_dir: str | Path | None = None) -> Network:
+    """Read, check and assemble the tables of ``data_dir`` into a :class:`Network` (uncached).
+
+    Raises
+    ------
+    DataError
+        Listing every problem in the tables or between them.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    tables = read_tables(folder)
+    problems: list[str] = []
+    places = _places(tables)
+    params = tables["mode_params"].set_index(["mode", "cost_class"])
+    land = _land_links(tables["links"], places, tables["countries"], params, problems)
+    sea, variants = _sea_links(folder, places, problems)
+    links = pd.concat([land, sea]).sort_index()
+    crossings = _crossings(tables["crossings"], places, problems)
+    _check_transfers(tables["transfers"], places, problems)
+    _check_corridors(tables["corridors"], links, crossings, problems)
+    if problems:
+        raise DataError(problems)
+    links["corridors"] = _corridor_tags(tables["corridors"], links)
+    places["corridors"] = _place_tags(tables["corridors"], places)
+    tables = {name: frame.drop(columns="_line") for name, frame in tables.items()}
+    places = places.drop(columns="_line")
+    return Network(
+        places=gpd.GeoDataFrame(places, geometry="geometry", crs=CRS),
+        links=gpd.GeoDataFrame(links, geometry="geometry", crs=CRS),
+        crossings=gpd.GeoDataFrame(crossings, geometry="geometry", crs=CRS),
+        transfers=tables["transfers"],
+        mode_params=tables["mode_params"],
+        countries=tables["countries"],
+        sources=tables["sources"],
+        provinces=tables["provinces"],
+        city_clusters=tables["city_clusters"],
+        corridors=tables["corridors"],
+        parameters=tables["parameters"].set_index("name", drop=False),
+        sea_variants=variants,
+    )
+
+
+def _places(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    places = tables["places"].set_index("id", drop=False).sort_index()
+    places["geometry"] = [Point(lon, lat) for lon, lat in zip(places.lon, places.lat, strict=True)]
+    return places
+
+
+def _where(table: str, row: dict) -> str:
+    return f"{table}.csv line {row['_line']}"
+
+
+def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
+    region = countries.set_index("iso3")["region"]
+    union = countries.set_index("iso3")["customs_union"].fillna("")
+    rows = []
+    for row in links.to_dict("records"):
+        where = _where("links", row)
+        a, b = row["from"], row["to"]
+        if a not in places.index or b not in places.index:
+            continue  # already reported as a bad reference
+        pa, pb = places.loc[a], places.loc[b]
+        if a == b:
+            problems.append(f"{where}, column 'to': a link cannot join {a!r} to itself")
+        if pa.iso3 != pb.iso3 and (not union[pa.iso3] or union[pa.iso3] != union[pb.iso3]):
+            problems.append(
+                f"{where}: link {a}-{b} crosses the {pa.iso3}/{pb.iso3} border; "
+                "border crossings belong in crossings.csv"
+            )
+        gauges = [int(g) for g in row["gauge"] if str(g).isdigit()]
+        if (row["mode"] == "rail") != bool(gauges) or len(gauges) != len(row["gauge"]):
+            problems.append(f"{where}, column 'gauge': {';'.join(row['gauge'])!r} - rail links "
+                            "need gauges in mm (e.g. 1435 or 1000;1435), other modes none")
+        cost_class = row["cost_class"] or region[pa.iso3]
+        if (row["mode"], cost_class) not in params.index:
+            problems.append(f"{where}, column 'cost_class': no {row['mode']}/{cost_class} row "
+                            "in mode_params.csv")
+            continue
+        geodesic = geodesic_km(pa.lon, pa.lat, pb.lon, pb.lat)
+        km, km_source = row["km"], list(row["km_source"])
+        if km is None or pd.isna(km):
+            factor = params.loc[(row["mode"], cost_class), "circuity"]
+            km = round(geodesic * factor, 1)
+            km_source = [f"computed: geodesic {geodesic:.1f} km x circuity {factor} "
+                         f"({row['mode']}/{cost_class} in mode_params.csv)"]
+        elif not km_source:
+            problems.append(f"{where}, column 'km_source': a published km needs its source")
+            continue
+        rows.append({
+            "id": row["id"], "from": a, "to": b, "mode": row["mode"], "gauge": gauges,
+            "km": float(km),
+            "km_basis": "computed" if km_source[0].startswith("computed") else "published",
+            "km_source": km_source, "geodesic_km": round(geodesic, 1),
+            "cost_class": cost_class, "status": row["status"],
+            "opening_year": row["opening_year"], "countries": sorted({pa.iso3, pb.iso3}),
+            "passages": [], "source": list(row["source"]), "note": row["note"] or "",
+            "geometry": geodesic_line(pa.lon, pa.lat, pb.lon, pb.lat),
+        })
+    return pd.DataFrame(rows).set_index("id", drop=False)
+
+
+def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFrame]:
+    path = folder / SEA_LEGS_FILE
+    ports = sea_mesh_ports(places)
+    if not path.exists():
+        problems.append(f"{SEA_LEGS_FILE}: missing; run `corridors build --sea` to compute it")
+        return pd.DataFrame(), pd.DataFrame()
+    legs = read_sea_legs(path)
+    expected = {(a, b) for a in ports.index for b in ports.index if a < b}
+    found = {(leg["from"], leg["to"]) for leg in legs if not leg["closed"]}
+    if expected != found:
+        problems.append(
+            f"{SEA_LEGS_FILE}: out of date with the sea ports in places.csv "
+            f"({len(expected - found)} legs missing, {len(found - expected)} extra); "
+            "run `corridors build --sea`"
+        )
+    rows = []
+    for leg in legs:
+        a, b = leg["from"], leg["to"]
+        if a not in places.index or b not in places.index:
+            continue
+        rows.append({
+            "id": f"sea:{a}-{b}" + (f"~{'+'.join(leg['closed'])}" if leg["closed"] else ""),
+            "from": a, "to": b, "mode": "sea", "gauge": [], "km": leg["km"],
+            "km_basis": "computed", "km_source": ["computed: searoute maritime network"],
+            "geodesic_km": round(geodesic_km(*places.loc[a, ["lon", "lat"]],
+                                             *places.loc[b, ["lon", "lat"]]), 1),
+            "cost_class": "sea", "status": "operational", "opening_year": None,
+            "countries": sorted({places.loc[a, "iso3"], places.loc[b, "iso3"]}),
+            "passages": leg["passages"], "closed": leg["closed"], "source": [],
+            "note": "", "geometry": LineString(leg["coords"]),
+        })
+    table = pd.DataFrame(rows).set_index("id", drop=False)
+    is_variant = table["closed"].map(bool)
+    return table[~is_variant].drop(columns="closed"), table[is_variant]
+
+
+def sea_mesh_ports(places: pd.DataFrame) -> pd.DataFrame:
+    """Sea ports joined to each other over the ocean (not the Caspian ports, say)."""
+    in_mesh = places["sea_mesh"].map(lambda v: v is None or pd.isna(v) or bool(v))
+    return places[(places.kind == "sea_port") & in_mesh]
+
+
+def _crossings(crossings, places, problems) -> pd.DataFrame:
+    rows = []
+    for row in crossings.to_dict("records"):
+        where = _where("crossings", row)
+        a, b = row["from"], row["to"]
+        if a not in places.index or b not in places.index:
+            continue
+        pa, pb = places.loc[a], places.loc[b]
+        if pa.iso3 == pb.iso3:
+            problems.append(f"{where}: {a} and {b} are both in {pa.iso3}; a crossing joins "
+                            "stations of two countries")
+        if row["mode"] == "rail" and (row["gauge_from"] is None or row["gauge_to"] is None):
+            problems.append(f"{where}, column 'gauge_from': a rail crossing needs both gauges")
+        km = row["km"]
+        if km is None or pd.isna(km):
+            km = round(geodesic_km(pa.lon, pa.lat, pb.lon, pb.lat), 1)
+        record = {k: v for k, v in row.items() if k != "_line"}
+        record |= {"km": float(km), "countries": [pa.iso3, pb.iso3],
+                   "geometry": LineString([(pa.lon, pa.lat), (pb.lon, pb.lat)])}
+        rows.append(record)
+    return pd.DataFrame(rows).set_index("id", drop=False)
+
+
+def _check_transfers(transfers, places, problems) -> None:
+    for row in transfers.to_dict("records"):
+        if row["place"] != "*" and row["place"] not in places.index:
+            problems.append(f"{_where('transfers', row)}, column 'place': {row['place']!r} is "
+                            "neither a place id nor '*'")
+        if row["from_mode"] == row["to_mode"] and row["from_mode"] != "rail":
+            problems.append(f"{_where('transfers', row)}, column 'to_mode': a transfer "
+                            "changes mode (rail to rail is allowed for a gauge change)")
+
+
+def _steps(corridor_places: list[str]) -> list[tuple[str, str]]:
+    return list(zip(corridor_places, corridor_places[1:], strict=False))
+
+
+def _check_corridors(corridors, links, crossings, problems) -> None:
+    joined = {frozenset((r["from"], r["to"])): r["mode"] for _, r in links.iterrows()}
+    crossed = {frozenset((r["from"], r["to"])) for _, r in crossings.iterrows()}
+    for row in corridors.to_dict("records"):
+        for a, b in _steps(row["places"]):
+            pair = frozenset((a, b))
+            if pair not in joined and pair not in crossed:
+                problems.append(f"{_where('corridors', row)}, column 'places': corridor "
+                                f"{row['id']!r} steps {a}->{b} but no link or crossing joins "
+                                "them")
+
+
+def _corridor_tags(corridors, links) -> list[list[str]]:
+    tags: dict[frozenset, set[str]] = {}
+    for row in corridors.itertuples():
+        for a, b in _steps(row.places):
+            tags.setdefault(frozenset((a, b)), set()).add(row.id)
+    return [
+        sorted(tags.get(frozenset((a, b)), set())) if mode in corr_modes(corridors, tags,
+                                                                           a, b) else []
+        for a, b, mode in zip(links["from"], links["to"], links["mode"], strict=True)
+    ]
+
+
+def corr_modes(corridors, tags, a, b) -> set[str]:
+    """Modes allowed on the corridors stepping a->b."""
+    ids = tags.get(frozenset((a, b)), set())
+    modes = corridors.set_index("id").loc[sorted(ids), "modes"] if ids else []
+    return {m for ms in modes for m in ms}
+
+
+def _place_tags(corridors, places) -> list[list[str]]:
+    tags: dict[str, set[str]] = {}
+    for row in corridors.itertuples():
+        for place in row.places:
+            tags.setdefault(place, set()).add(row.id)
+    return [sorted(tags.get(p, set())) for p in places.index]

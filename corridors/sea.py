@@ -1,0 +1,156 @@
+"""Sea legs between ports on the maritime network of the ``searoute`` package.
+
+Each leg records its length and the named passages it uses (Malacca, Suez, Bab-el-Mandeb,
+Gibraltar, Panama, Sunda …). For every passage a leg uses, the leg is also computed with
+that passage closed, so avoiding a chokepoint re-routes the leg instead of deleting it.
+The legs are cached in ``data/sea_legs.geojson`` (``corridors build --sea`` rewrites it) so
+that builds are fast; :func:`sea_leg` computes any other leg on demand.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import warnings
+from collections.abc import Iterable, Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+import searoute
+from shapely.geometry import LineString
+
+from corridors.geodesy import WGS84
+
+__all__ = ["KM_PER_NM", "PASSAGES", "compute_sea_legs", "read_sea_legs", "sea_leg"]
+
+KM_PER_NM = 1.852
+# searoute's passage names, with the names users type for them.
+PASSAGES = {
+    "malacca": "Strait of Malacca",
+    "sunda": "Sunda Strait",
+    "suez": "Suez Canal",
+    "babalmandab": "Bab-el-Mandeb",
+    "gibraltar": "Strait of Gibraltar",
+    "panama": "Panama Canal",
+    "ormuz": "Strait of Hormuz",
+    "bosporus": "Bosporus",
+    "northwest": "Northwest Passage",
+    "chili": "Strait of Magellan",
+    "south_africa": "Cape of Good Hope",
+}
+SOURCE = f"computed: searoute {version('searoute')} maritime network (Eurostat MARNET)"
+# searoute closes the Northwest Passage by default; so do we.
+ALWAYS_CLOSED = ("northwest",)
+
+
+def sea_leg(
+    origin: tuple[float, float], destination: tuple[float, float], *, closed: Iterable[str] = ()
+) -> dict | None:
+    """Compute one sea leg with searoute.
+
+    Parameters
+    ----------
+    origin, destination : (lon, lat)
+    closed : passage names (keys of :data:`PASSAGES`) the leg must not use
+
+    Returns
+    -------
+    dict or None
+        ``km``, ``nm``, ``passages`` (sorted list) and ``coords`` (list of [lon, lat]);
+        None when the closed passages leave no way between the two points.
+
+    Examples
+    --------
+    >>> leg = sea_leg((121.46, 31.22), (4.48, 51.92))  # Shanghai - Rotterdam
+    >>> leg["passages"]
+    ['babalmandab', 'gibraltar', 'malacca', 'suez']
+    >>> round(leg["nm"], -2)
+    10600.0
+    """
+    restrictions = sorted(set(ALWAYS_CLOSED) | set(closed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # searoute warns when no path is left
+        feature = searoute.searoute(
+            list(origin),
+            list(destination),
+            units="km",
+            restrictions=restrictions,
+            return_passages=True,
+            append_orig_dest=True,
+        )
+    if not feature.geometry["coordinates"]:
+        return None
+    coords = [[round(x, 5), round(y, 5)] for x, y in feature.geometry["coordinates"]]
+    # searoute snaps the ends to its network; the leg runs from port to port, so its length
+    # is measured on the whole line (close ports can share a network node, searoute's own
+    # length is then zero)
+    km = round(WGS84.geometry_length(LineString(coords)) / 1000.0, 1)
+    return {
+        "km": km,
+        "nm": round(km / KM_PER_NM, 1),
+        "passages": sorted(set(feature.properties.get("traversed_passages") or [])),
+        "coords": coords,
+    }
+
+
+def compute_sea_legs(ports: Sequence[tuple[str, float, float]]) -> list[dict]:
+    """Every leg between every pair of ``ports`` (id, lon, lat), plus one-passage-closed variants.
+
+    Legs are undirected and listed once, ``from`` < ``to``; a variant carries the passage it
+    avoids in ``closed`` (empty for the open-sea leg). A variant is left out when closing its
+    passage leaves no way between the ports (the Black Sea without the Bosporus).
+    """
+    legs = []
+    for (a, alon, alat), (b, blon, blat) in itertools.combinations(sorted(ports), 2):
+        base = sea_leg((alon, alat), (blon, blat))
+        if base is None:
+            msg = f"searoute finds no sea route between {a} and {b}"
+            raise ValueError(msg)
+        legs.append({"from": a, "to": b, "closed": [], **base})
+        for passage in base["passages"]:
+            variant = sea_leg((alon, alat), (blon, blat), closed=[passage])
+            if variant is not None:
+                legs.append({"from": a, "to": b, "closed": [passage], **variant})
+    return legs
+
+
+def write_sea_legs(legs: list[dict], path: Path) -> None:
+    """Write legs as a GeoJSON FeatureCollection (stable order and formatting)."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "from": leg["from"],
+                "to": leg["to"],
+                "closed": ";".join(leg["closed"]),
+                "km": leg["km"],
+                "nm": leg["nm"],
+                "passages": ";".join(leg["passages"]),
+                "source": SOURCE,
+            },
+            "geometry": {"type": "LineString", "coordinates": leg["coords"]},
+        }
+        for leg in legs
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    path.write_text(json.dumps(collection, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+
+
+def read_sea_legs(path: Path) -> list[dict]:
+    """Read the cached legs written by :func:`write_sea_legs`."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    legs = []
+    for feature in data["features"]:
+        props = feature["properties"]
+        legs.append(
+            {
+                "from": props["from"],
+                "to": props["to"],
+                "closed": [p for p in props["closed"].split(";") if p],
+                "km": float(props["km"]),
+                "nm": float(props["nm"]),
+                "passages": [p for p in props["passages"].split(";") if p],
+                "coords": feature["geometry"]["coordinates"],
+            }
+        )
+    return legs

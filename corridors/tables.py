@@ -1,0 +1,181 @@
+"""Reading and checking the CSV tables in ``data/``.
+
+:func:`read_tables` reads every table, checks types, allowed values, unique keys and
+references between tables, and raises one :class:`~corridors.errors.DataError` listing every
+problem (file, line, column and value) rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from corridors.errors import DataError
+from corridors.schema import TABLES, Column, Table
+
+__all__ = ["COMPUTED_PREFIXES", "default_data_dir", "read_tables"]
+
+# A source cell may name a source id or say how the figure was obtained instead.
+COMPUTED_PREFIXES = ("computed:", "estimate:")
+
+
+def default_data_dir() -> Path:
+    """The ``data/`` folder: ``$CORRIDORS_DATA`` if set, else the one beside the package."""
+    env = os.environ.get("CORRIDORS_DATA")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+
+
+def read_tables(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read and check every table; return typed DataFrames keyed by table name.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Folder holding the CSV files; the default data when omitted.
+
+    Raises
+    ------
+    DataError
+        Listing every problem found, each naming file, line, column and value.
+
+    Notes
+    -----
+    Each frame keeps a ``_line`` column: the line of the CSV file each row came from.
+
+    Examples
+    --------
+    >>> tables = read_tables()
+    >>> sorted(tables)[:3]
+    ['city_clusters', 'corridors', 'countries']
+    >>> tables["places"].set_index("id").loc["alashankou", "iso3"]
+    'CHN'
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    problems: list[str] = []
+    raw: dict[str, list[dict[str, str]]] = {}
+    for table in TABLES.values():
+        rows = _read_csv(folder / table.filename, table, problems)
+        if rows is not None:
+            raw[table.name] = rows
+    typed = {name: _typed_rows(TABLES[name], rows, problems) for name, rows in raw.items()}
+    _check_keys(typed, problems)
+    _check_references(typed, problems)
+    if problems:
+        raise DataError(problems)
+    return {name: pd.DataFrame(rows, columns=[*TABLES[name].column_names, "_line"])
+            for name, rows in typed.items()}
+
+
+def _read_csv(path: Path, table: Table, problems: list[str]) -> list[dict[str, str]] | None:
+    if not path.exists():
+        if not table.optional_file:
+            problems.append(f"{path.name}: file missing from {path.parent}")
+        return None
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [c for c in table.column_names if c not in header]
+        unknown = [c for c in header if c not in table.column_names]
+        if missing:
+            problems.append(f"{path.name} line 1: missing column(s) {', '.join(missing)}")
+        if unknown:
+            problems.append(f"{path.name} line 1: unknown column(s) {', '.join(unknown)}")
+        if missing or unknown:
+            return None
+        rows = []
+        for row in reader:
+            if None in row:
+                problems.append(f"{path.name} line {reader.line_num}: more cells than columns")
+                continue
+            rows.append({k: (v or "").strip() for k, v in row.items()} | {"_line": reader.line_num})
+        return rows
+
+
+def _typed_rows(table: Table, rows: list[dict], problems: list[str]) -> list[dict]:
+    typed = []
+    for row in rows:
+        out: dict = {"_line": row["_line"]}
+        for column in table.columns:
+            where = f"{table.filename} line {row['_line']}, column {column.name!r}"
+            out[column.name] = _parse(column, row[column.name], where, problems)
+        typed.append(out)
+    return typed
+
+
+def _parse(column: Column, text: str, where: str, problems: list[str]):
+    if text == "":
+        if column.required:
+            problems.append(f"{where}: value required")
+        return [] if column.kind == "list" else None
+    try:
+        value = _convert(column.kind, text)
+    except ValueError:
+        problems.append(f"{where}: {text!r} is not a {column.kind}")
+        return None
+    items = value if column.kind == "list" else [value]
+    for item in items:
+        if column.choices and item not in column.choices:
+            allowed = ", ".join(str(c) for c in column.choices if c != "")
+            problems.append(f"{where}: {item!r} is not one of {allowed}")
+        if column.minimum is not None and isinstance(item, float | int) and item < column.minimum:
+            problems.append(f"{where}: {item} is below the minimum {column.minimum}")
+        if column.maximum is not None and isinstance(item, float | int) and item > column.maximum:
+            problems.append(f"{where}: {item} is above the maximum {column.maximum}")
+    return value
+
+
+def _convert(kind: str, text: str):
+    if kind == "float":
+        return float(text)
+    if kind == "int":
+        return int(text)
+    if kind == "bool":
+        if text.lower() not in ("true", "false"):
+            raise ValueError(text)
+        return text.lower() == "true"
+    if kind == "list":
+        return [item.strip() for item in text.split(";") if item.strip()]
+    return text
+
+
+def _check_keys(typed: dict[str, list[dict]], problems: list[str]) -> None:
+    for name, rows in typed.items():
+        table = TABLES[name]
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            key = tuple(row[k] for k in table.key)
+            if key in seen:
+                problems.append(
+                    f"{table.filename} line {row['_line']}, column {table.key[0]!r}: "
+                    f"{'/'.join(map(str, key))!r} repeats line {seen[key]}"
+                )
+            seen.setdefault(key, row["_line"])
+
+
+def _check_references(typed: dict[str, list[dict]], problems: list[str]) -> None:
+    known: dict[str, set] = {}
+    for name, rows in typed.items():
+        for column in TABLES[name].key:
+            known[f"{name}.{column}"] = {row[column] for row in rows}
+    for name, rows in typed.items():
+        for column in TABLES[name].columns:
+            if not column.refers_to or column.refers_to not in known:
+                continue
+            for row in rows:
+                values = row[column.name] if column.kind == "list" else [row[column.name]]
+                for value in values or []:
+                    if value is None or _is_method(column, value):
+                        continue
+                    if value not in known[column.refers_to]:
+                        problems.append(
+                            f"{TABLES[name].filename} line {row['_line']}, column "
+                            f"{column.name!r}: {value!r} is not in {column.refers_to}"
+                        )
+
+
+def _is_method(column: Column, value: str) -> bool:
+    """A source cell that says how a figure was computed instead of naming a source."""
+    return column.refers_to == "sources.id" and value.startswith(COMPUTED_PREFIXES)
