@@ -21,8 +21,13 @@ __all__ = ["basemap_from_wheel", "load_basemap"]
 BASEMAP_FILE = "basemap.gpkg"
 _LOWRES = "geopandas/datasets/naturalearth_lowres/naturalearth_lowres"
 # Natural Earth 110m leaves iso_a3 as -99 for a few countries; their ISO codes.
-_ISO_FIXES = {"France": "FRA", "Norway": "NOR", "Kosovo": "XKX", "N. Cyprus": "CYP",
-              "Somaliland": "SOM"}
+_ISO_FIXES = {
+    "France": "FRA",
+    "Norway": "NOR",
+    "Kosovo": "XKX",
+    "N. Cyprus": "CYP",
+    "Somaliland": "SOM",
+}
 
 
 def load_basemap(data_dir: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -45,8 +50,8 @@ def basemap_from_wheel(wheel: str | Path, out: str | Path) -> Path:
             archive.extract(f"{_LOWRES}.{ext}", tmp)
         world = gpd.read_file(Path(tmp) / f"{_LOWRES}.shp", engine="pyogrio")
     world["iso3"] = [
-        _ISO_FIXES.get(name, code) for name, code in zip(world["name"], world["iso_a3"],
-                                                           strict=True)
+        _ISO_FIXES.get(name, code)
+        for name, code in zip(world["name"], world["iso_a3"], strict=True)
     ]
     world = world[["iso3", "name", "continent", "pop_est", "gdp_md_est", "geometry"]]
     world = world.sort_values(["iso3", "name"]).reset_index(drop=True)

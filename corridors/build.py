@@ -84,12 +84,15 @@ def _flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _graphml_ready(network: Network) -> nx.MultiDiGraph:
     G = network.to_networkx()
-    wkt = {**network.links.geometry.to_wkt(rounding_precision=5).to_dict(),
-           **network.crossings.geometry.to_wkt(rounding_precision=5).to_dict()}
+    wkt = {
+        **network.links.geometry.to_wkt(rounding_precision=5).to_dict(),
+        **network.crossings.geometry.to_wkt(rounding_precision=5).to_dict(),
+    }
     for _, _, key, data in G.edges(keys=True, data=True):
         data["geometry"] = wkt[key]
     for _, data in list(G.nodes(data=True)) + [(None, d) for *_, d in G.edges(data=True)]:
-        for name in [k for k, v in data.items() if v is None or (isinstance(v, float)
-                                                                   and pd.isna(v))]:
+        for name in [
+            k for k, v in data.items() if v is None or (isinstance(v, float) and pd.isna(v))
+        ]:
             del data[name]
     return G

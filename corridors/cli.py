@@ -40,8 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # the promise: never a bare traceback
         if args.debug:
             raise
-        print(f"internal error: {type(err).__name__}: {err} (rerun with --debug and report "
-              "it)", file=sys.stderr)
+        print(
+            f"internal error: {type(err).__name__}: {err} (rerun with --debug and report it)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 
@@ -56,10 +58,14 @@ def _parser() -> argparse.ArgumentParser:
 
     build = _command(sub, "build", _build, "validate data/ and write graphs/ (GPKG, GraphML)")
     build.add_argument("--out", type=Path, help="output folder (default: graphs/)")
-    build.add_argument("--check", action="store_true",
-                       help="write nothing; fail if graphs/ is out of date with data/")
-    build.add_argument("--sea", action="store_true",
-                       help="recompute the cached sea legs with searoute first")
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; fail if graphs/ is out of date with data/",
+    )
+    build.add_argument(
+        "--sea", action="store_true", help="recompute the cached sea legs with searoute first"
+    )
 
     info = _command(sub, "info", _info, "counts by kind, mode, status, country, corridor")
     info.add_argument("--json", action="store_true", help="print JSON")
@@ -93,8 +99,10 @@ def _build(args) -> int:
     if args.check:
         stale = check_graphs(network, out)
         if stale:
-            print(f"out of date with {data_dir}: {', '.join(stale)} in {out}; "
-                  "run `corridors build`", file=sys.stderr)
+            print(
+                f"out of date with {data_dir}: {', '.join(stale)} in {out}; run `corridors build`",
+                file=sys.stderr,
+            )
             return EXIT_STALE
         print(f"{out} is up to date with {data_dir}")
         return 0
@@ -121,8 +129,10 @@ def _info(args) -> int:
     print(f"corridors {len(summary['corridors']):>5}")
     for cid, corridor in summary["corridors"].items():
         print(f"  {cid:<28} {corridor['name']} ({corridor['places']} places)")
-    print(f"sources   {summary['sources']:>5}  sourced share of numbers "
-          f"{summary['sourced_share']:.0%}")
+    print(
+        f"sources   {summary['sources']:>5}  sourced share of numbers "
+        f"{summary['sourced_share']:.0%}"
+    )
     return 0
 
 

@@ -16,7 +16,7 @@ def geodesic_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     Examples
     --------
     >>> round(geodesic_km(82.5698, 45.1702, 82.4804, 45.2533), 1)  # Alashankou - Dostyk
-    11.4
+    11.6
     """
     _, _, metres = WGS84.inv(lon1, lat1, lon2, lat2)
     return metres / 1000.0

@@ -34,8 +34,11 @@ def network_summary(network: Network) -> dict:
             "by_status": _counts(links["status"]),
             "km_basis": _counts(links["km_basis"]),
         },
-        "crossings": {"total": len(crossings), "by_mode": _counts(crossings["mode"]),
-                      "by_status": _counts(crossings["status"])},
+        "crossings": {
+            "total": len(crossings),
+            "by_mode": _counts(crossings["mode"]),
+            "by_status": _counts(crossings["status"]),
+        },
         "countries": _counts(places["iso3"]),
         "corridors": {
             row.id: {"name": row.name_en, "places": len(row.places)}

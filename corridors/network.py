@@ -7,6 +7,7 @@ in EPSG:4326 and never changes after it is built; scenarios make new ones.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -101,24 +102,47 @@ class Network:
         G = nx.MultiDiGraph(crs=CRS, created_with=f"corridors {version('corridors')}")
         for row in self.places.sort_index().itertuples():
             G.add_node(
-                row.Index, x=row.lon, y=row.lat, name_en=row.name_en, name_zh=row.name_zh,
-                kind=row.kind, iso3=row.iso3,
+                row.Index,
+                x=row.lon,
+                y=row.lat,
+                name_en=row.name_en,
+                name_zh=row.name_zh,
+                kind=row.kind,
+                iso3=row.iso3,
             )
         for link in self.links.sort_index().to_dict("records"):
             attrs = {
-                "kind": "link", "mode": link["mode"], "km": link["km"],
-                "status": link["status"], "gauge": ";".join(str(g) for g in link["gauge"]),
-                "cost_class": link["cost_class"], "passages": ";".join(link["passages"]),
+                "kind": "link",
+                "mode": link["mode"],
+                "km": link["km"],
+                "status": link["status"],
+                "gauge": ";".join(str(g) for g in link["gauge"]),
+                "cost_class": link["cost_class"],
+                "passages": ";".join(link["passages"]),
             }
             G.add_edge(link["from"], link["to"], key=link["id"], **attrs)
             G.add_edge(link["to"], link["from"], key=link["id"], **attrs)
         for crossing in self.crossings.sort_index().to_dict("records"):
-            attrs = {"kind": "crossing", "mode": crossing["mode"], "km": crossing["km"],
-                     "status": crossing["status"]}
-            G.add_edge(crossing["from"], crossing["to"], key=crossing["id"],
-                       dwell_hours=crossing["dwell_hours_out"], **attrs)
-            G.add_edge(crossing["to"], crossing["from"], key=crossing["id"],
-                       dwell_hours=crossing["dwell_hours_in"], **attrs)
+            attrs = {
+                "kind": "crossing",
+                "mode": crossing["mode"],
+                "km": crossing["km"],
+                "status": crossing["status"],
+            }
+            G.add_edge(
+                crossing["from"],
+                crossing["to"],
+                key=crossing["id"],
+                dwell_hours=crossing["dwell_hours_out"],
+                **attrs,
+            )
+            G.add_edge(
+                crossing["to"],
+                crossing["from"],
+                key=crossing["id"],
+                dwell_hours=crossing["dwell_hours_in"],
+                **attrs,
+            )
         return G
 
 
@@ -210,33 +234,50 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
             )
         gauges = [int(g) for g in row["gauge"] if str(g).isdigit()]
         if (row["mode"] == "rail") != bool(gauges) or len(gauges) != len(row["gauge"]):
-            problems.append(f"{where}, column 'gauge': {';'.join(row['gauge'])!r} - rail links "
-                            "need gauges in mm (e.g. 1435 or 1000;1435), other modes none")
+            problems.append(
+                f"{where}, column 'gauge': {';'.join(row['gauge'])!r} - rail links "
+                "need gauges in mm (e.g. 1435 or 1000;1435), other modes none"
+            )
         cost_class = row["cost_class"] or region[pa.iso3]
         if (row["mode"], cost_class) not in params.index:
-            problems.append(f"{where}, column 'cost_class': no {row['mode']}/{cost_class} row "
-                            "in mode_params.csv")
+            problems.append(
+                f"{where}, column 'cost_class': no {row['mode']}/{cost_class} row "
+                "in mode_params.csv"
+            )
             continue
         geodesic = geodesic_km(pa.lon, pa.lat, pb.lon, pb.lat)
         km, km_source = row["km"], list(row["km_source"])
         if km is None or pd.isna(km):
             factor = params.loc[(row["mode"], cost_class), "circuity"]
             km = round(geodesic * factor, 1)
-            km_source = [f"computed: geodesic {geodesic:.1f} km x circuity {factor} "
-                         f"({row['mode']}/{cost_class} in mode_params.csv)"]
+            km_source = [
+                f"computed: geodesic {geodesic:.1f} km x circuity {factor} "
+                f"({row['mode']}/{cost_class} in mode_params.csv)"
+            ]
         elif not km_source:
             problems.append(f"{where}, column 'km_source': a published km needs its source")
             continue
-        rows.append({
-            "id": row["id"], "from": a, "to": b, "mode": row["mode"], "gauge": gauges,
-            "km": float(km),
-            "km_basis": "computed" if km_source[0].startswith("computed") else "published",
-            "km_source": km_source, "geodesic_km": round(geodesic, 1),
-            "cost_class": cost_class, "status": row["status"],
-            "opening_year": row["opening_year"], "countries": sorted({pa.iso3, pb.iso3}),
-            "passages": [], "source": list(row["source"]), "note": row["note"] or "",
-            "geometry": geodesic_line(pa.lon, pa.lat, pb.lon, pb.lat),
-        })
+        rows.append(
+            {
+                "id": row["id"],
+                "from": a,
+                "to": b,
+                "mode": row["mode"],
+                "gauge": gauges,
+                "km": float(km),
+                "km_basis": "computed" if km_source[0].startswith("computed") else "published",
+                "km_source": km_source,
+                "geodesic_km": round(geodesic, 1),
+                "cost_class": cost_class,
+                "status": row["status"],
+                "opening_year": row["opening_year"],
+                "countries": sorted({pa.iso3, pb.iso3}),
+                "passages": [],
+                "source": list(row["source"]),
+                "note": row["note"] or "",
+                "geometry": geodesic_line(pa.lon, pa.lat, pb.lon, pb.lat),
+            }
+        )
     return pd.DataFrame(rows).set_index("id", drop=False)
 
 
@@ -260,17 +301,30 @@ def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFra
         a, b = leg["from"], leg["to"]
         if a not in places.index or b not in places.index:
             continue
-        rows.append({
-            "id": f"sea:{a}-{b}" + (f"~{'+'.join(leg['closed'])}" if leg["closed"] else ""),
-            "from": a, "to": b, "mode": "sea", "gauge": [], "km": leg["km"],
-            "km_basis": "computed", "km_source": ["computed: searoute maritime network"],
-            "geodesic_km": round(geodesic_km(*places.loc[a, ["lon", "lat"]],
-                                             *places.loc[b, ["lon", "lat"]]), 1),
-            "cost_class": "sea", "status": "operational", "opening_year": None,
-            "countries": sorted({places.loc[a, "iso3"], places.loc[b, "iso3"]}),
-            "passages": leg["passages"], "closed": leg["closed"], "source": [],
-            "note": "", "geometry": LineString(leg["coords"]),
-        })
+        rows.append(
+            {
+                "id": f"sea:{a}-{b}" + (f"~{'+'.join(leg['closed'])}" if leg["closed"] else ""),
+                "from": a,
+                "to": b,
+                "mode": "sea",
+                "gauge": [],
+                "km": leg["km"],
+                "km_basis": "computed",
+                "km_source": ["computed: searoute maritime network"],
+                "geodesic_km": round(
+                    geodesic_km(*places.loc[a, ["lon", "lat"]], *places.loc[b, ["lon", "lat"]]), 1
+                ),
+                "cost_class": "sea",
+                "status": "operational",
+                "opening_year": None,
+                "countries": sorted({places.loc[a, "iso3"], places.loc[b, "iso3"]}),
+                "passages": leg["passages"],
+                "closed": leg["closed"],
+                "source": [],
+                "note": "",
+                "geometry": LineString(leg["coords"]),
+            }
+        )
     table = pd.DataFrame(rows).set_index("id", drop=False)
     is_variant = table["closed"].map(bool)
     return table[~is_variant].drop(columns="closed"), table[is_variant]
@@ -291,16 +345,21 @@ def _crossings(crossings, places, problems) -> pd.DataFrame:
             continue
         pa, pb = places.loc[a], places.loc[b]
         if pa.iso3 == pb.iso3:
-            problems.append(f"{where}: {a} and {b} are both in {pa.iso3}; a crossing joins "
-                            "stations of two countries")
+            problems.append(
+                f"{where}: {a} and {b} are both in {pa.iso3}; a crossing joins "
+                "stations of two countries"
+            )
         if row["mode"] == "rail" and (row["gauge_from"] is None or row["gauge_to"] is None):
             problems.append(f"{where}, column 'gauge_from': a rail crossing needs both gauges")
         km = row["km"]
         if km is None or pd.isna(km):
             km = round(geodesic_km(pa.lon, pa.lat, pb.lon, pb.lat), 1)
         record = {k: v for k, v in row.items() if k != "_line"}
-        record |= {"km": float(km), "countries": [pa.iso3, pb.iso3],
-                   "geometry": LineString([(pa.lon, pa.lat), (pb.lon, pb.lat)])}
+        record |= {
+            "km": float(km),
+            "countries": [pa.iso3, pb.iso3],
+            "geometry": LineString([(pa.lon, pa.lat), (pb.lon, pb.lat)]),
+        }
         rows.append(record)
     return pd.DataFrame(rows).set_index("id", drop=False)
 
@@ -308,15 +367,19 @@ def _crossings(crossings, places, problems) -> pd.DataFrame:
 def _check_transfers(transfers, places, problems) -> None:
     for row in transfers.to_dict("records"):
         if row["place"] != "*" and row["place"] not in places.index:
-            problems.append(f"{_where('transfers', row)}, column 'place': {row['place']!r} is "
-                            "neither a place id nor '*'")
+            problems.append(
+                f"{_where('transfers', row)}, column 'place': {row['place']!r} is "
+                "neither a place id nor '*'"
+            )
         if row["from_mode"] == row["to_mode"] and row["from_mode"] != "rail":
-            problems.append(f"{_where('transfers', row)}, column 'to_mode': a transfer "
-                            "changes mode (rail to rail is allowed for a gauge change)")
+            problems.append(
+                f"{_where('transfers', row)}, column 'to_mode': a transfer "
+                "changes mode (rail to rail is allowed for a gauge change)"
+            )
 
 
 def _steps(corridor_places: list[str]) -> list[tuple[str, str]]:
-    return list(zip(corridor_places, corridor_places[1:], strict=False))
+    return list(itertools.pairwise(corridor_places))
 
 
 def _check_corridors(corridors, links, crossings, problems) -> None:
@@ -326,9 +389,11 @@ def _check_corridors(corridors, links, crossings, problems) -> None:
         for a, b in _steps(row["places"]):
             pair = frozenset((a, b))
             if pair not in joined and pair not in crossed:
-                problems.append(f"{_where('corridors', row)}, column 'places': corridor "
-                                f"{row['id']!r} steps {a}->{b} but no link or crossing joins "
-                                "them")
+                problems.append(
+                    f"{_where('corridors', row)}, column 'places': corridor "
+                    f"{row['id']!r} steps {a}->{b} but no link or crossing joins "
+                    "them"
+                )
 
 
 def _corridor_tags(corridors, links) -> list[list[str]]:
@@ -337,8 +402,9 @@ def _corridor_tags(corridors, links) -> list[list[str]]:
         for a, b in _steps(row.places):
             tags.setdefault(frozenset((a, b)), set()).add(row.id)
     return [
-        sorted(tags.get(frozenset((a, b)), set())) if mode in corr_modes(corridors, tags,
-                                                                           a, b) else []
+        sorted(tags.get(frozenset((a, b)), set()))
+        if mode in corr_modes(corridors, tags, a, b)
+        else []
         for a, b, mode in zip(links["from"], links["to"], links["mode"], strict=True)
     ]
 

@@ -129,12 +129,23 @@ TABLES: dict[str, Table] = {
                 *(
                     Column(name, "float", minimum=0)
                     for name in (
-                        "output", "gdp", "exports", "domestic_outflow", "imports",
-                        "domestic_inflow", "domestic_foreign_trade_ratio",
-                        "foreign_trade_dependence", "domestic_trade_dependence",
-                        "outflow_rate", "inflow_rate", "output_share_pct", "gdp_share_pct",
-                        "exports_share_pct", "domestic_outflow_share_pct",
-                        "imports_share_pct", "domestic_inflow_share_pct",
+                        "output",
+                        "gdp",
+                        "exports",
+                        "domestic_outflow",
+                        "imports",
+                        "domestic_inflow",
+                        "domestic_foreign_trade_ratio",
+                        "foreign_trade_dependence",
+                        "domestic_trade_dependence",
+                        "outflow_rate",
+                        "inflow_rate",
+                        "output_share_pct",
+                        "gdp_share_pct",
+                        "exports_share_pct",
+                        "domestic_outflow_share_pct",
+                        "imports_share_pct",
+                        "domestic_inflow_share_pct",
                     )
                 ),
                 Column("provinces", "list", refers_to="provinces.id"),
@@ -252,7 +263,7 @@ TABLES: dict[str, Table] = {
                 Column("note", required=False),
             ),
             key=("mode", "cost_class"),
-            doc="Line-haul speed, rate and circuity (network km / geodesic km) by mode and region.",
+            doc="Line-haul speed, rate and circuity (network / geodesic km) by mode and region.",
         ),
         Table(
             "parameters",

@@ -65,8 +65,10 @@ def read_tables(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
     _check_references(typed, problems)
     if problems:
         raise DataError(problems)
-    return {name: pd.DataFrame(rows, columns=[*TABLES[name].column_names, "_line"])
-            for name, rows in typed.items()}
+    return {
+        name: pd.DataFrame(rows, columns=[*TABLES[name].column_names, "_line"])
+        for name, rows in typed.items()
+    }
 
 
 def _read_csv(path: Path, table: Table, problems: list[str]) -> list[dict[str, str]] | None:
@@ -90,7 +92,8 @@ def _read_csv(path: Path, table: Table, problems: list[str]) -> list[dict[str, s
             if None in row:
                 problems.append(f"{path.name} line {reader.line_num}: more cells than columns")
                 continue
-            rows.append({k: (v or "").strip() for k, v in row.items()} | {"_line": reader.line_num})
+            cells = {k: (v or "").strip() for k, v in row.items()}
+            rows.append(cells | {"_line": reader.line_num})
         return rows
 
 

@@ -1,0 +1,81 @@
+"""The command line: exit codes, JSON output, one-line errors, build --check."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from corridors.cli import main
+from corridors.tables import default_data_dir
+
+
+def test_info_json_has_the_promised_keys(capsys):
+    assert main(["info", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert {"places", "links", "crossings", "corridors", "sourced_share"} <= set(summary)
+    assert summary["places"]["total"] == summary["places"]["total"] > 100
+    assert "china_europe_alashankou" in summary["corridors"]
+
+
+def test_info_table(capsys):
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("places")
+    assert "crossings" in out
+
+
+def test_build_check_passes_on_the_committed_graphs(capsys):
+    """graphs/ in the repository must be rebuilt whenever data/ changes."""
+    assert main(["build", "--check"]) == 0, capsys.readouterr().err
+
+
+def test_build_is_byte_identical_and_check_detects_staleness(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    assert main(["--data", str(data), "build"]) == 0
+    first = {p.name: p.read_bytes() for p in (tmp_path / "graphs").iterdir()}
+    assert main(["--data", str(data), "build"]) == 0
+    second = {p.name: p.read_bytes() for p in (tmp_path / "graphs").iterdir()}
+    assert first == second
+    assert main(["--data", str(data), "build", "--check"]) == 0
+    params = data / "parameters.csv"
+    params.write_text(params.read_text(encoding="utf-8").replace("61.31", "70"),
+                      encoding="utf-8")
+    links = data / "links.csv"
+    links.write_text(links.read_text(encoding="utf-8").replace(",505,", ",506,"),
+                     encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--data", str(data), "build", "--check"]) == 3
+    assert "out of date" in capsys.readouterr().err
+
+
+def test_bad_data_is_one_clear_message(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    places = data / "places.csv"
+    places.write_text(places.read_text(encoding="utf-8").replace(",CHN,", ",CHX,", 1),
+                      encoding="utf-8")
+    assert main(["--data", str(data), "info"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: 1 problem in the data:")
+    assert "'CHX' is not in countries.iso3" in err
+    assert "Traceback" not in err
+
+
+def test_missing_data_folder(tmp_path, capsys):
+    assert main(["--data", str(tmp_path / "nowhere"), "info"]) == 1
+    assert "file missing" in capsys.readouterr().err
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 1
+    assert "usage: corridors" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["route"], ["info", "--bogus"]])
+def test_argument_errors_exit_non_zero(argv):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
