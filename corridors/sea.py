@@ -37,6 +37,7 @@ PASSAGES = {
     "northwest": "Northwest Passage",
     "chili": "Strait of Magellan",
     "south_africa": "Cape of Good Hope",
+    "bering": "Bering Strait",
 }
 SOURCE = f"computed: searoute {version('searoute')} maritime network (Eurostat MARNET)"
 # searoute closes the Northwest Passage by default; so do we.

@@ -1,0 +1,389 @@
+"""Routes between two places: the fastest, cheapest, shortest or best by generalized cost.
+
+:func:`route` searches the expanded routing graph (:mod:`corridors.graph`), so every border
+crossing, gauge change and transfer on the way is charged, and reports the result as a
+:class:`Route` in physical terms: legs over links, crossings and transfers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+
+from corridors.errors import CorridorsError, NoRouteError, UnknownPlaceError
+from corridors.graph import END, OBJECTIVES, START, Constraints, RoutingGraph, routing_graph
+from corridors.names import NameIndex, normalize_name
+from corridors.network import Network
+from corridors.schema import MODES
+from corridors.sea import PASSAGES
+
+__all__ = ["Route", "resolve_avoid", "route"]
+
+LEG_COLUMNS = ["from", "to", "kind", "mode", "element", "km", "hours", "cost_usd",
+               "cum_km", "cum_hours", "cum_cost_usd", "countries"]
+# How much of a route (by km) an alternative may share with a better one.
+MAX_SHARED_KM = 0.8
+
+
+@dataclass(frozen=True, eq=False)
+class Route:
+    """A route between two places, leg by leg.
+
+    Attributes
+    ----------
+    origin, destination : str
+        Place ids.
+    objective : str
+        What was minimised: time, cost, generalized or distance.
+    legs : pandas.DataFrame
+        One row per leg: from, to, kind (line_haul, crossing, gauge_change, transfer, port),
+        mode, element (link, crossing or transfer id), km, hours, cost_usd, their cumulative
+        sums, and the countries of the leg.
+    total : dict
+        km, hours, days, cost_usd and generalized for the whole route.
+    crossings : list of str
+        The border stations passed, in order (two per crossing).
+    alternatives : list of Route
+        Materially different routes, best first (when asked for).
+    """
+
+    origin: str
+    destination: str
+    objective: str
+    legs: pd.DataFrame
+    total: dict
+    crossings: list[str]
+    network: Network = field(repr=False)
+    alternatives: list[Route] = field(default_factory=list)
+
+    @property
+    def crossing_ids(self) -> list[str]:
+        """Ids of the crossings used, in order."""
+        return list(self.legs.loc[self.legs.kind == "crossing", "element"])
+
+    @property
+    def places(self) -> list[str]:
+        """The places passed, in order, without repeats."""
+        seq = [self.origin, *self.legs["to"]]
+        return [p for i, p in enumerate(seq) if i == 0 or p != seq[i - 1]]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict: origin, destination, objective, total, crossings, legs, alternatives."""
+        legs = [
+            {"from": r["from"], "to": r["to"], "kind": r["kind"], "mode": r["mode"],
+             "element": r["element"], "km": round(r["km"], 1), "hours": round(r["hours"], 2),
+             "cost_usd": round(r["cost_usd"], 2)}
+            for r in self.legs.to_dict("records")
+        ]
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "objective": self.objective,
+            "total": {k: round(v, 2) for k, v in self.total.items()},
+            "crossings": self.crossings,
+            "legs": legs,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
+
+    def to_gdf(self) -> gpd.GeoDataFrame:
+        """The legs with their geometry (EPSG:4326); transfers are points at their place."""
+        net = self.network
+        shapes = {**net.links.geometry.to_dict(), **net.crossings.geometry.to_dict(),
+                  **net.sea_variants.geometry.to_dict()}
+        geometry = [
+            shapes.get(r["element"], net.places.geometry[r["to"]])
+            for r in self.legs.to_dict("records")
+        ]
+        return gpd.GeoDataFrame(self.legs.copy(), geometry=geometry, crs="EPSG:4326")
+
+
+def route(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    by: str = "time",
+    via: Sequence[str] = (),
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    alternatives: int = 0,
+    scenario: Callable[[Network], Network] | None = None,
+    statuses: Iterable[str] = ("operational",),
+) -> Route:
+    """The best route from ``origin`` to ``destination``.
+
+    Parameters
+    ----------
+    network : Network
+    origin, destination : str
+        Place names (ids, English or Chinese names, aliases).
+    by : {"time", "cost", "generalized", "distance"}
+        What to minimise. Generalized cost is USD + value of time x hours.
+    via : sequence of str
+        Places the route must pass, in this order (e.g. force the exit by Erenhot).
+    avoid : iterable of str
+        Places, countries (ISO3 or name), sea passages ("Malacca", "Suez" …), link or
+        crossing ids the route must not use.
+    modes : iterable of str, optional
+        Allowed modes (rail, road, sea, inland_water); all when omitted.
+    alternatives : int
+        How many materially different routes to add (other border crossings or corridors).
+    scenario : callable, optional
+        A function Network -> Network applied before routing.
+    statuses : iterable of str
+        Link statuses that may be used; ``("operational",)`` unless a scenario opens more.
+
+    Returns
+    -------
+    Route
+
+    Raises
+    ------
+    UnknownPlaceError
+        A place, country or passage name that matches nothing.
+    NoRouteError
+        No route; the message names the constraint that cut every path.
+    ValueError
+        An unknown objective or mode, or origin equal to destination.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> r = route(load_network(), "Chongqing", "Duisburg", via=["Alashankou"])
+    >>> r.crossings[:2]
+    ['alashankou', 'dostyk']
+    >>> 11000 < r.total["km"] < 11800
+    True
+    """
+    if scenario is not None:
+        network = scenario(network)
+    if by not in OBJECTIVES:
+        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
+        raise ValueError(msg)
+    stops = [network.resolve(p) for p in (origin, *via, destination)]
+    if stops[0] == stops[-1]:
+        msg = f"origin and destination are the same place ({stops[0]})"
+        raise ValueError(msg)
+    constraints = _constraints(network, stops, avoid, modes, statuses)
+    graph = routing_graph(network)
+    best = _search(graph, network, stops, by, constraints)
+    if best is None:
+        raise NoRouteError(_explain(graph, network, stops, by, constraints))
+    if alternatives:
+        found = _alternatives(graph, network, stops, by, constraints, best, alternatives)
+        best = Route(**{**best.__dict__, "alternatives": found})
+    return best
+
+
+def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]:
+    """Sort avoid items into places, countries, passages and element ids.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> found = resolve_avoid(load_network(), ["Malacca", "KAZ", "Erenhot"])
+    >>> found["passages"], found["countries"], found["places"]
+    ({'malacca'}, {'KAZ'}, {'erenhot'})
+    """
+    out: dict[str, set[str]] = {"places": set(), "countries": set(), "passages": set(),
+                                "elements": set()}
+    elements = set(network.links.index) | set(network.crossings.index)
+    countries = NameIndex(
+        (row["iso3"], row["name_en"], [row["name_en"], row["name_zh"]])
+        for row in network.countries.to_dict("records")
+    )
+    passages = NameIndex((key, name, [name, name.split()[-1]]) for key, name in PASSAGES.items())
+    for item in items:
+        if item in elements:
+            out["elements"].add(item)
+            continue
+        for kind, index in (("passages", passages), ("countries", countries),
+                            ("places", network)):
+            try:
+                out[kind].add(index.resolve(item))
+                break
+            except UnknownPlaceError:
+                continue
+        else:
+            closest = network._names.suggest(item, 3) + passages.suggest(item, 2)
+            msg = (f"cannot avoid {item!r}: not a place, country, sea passage, link or "
+                   f"crossing id; closest: {', '.join(closest) or 'none'}")
+            raise UnknownPlaceError(item, closest) from CorridorsError(msg)
+    return out
+
+
+def _constraints(network, stops, avoid, modes, statuses) -> Constraints:
+    found = resolve_avoid(network, avoid)
+    if found["places"] & set(stops):
+        clash = sorted(found["places"] & set(stops))
+        msg = f"cannot both pass and avoid {', '.join(clash)}"
+        raise ValueError(msg)
+    mode_set = None
+    if modes is not None:
+        mode_set = frozenset(_split(modes))
+        unknown = sorted(mode_set - set(MODES))
+        if unknown:
+            msg = f"unknown mode {', '.join(unknown)}; use {', '.join(MODES)}"
+            raise ValueError(msg)
+    return Constraints(
+        statuses=frozenset(statuses), modes=mode_set, places=frozenset(found["places"]),
+        elements=frozenset(found["elements"]), countries=frozenset(found["countries"]),
+        passages=frozenset(found["passages"]),
+    )
+
+
+def _split(modes: Iterable[str]) -> list[str]:
+    items = [modes] if isinstance(modes, str) else list(modes)
+    return [m.strip() for item in items for m in item.split(",") if m.strip()]
+
+
+def _search(graph: RoutingGraph, network, stops, by, constraints) -> Route | None:
+    """Shortest path through the stops in order, keeping the layer between segments."""
+    weight = graph.weight(by, constraints)
+    G = graph.G
+    frontier = {(stops[0], START): (0.0, [(stops[0], START)])}
+    for i, stop in enumerate(stops[1:], start=1):
+        last = i == len(stops) - 1
+        targets = [(stop, END)] if last else [n for n in G.successors((stop, START))]
+        best: dict = {}
+        for source, (cost, path) in sorted(frontier.items(), key=repr):
+            lengths, paths = nx.single_source_dijkstra(G, source, weight=weight)
+            for target in targets:
+                if target in lengths and (target not in best
+                                          or cost + lengths[target] < best[target][0]):
+                    best[target] = (cost + lengths[target], path + paths[target][1:])
+        if not best:
+            return None
+        frontier = best
+    _, path = frontier[(stops[-1], END)]
+    return _as_route(graph, network, path, by, constraints)
+
+
+def _as_route(graph, network, path, by, constraints) -> Route:
+    rows = []
+    for u, v in itertools.pairwise(path):
+        edge = graph.best_edge(u, v, by, constraints)
+        if edge["element_kind"] == "access":
+            continue
+        for step in edge["steps"]:
+            rows.append({"from": u[0], "to": v[0], "kind": step.kind,
+                         "mode": _leg_mode(edge, u, v), "element": edge["element"],
+                         "km": step.km, "hours": step.hours, "cost_usd": step.cost_usd,
+                         "countries": sorted(edge["countries"] or
+                                             {network.places.iso3[u[0]]})})
+    legs = pd.DataFrame(rows, columns=[c for c in LEG_COLUMNS if not c.startswith("cum_")])
+    for column in ("km", "hours", "cost_usd"):
+        legs[f"cum_{column}"] = legs[column].cumsum()
+    legs = legs[LEG_COLUMNS]
+    hours, cost = float(legs.hours.sum()), float(legs.cost_usd.sum())
+    total = {"km": float(legs.km.sum()), "hours": hours, "days": hours / 24,
+             "cost_usd": cost, "generalized": cost + graph.value_of_time * hours}
+    crossed = legs[legs.kind == "crossing"]
+    stations = [p for a, b in zip(crossed["from"], crossed["to"], strict=True) for p in (a, b)]
+    return Route(path[0][0], path[-1][0], by, legs, total, stations, network)
+
+
+def _leg_mode(edge: dict, u: tuple, v: tuple) -> str:
+    if edge["element_kind"] == "transfer":
+        return f"{u[1]}>{v[1]}"
+    return u[1].split(":")[0]
+
+
+def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route]:
+    """Up to k routes that differ materially from the best and from each other.
+
+    Candidates come from closing, one at a time, each crossing and each line-haul link of the
+    routes found so far; a candidate counts if it uses another set of crossings, or shares at
+    most 80% of its km with every route already chosen.
+    """
+    chosen = [best]
+    tried: set[frozenset] = set()
+    queue = [frozenset()]
+    while queue and len(chosen) <= k:
+        candidates = []
+        for closed in queue:
+            for element in _closable(chosen):
+                blocked = closed | {element}
+                if blocked in tried:
+                    continue
+                tried.add(blocked)
+                narrowed = Constraints(**{**constraints.__dict__,
+                                          "elements": constraints.elements | blocked})
+                found = _search(graph, network, stops, by, narrowed)
+                if found is not None:
+                    candidates.append((found.total[_total_key(by)], blocked, found))
+        candidates.sort(key=lambda c: (c[0], sorted(c[1])))
+        queue = []
+        for _, blocked, found in candidates:
+            if len(chosen) > k:
+                break
+            if all(_differs(found, other) for other in chosen):
+                chosen.append(found)
+                queue.append(blocked)
+        if not queue:
+            break
+    return chosen[1:]
+
+
+def _total_key(by: str) -> str:
+    return {"time": "hours", "cost": "cost_usd", "distance": "km"}.get(by, "generalized")
+
+
+def _closable(routes: list[Route]) -> list[str]:
+    elements = set()
+    for r in routes:
+        used = r.legs[r.legs.kind.isin(["crossing", "line_haul"])]
+        elements |= set(used["element"])
+    return sorted(elements)
+
+
+def _differs(a: Route, b: Route) -> bool:
+    if set(a.crossing_ids) != set(b.crossing_ids):
+        return True
+    km_a = a.legs[a.legs.kind == "line_haul"].groupby("element")["km"].sum()
+    km_b = b.legs[b.legs.kind == "line_haul"].groupby("element")["km"].sum()
+    shared = km_a[km_a.index.isin(km_b.index)].sum()
+    return shared <= MAX_SHARED_KM * min(km_a.sum(), km_b.sum())
+
+
+def _explain(graph, network, stops, by, constraints) -> str:
+    """Say which constraint cut every path, by lifting them one at a time."""
+    names = " -> ".join(stops)
+    base = f"no route {names}"
+    relaxations = [
+        ("the avoid list", {"places": frozenset(), "elements": frozenset(),
+                            "countries": frozenset(), "passages": frozenset()}),
+        (f"the modes ({', '.join(sorted(constraints.modes or []))})", {"modes": None}),
+        ("operational links only", {"statuses": frozenset({"operational", "planned",
+                                                            "under_construction"})}),
+    ]
+    for label, change in relaxations:
+        relaxed = Constraints(**{**constraints.__dict__, **change})
+        if relaxed != constraints and _search(graph, network, stops, by, relaxed) is not None:
+            detail = _which_avoid(graph, network, stops, by, constraints) if (
+                label == "the avoid list") else ""
+            return f"{base}: {label} cuts every path{detail}"
+    for a, b in itertools.pairwise(stops):
+        if _search(graph, network, [a, b], by, constraints) is None:
+            return f"{base}: nothing connects {a} to {b} under these constraints"
+    return f"{base}: the stops cannot be passed in this order"
+
+
+def _which_avoid(graph, network, stops, by, constraints) -> str:
+    culprits = []
+    for kind in ("places", "elements", "countries", "passages"):
+        for item in sorted(getattr(constraints, kind)):
+            lifted = Constraints(**{**constraints.__dict__,
+                                    kind: getattr(constraints, kind) - {item}})
+            if _search(graph, network, stops, by, lifted) is not None:
+                culprits.append(item)
+    return f" (lifting {', '.join(culprits)} alone finds one)" if culprits else ""
+
+
+def _normalize(text: str) -> str:
+    return normalize_name(text)
