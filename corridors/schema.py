@@ -31,6 +31,7 @@ PLACE_KINDS = (
 STATUSES = ("operational", "under_construction", "planned")
 GAUGES = (1000, 1435, 1520, 1668, 1676)
 DWELL_BASES = ("processing", "entry_to_exit")
+VALIDATION_METRICS = ("km", "nm", "hours", "days", "days_saved")
 REGIONS = ("china", "area_1520", "europe", "southeast_asia", "south_asia", "sea")
 
 
@@ -276,6 +277,27 @@ TABLES: dict[str, Table] = {
             ),
             key=("name",),
             doc="Scalar model parameters such as the value of time.",
+        ),
+        Table(
+            "calibration",
+            (
+                Column("case_id"),
+                Column("origin"),
+                Column("destination"),
+                Column("via", "list", required=False),
+                Column("modes", "list", required=False, choices=MODES),
+                Column("metric", choices=VALIDATION_METRICS),
+                Column("low", "float", minimum=0),
+                Column("high", "float", minimum=0),
+                Column("compare_origin", required=False),
+                Column("compare_via", "list", required=False),
+                Column("compare_modes", "list", required=False, choices=MODES),
+                Column("year", required=False),
+                _source(),
+                Column("note", required=False),
+            ),
+            key=("case_id",),
+            doc="Published door-to-door figures the model is checked against.",
         ),
         Table(
             "corridors",

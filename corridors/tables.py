@@ -49,7 +49,7 @@ def read_tables(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
     --------
     >>> tables = read_tables()
     >>> sorted(tables)[:3]
-    ['city_clusters', 'corridors', 'countries']
+    ['calibration', 'city_clusters', 'corridors']
     >>> tables["places"].set_index("id").loc["alashankou", "iso3"]
     'CHN'
     """
@@ -112,7 +112,7 @@ def _parse(column: Column, text: str, where: str, problems: list[str]):
     if text == "":
         if column.required:
             problems.append(f"{where}: value required")
-        return [] if column.kind == "list" else None
+        return {"list": [], "str": ""}.get(column.kind)
     try:
         value = _convert(column.kind, text)
     except ValueError:
@@ -170,7 +170,7 @@ def _check_references(typed: dict[str, list[dict]], problems: list[str]) -> None
             for row in rows:
                 values = row[column.name] if column.kind == "list" else [row[column.name]]
                 for value in values or []:
-                    if value is None or _is_method(column, value):
+                    if value is None or value == "" or _is_method(column, value):
                         continue
                     if value not in known[column.refers_to]:
                         problems.append(

@@ -78,7 +78,8 @@ def test_only_future_places_are_cut_off(net):
 def test_land_lengths_are_plausible_against_the_geodesic(net):
     land = net.links[(net.links["mode"] != "sea") & (net.links.geodesic_km > 0)]
     ratio = land.km / land.geodesic_km
-    assert ratio.between(1.0, 2.5).all(), ratio[~ratio.between(1.0, 2.5)]
+    # stations sit a few km from the GeoNames city points, hence 0.95
+    assert ratio.between(0.95, 2.5).all(), ratio[~ratio.between(0.95, 2.5)]
 
 
 def test_sea_legs_know_their_passages(net):

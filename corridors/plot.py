@@ -1,0 +1,120 @@
+"""Charts and maps: the time/cost-distance chart (UNESCAP method) and route maps.
+
+matplotlib is imported lazily, so the rest of the package works without a display.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from corridors.basemap import load_basemap
+from corridors.routing import Route
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["MAP_CRS", "plot_route", "time_cost_distance", "time_cost_distance_table"]
+
+# Asia North Albers Equal Area Conic, centred for Eurasia: no Web Mercator stretch at 50°N.
+MAP_CRS = "+proj=aea +lat_1=15 +lat_2=65 +lat_0=30 +lon_0=80 +datum=WGS84 +units=m"
+STEP_KINDS = ("crossing", "gauge_change", "transfer", "port")
+
+
+def time_cost_distance_table(route: Route) -> pd.DataFrame:
+    """Cumulative km, hours and USD at the start and end of every leg.
+
+    Legs that cover no distance (crossings, gauge changes, transfers) show as vertical steps.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> from corridors.routing import route
+    >>> table = time_cost_distance_table(route(load_network(), "Chongqing", "Singapore",
+    ...                                        via=["Qinzhou"], modes=["rail", "sea"]))
+    >>> list(table.columns)
+    ['km', 'hours', 'cost_usd', 'kind', 'place']
+    >>> table.loc[0, ["km", "hours", "cost_usd"]].astype(float).tolist()
+    [0.0, 0.0, 0.0]
+    """
+    legs = route.legs
+    rows = [{"km": 0.0, "hours": 0.0, "cost_usd": 0.0, "kind": "start", "place": route.origin}]
+    for leg in legs.to_dict("records"):
+        rows.append({"km": leg["cum_km"], "hours": leg["cum_hours"],
+                     "cost_usd": leg["cum_cost_usd"], "kind": leg["kind"], "place": leg["to"]})
+    return pd.DataFrame(rows)
+
+
+def time_cost_distance(route: Route, *, title: str | None = None) -> Figure:
+    """The time/cost-distance chart of a route: days and USD against km, steps labelled.
+
+    Returns a matplotlib Figure with two panels (time, cost); save it with ``savefig``.
+    """
+    import matplotlib.pyplot as plt
+
+    table = time_cost_distance_table(route)
+    fig, (ax_time, ax_cost) = plt.subplots(2, 1, sharex=True, figsize=(9, 7))
+    ax_time.plot(table.km, table.hours / 24, color="tab:blue", lw=2)
+    ax_cost.plot(table.km, table.cost_usd, color="tab:red", lw=2)
+    for km, place, days, kinds in _steps(table):
+        label = f"{place}: {' + '.join(kinds)} {days:.1f} d"
+        ax_time.annotate(label, (km, table.hours[table.km <= km].max() / 24), fontsize=7,
+                         xytext=(4, -10), textcoords="offset points")
+    ax_time.set_ylabel("cumulative time (days)")
+    ax_cost.set_ylabel("cumulative cost (USD per FEU)")
+    ax_cost.set_xlabel("cumulative distance (km)")
+    for ax in (ax_time, ax_cost):
+        ax.grid(alpha=0.3)
+    fig.suptitle(title or f"{route.origin} → {route.destination}: time/cost-distance "
+                 f"(by {route.objective})")
+    fig.tight_layout()
+    return fig
+
+
+def _steps(table: pd.DataFrame) -> list[tuple[float, str, float, list[str]]]:
+    """Runs of consecutive zero-distance steps longer than 6 hours: km, place, days, kinds."""
+    runs: list[tuple[float, str, float, list[str]]] = []
+    rows = table.to_dict("records")
+    for prev, row in itertools.pairwise(rows):
+        if row["kind"] not in STEP_KINDS:
+            continue
+        days = (row["hours"] - prev["hours"]) / 24
+        kind = row["kind"].replace("_", " ")
+        if runs and prev["kind"] in STEP_KINDS and runs[-1][0] == prev["km"]:
+            km, place, total, kinds = runs[-1]
+            runs[-1] = (km, place, total + days, [*kinds, kind])
+        else:
+            runs.append((row["km"], row["place"], days, [kind]))
+    return [run for run in runs if run[2] * 24 > 6]
+
+
+def plot_route(route: Route, *, title: str | None = None) -> Figure:
+    """A map of the route (and its alternatives) over the basemap, in an Eurasian projection."""
+    import matplotlib.pyplot as plt
+
+    routes = [route, *route.alternatives]
+    frames = [r.to_gdf().to_crs(MAP_CRS) for r in routes]
+    bounds = pd.concat(frames).total_bounds
+    pad = 0.15 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
+    fig, ax = plt.subplots(figsize=(10, 7))
+    load_basemap().to_crs(MAP_CRS).plot(ax=ax, color="#eeeeee", edgecolor="#999999", lw=0.4)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (frame, r) in enumerate(zip(frames, routes, strict=True)):
+        label = (f"{'best' if i == 0 else f'alternative {i}'}: {r.total['days']:.1f} days, "
+                 f"{r.total['km']:,.0f} km")
+        frame.plot(ax=ax, color=colours[i % len(colours)], lw=2.5 - 0.4 * i, label=label)
+    stops = route.network.places.loc[route.places].to_crs(MAP_CRS)
+    stops.plot(ax=ax, color="black", markersize=6, zorder=3)
+    for place, point in zip(stops.index, stops.geometry, strict=True):
+        if place in (route.origin, route.destination) or place in route.crossings:
+            ax.annotate(place, (point.x, point.y), fontsize=7, xytext=(3, 3),
+                        textcoords="offset points")
+    ax.set_xlim(bounds[0] - pad, bounds[2] + pad)
+    ax.set_ylim(bounds[1] - pad, bounds[3] + pad)
+    ax.set_axis_off()
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title(title or f"{route.origin} → {route.destination} (by {route.objective})")
+    fig.tight_layout()
+    return fig

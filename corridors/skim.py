@@ -1,0 +1,101 @@
+"""Origin-destination skims: many-to-many hours, km, USD and generalized cost in one pass.
+
+The routing graph is compiled once to a CSR matrix and searched with
+``scipy.sparse.csgraph.dijkstra`` from every origin at once; the totals of each optimal path
+are then summed from its edges, so the figures match :func:`corridors.routing.route`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import dijkstra
+
+from corridors.graph import END, OBJECTIVES, START, routing_graph
+from corridors.network import Network
+from corridors.routing import _constraints
+
+__all__ = ["skim"]
+
+MEASURES = ("hours", "km", "cost_usd", "generalized")
+
+
+def skim(
+    network: Network,
+    origins: Iterable[str],
+    destinations: Iterable[str],
+    *,
+    by: str = "time",
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    statuses: Iterable[str] = ("operational",),
+) -> pd.DataFrame:
+    """Best routes from every origin to every destination, as a tidy table.
+
+    Parameters
+    ----------
+    network : Network
+    origins, destinations : iterable of str
+        Place names.
+    by : {"time", "cost", "generalized", "distance"}
+        What each route minimises.
+    avoid, modes, statuses :
+        As for :func:`corridors.routing.route`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair (origin, destination) with hours, days, km, cost_usd, generalized
+        and the crossings used; unreachable pairs have NaN. Pivot it for a matrix:
+        ``table.pivot(index="origin", columns="destination", values="hours")``.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> table = skim(load_network(), ["Chongqing", "Chengdu"], ["Qinzhou", "Duisburg"])
+    >>> table[["origin", "destination"]].values.tolist()[:2]
+    [['chongqing', 'qinzhou'], ['chongqing', 'duisburg']]
+    """
+    if by not in OBJECTIVES:
+        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
+        raise ValueError(msg)
+    origin_ids = [network.resolve(o) for o in origins]
+    dest_ids = [network.resolve(d) for d in destinations]
+    constraints = _constraints(network, [*origin_ids, *dest_ids], avoid, modes, statuses)
+    graph = routing_graph(network)
+    matrix, nodes, index = graph.compiled(by, constraints)
+    sources = [index[(o, START)] for o in origin_ids]
+    _, predecessors = dijkstra(matrix, indices=sources, return_predecessors=True)
+    rows = []
+    for i, origin in enumerate(origin_ids):
+        for dest in dest_ids:
+            rows.append({"origin": origin, "destination": dest,
+                         **_path_totals(graph, nodes, index, predecessors[i], origin, dest,
+                                        by, constraints)})
+    table = pd.DataFrame(rows)
+    table.insert(3, "days", table["hours"] / 24)
+    return table
+
+
+def _path_totals(graph, nodes, index, pred, origin, dest, by, constraints) -> dict:
+    empty = dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
+    if origin == dest:
+        return dict.fromkeys(MEASURES, 0.0) | {"crossings": []}
+    node = index[(dest, END)]
+    if pred[node] < 0:
+        return empty
+    path = [node]
+    while pred[path[-1]] >= 0:
+        path.append(pred[path[-1]])
+    totals = dict.fromkeys(("hours", "km", "cost_usd"), 0.0)
+    crossings = []
+    for j, i in zip(path[1:], path[:-1], strict=True):
+        edge = graph.best_edge(nodes[j], nodes[i], by, constraints)
+        for measure in totals:
+            totals[measure] += edge[measure]
+        if edge["element_kind"] == "crossing":
+            crossings.append(edge["element"])
+    totals["generalized"] = totals["cost_usd"] + graph.value_of_time * totals["hours"]
+    return totals | {"crossings": crossings[::-1]}
