@@ -278,7 +278,13 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
                 "geometry": geodesic_line(pa.lon, pa.lat, pb.lon, pb.lat),
             }
         )
-    return pd.DataFrame(rows).set_index("id", drop=False)
+    return _frame(rows, ["id"])
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Rows as a frame indexed by id, keeping the columns when there are no rows."""
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
+    return frame.set_index("id", drop=False)
 
 
 def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -286,7 +292,7 @@ def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFra
     ports = sea_mesh_ports(places)
     if not path.exists():
         problems.append(f"{SEA_LEGS_FILE}: missing; run `corridors build --sea` to compute it")
-        return pd.DataFrame(), pd.DataFrame()
+        return _frame([], ["id"]), _frame([], ["id"])
     legs = read_sea_legs(path)
     expected = {(a, b) for a in ports.index for b in ports.index if a < b}
     found = {(leg["from"], leg["to"]) for leg in legs if not leg["closed"]}
@@ -325,8 +331,10 @@ def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFra
                 "geometry": LineString(leg["coords"]),
             }
         )
-    table = pd.DataFrame(rows).set_index("id", drop=False)
-    is_variant = table["closed"].map(bool)
+    table = _frame(rows, ["id", "from", "to", "mode", "gauge", "km", "km_basis", "km_source",
+                          "geodesic_km", "cost_class", "status", "opening_year", "countries",
+                          "passages", "closed", "source", "note", "geometry"])
+    is_variant = table["closed"].map(bool).astype(bool)
     return table[~is_variant].drop(columns="closed"), table[is_variant]
 
 
@@ -361,7 +369,8 @@ def _crossings(crossings, places, problems) -> pd.DataFrame:
             "geometry": LineString([(pa.lon, pa.lat), (pb.lon, pb.lat)]),
         }
         rows.append(record)
-    return pd.DataFrame(rows).set_index("id", drop=False)
+    columns = [c for c in crossings.columns if c != "_line"] + ["countries", "geometry"]
+    return _frame(rows, columns)
 
 
 def _check_transfers(transfers, places, problems) -> None:

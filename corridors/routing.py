@@ -246,6 +246,8 @@ def _search(graph: RoutingGraph, network, stops, by, constraints) -> Route | Non
     """Shortest path through the stops in order, keeping the layer between segments."""
     weight = graph.weight(by, constraints)
     G = graph.G
+    if any((stop, START) not in G for stop in stops):
+        return None  # a place with no links at all
     frontier = {(stops[0], START): (0.0, [(stops[0], START)])}
     for i, stop in enumerate(stops[1:], start=1):
         last = i == len(stops) - 1

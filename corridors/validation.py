@@ -77,7 +77,10 @@ def validate(network: Network, cases: pd.DataFrame | None = None) -> pd.DataFram
 
 
 def summarize(table: pd.DataFrame) -> dict:
-    """Summary error metrics by metric kind: cases, within range, mean absolute error, WAPE.
+    """Summary error metrics by metric kind.
+
+    Cases, cases routed, cases within the published range and within 10% and 20% of it, the
+    mean absolute error (as a share outside the range) and the WAPE.
 
     WAPE (weighted absolute percentage error) = sum |model - published mid| / sum mid.
     """
@@ -89,6 +92,8 @@ def summarize(table: pd.DataFrame) -> dict:
             "cases": len(group),
             "routed": len(routed),
             "within_range": int(routed.within_range.sum()),
+            "within_10pct": int((routed.error.abs() <= 0.10).sum()),
+            "within_20pct": int((routed.error.abs() <= 0.20).sum()),
             "mean_abs_error": round(float(routed.error.abs().mean()), 4) if len(routed) else None,
             "wape": round(float((routed.model - mid).abs().sum() / mid.sum()), 4)
             if len(routed) else None,

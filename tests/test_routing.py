@@ -1,0 +1,217 @@
+"""Routing: exact totals on a hand-built network, and the real corridors."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corridors.errors import NoRouteError, UnknownPlaceError
+from corridors.routing import route
+from small import border_network, crossing, link, place, write_network
+
+
+@pytest.fixture
+def small(tmp_path):
+    return border_network(tmp_path / "data")
+
+
+def test_border_and_gauge_change_are_charged(small):
+    r = route(small, "a", "d")
+    assert r.total["hours"] == pytest.approx(16.0)
+    assert r.total["cost_usd"] == pytest.approx(600.0)
+    assert r.total["km"] == pytest.approx(200.0)
+    assert r.total["generalized"] == pytest.approx(600 + 10 * 16)
+    assert list(r.legs.kind) == ["line_haul", "crossing", "gauge_change", "line_haul"]
+    assert list(r.legs.hours) == pytest.approx([2, 8, 2, 4])
+    assert r.crossings == ["b", "c"]
+
+
+def test_crossing_dwell_depends_on_direction(small):
+    assert route(small, "d", "a").total["hours"] == pytest.approx(4 + 20 + 2)
+
+
+def test_via_forces_the_road_and_charges_the_transfer(small):
+    r = route(small, "a", "d", via=["e"])
+    assert r.total["hours"] == pytest.approx(0.5 + 0.5 + 5 + 10 + 4)
+    assert r.total["cost_usd"] == pytest.approx(150 + 150 + 25 + 300 + 200)
+    assert "transfer" in set(r.legs.kind)
+
+
+def test_avoid_place_and_element(small):
+    assert route(small, "a", "d", by="cost", avoid=["e"]).total["cost_usd"] == 600
+    with pytest.raises(NoRouteError, match=r"the avoid list cuts every path \(lifting b-c"):
+        route(small, "a", "d", avoid=["b-c"])
+
+
+def test_avoid_country(small):
+    with pytest.raises(NoRouteError, match="avoid list"):
+        route(small, "a", "d", avoid=["Beland"])
+
+
+def test_modes_that_cut_every_path(small):
+    with pytest.raises(NoRouteError, match=r"the modes \(road\) cuts every path"):
+        route(small, "a", "d", modes=["road"])
+
+
+def test_objectives(small):
+    assert route(small, "a", "b", by="time").total["hours"] == pytest.approx(1.0)
+    assert route(small, "a", "b", by="cost").total["cost_usd"] == pytest.approx(100.0)
+    assert route(small, "a", "b", by="distance").total["km"] == pytest.approx(100.0)
+
+
+def test_bad_requests(small):
+    with pytest.raises(ValueError, match="same place"):
+        route(small, "a", "A")
+    with pytest.raises(ValueError, match="unknown objective 'speed'"):
+        route(small, "a", "d", by="speed")
+    with pytest.raises(ValueError, match="unknown mode air"):
+        route(small, "a", "d", modes="rail,air")
+    with pytest.raises(UnknownPlaceError, match="closest: d"):
+        route(small, "a", "dd")
+    with pytest.raises(UnknownPlaceError, match="cannot avoid|Atlantis"):
+        route(small, "a", "d", avoid=["Atlantis"])
+    with pytest.raises(ValueError, match="cannot both pass and avoid e"):
+        route(small, "a", "d", via=["e"], avoid=["e"])
+
+
+def test_unreachable_via_is_named(tmp_path):
+    net = write_network(tmp_path / "data",
+                        places=[place("a", "AAA", 0), place("b", "AAA", 1),
+                                place("z", "AAA", 3)],
+                        links=[link("a", "b", "rail", 100, "1435")])
+    with pytest.raises(NoRouteError, match="nothing connects a to z"):
+        route(net, "a", "b", via=["z"])
+
+
+def test_planned_links_are_closed_unless_opened(tmp_path):
+    net = write_network(tmp_path / "data",
+                        places=[place("a", "AAA", 0), place("b", "AAA", 1)],
+                        links=[link("a", "b", "rail", 100, "1435", status="planned")])
+    with pytest.raises(NoRouteError, match="operational links only cuts every path"):
+        route(net, "a", "b")
+    opened = route(net, "a", "b", statuses=("operational", "planned"))
+    assert opened.total["km"] == 100
+
+
+def test_gauge_break_without_transfer_is_impassable(tmp_path):
+    """Two rail gauges meeting at a place with no transfer rule cannot be joined."""
+    net = write_network(tmp_path / "data",
+                        places=[place("a", "AAA", 0), place("b", "AAA", 1),
+                                place("c", "AAA", 2)],
+                        links=[link("a", "b", "rail", 100, "1435"),
+                               link("b", "c", "rail", 100, "1000")])
+    with pytest.raises(NoRouteError):
+        route(net, "a", "c")
+
+
+def test_alternatives_use_other_crossings(tmp_path):
+    net = write_network(
+        tmp_path / "data",
+        places=[place("a", "AAA", 0), place("b1", "AAA", 1, "border_station"),
+                place("b2", "AAA", 1.2, "border_station"), place("c1", "BBB", 1.01),
+                place("c2", "BBB", 1.21), place("d", "BBB", 2)],
+        links=[link("a", "b1", "rail", 100, "1435"), link("a", "b2", "rail", 120, "1435"),
+               link("c1", "d", "rail", 100, "1520"), link("c2", "d", "rail", 100, "1520")],
+        crossings=[crossing("b1", "c1", out=10, back=10), crossing("b2", "c2", out=12, back=1)],
+    )
+    r = route(net, "a", "d", alternatives=2)
+    assert r.crossings == ["b1", "c1"]
+    assert [alt.crossings for alt in r.alternatives] == [["b2", "c2"]]
+    assert r.alternatives[0].total["hours"] == pytest.approx(2.4 + 12 + 4)
+
+
+# --- the real network -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exit_port", ["Alashankou", "Horgos", "Erenhot", "Manzhouli"])
+def test_chongqing_duisburg_by_each_exit_port(net, exit_port):
+    r = route(net, "Chongqing", "Duisburg", via=[exit_port], modes=["rail"])
+    assert r.crossings[0] == net.resolve(exit_port)
+    assert r.crossings[-2:] == ["brest", "malaszewicze"]
+    assert 10_000 < r.total["km"] < 14_000
+    assert 14 < r.total["days"] < 25
+
+
+def test_chongqing_singapore_rail_sea_beats_the_yangtze(net):
+    rail_sea = route(net, "Chongqing", "Singapore", via=["Qinzhou"], modes=["rail", "sea"])
+    barge = route(net, "Chongqing Guoyuan Port", "Singapore", via=["Shanghai"],
+                  modes=["inland_water", "sea"])
+    assert 6 < rail_sea.total["days"] < 10  # published: 8 days
+    assert "port" in set(rail_sea.legs.kind)
+    assert 12 < barge.total["days"] - rail_sea.total["days"] < 25  # published: about 20
+    back = route(net, "Singapore", "Chongqing", via=["Qinzhou"], modes=["rail", "sea"])
+    assert back.total["km"] == pytest.approx(rail_sea.total["km"], rel=0.01)
+
+
+def test_kunming_vientiane(net):
+    r = route(net, "Kunming", "Vientiane")
+    assert r.crossings == ["mohan", "boten"]
+    assert r.total["km"] == pytest.approx(1035)  # published, 613 + 422
+
+
+def test_kashgar_gwadar_by_road(net):
+    r = route(net, "Kashgar", "Gwadar", modes=["road"])
+    assert r.crossings == ["khunjerab", "sost"]
+    assert set(r.legs["mode"]) == {"road"}
+    assert 3000 < r.total["km"] < 4000
+
+
+def test_avoiding_malacca_reroutes_the_sea_leg(net):
+    base = route(net, "Shanghai", "Rotterdam", modes=["sea"])
+    assert "sea:rotterdam-shanghai" in set(base.legs.element)
+    detour = route(net, "Shanghai", "Rotterdam", modes=["sea"], avoid=["Malacca"])
+    assert detour.total["km"] > base.total["km"]
+    assert all("malacca" not in net.links.passages.get(e, []) for e in detour.legs.element)
+
+
+def test_to_gdf_and_to_dict(net):
+    r = route(net, "Chongqing", "Qinzhou")
+    gdf = r.to_gdf()
+    assert gdf.crs == "EPSG:4326" and len(gdf) == len(r.legs)
+    d = r.to_dict()
+    assert set(d) == {"origin", "destination", "objective", "total", "crossings", "legs",
+                      "alternatives"}
+    assert set(d["total"]) == {"km", "hours", "days", "cost_usd", "generalized"}
+    assert set(d["legs"][0]) >= {"from", "to", "kind", "mode", "km", "hours", "cost_usd"}
+
+
+# --- properties -------------------------------------------------------------------------
+
+PLACES = st.sampled_from(["chongqing", "chengdu", "xian", "urumqi", "kunming", "nanning",
+                          "harbin", "beijing", "duisburg", "hamburg", "singapore",
+                          "vientiane", "gwadar", "tashkent", "hanoi", "moscow", "kuantan"])
+OBJECTIVE = st.sampled_from(["time", "cost", "generalized", "distance"])
+KEY = {"time": "hours", "cost": "cost_usd", "generalized": "generalized", "distance": "km"}
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(a=PLACES, b=PLACES, by=OBJECTIVE, pick=st.integers(min_value=0, max_value=50))
+def test_avoiding_anything_never_makes_a_route_better(net, a, b, by, pick):
+    if a == b:
+        return
+    best = route(net, a, b, by=by)
+    used = sorted(set(best.legs.loc[best.legs.kind.isin(["line_haul", "crossing"]),
+                                    "element"]))
+    blocked = used[pick % len(used)]
+    try:
+        other = route(net, a, b, by=by, avoid=[blocked])
+    except NoRouteError:
+        return
+    assert other.total[KEY[by]] >= best.total[KEY[by]] - 1e-6
+
+
+@SETTINGS
+@given(a=PLACES, b=PLACES, by=OBJECTIVE)
+def test_legs_sum_to_totals_and_results_repeat(net, a, b, by):
+    if a == b:
+        return
+    r = route(net, a, b, by=by)
+    assert r.legs.km.sum() == pytest.approx(r.total["km"])
+    assert r.legs.hours.sum() == pytest.approx(r.total["hours"])
+    assert r.legs.cost_usd.sum() == pytest.approx(r.total["cost_usd"])
+    assert r.legs.cum_hours.iloc[-1] == pytest.approx(r.total["hours"])
+    again = route(net, a, b, by=by)
+    assert again.to_dict() == r.to_dict()
