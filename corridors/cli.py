@@ -74,40 +74,68 @@ def _parser() -> argparse.ArgumentParser:
     route.add_argument("origin")
     route.add_argument("destination")
     _routing_options(route)
-    route.add_argument("--via", action="append", default=[], metavar="PLACE",
-                       help="pass this place (repeat for several, in order)")
-    route.add_argument("--alternatives", type=int, default=0, metavar="K",
-                       help="also show K materially different routes")
+    route.add_argument(
+        "--via",
+        action="append",
+        default=[],
+        metavar="PLACE",
+        help="pass this place (repeat for several, in order)",
+    )
+    route.add_argument(
+        "--alternatives",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also show K materially different routes",
+    )
     route.add_argument("--json", action="store_true", help="print JSON")
     route.add_argument("--map", type=Path, metavar="FILE.png", help="write a route map")
-    route.add_argument("--tcd", type=Path, metavar="FILE.png",
-                       help="write the time/cost-distance chart")
+    route.add_argument(
+        "--tcd", type=Path, metavar="FILE.png", help="write the time/cost-distance chart"
+    )
 
     skim = _command(sub, "skim", _skim, "many-to-many hours, km, USD and generalized cost")
-    skim.add_argument("--origins", required=True,
-                      help="comma-separated places, or @KIND for every place of a kind "
-                      "(@hub, @sea_port, @terminal …)")
+    skim.add_argument(
+        "--origins",
+        required=True,
+        help="comma-separated places, or @KIND for every place of a kind "
+        "(@hub, @sea_port, @terminal …)",
+    )
     skim.add_argument("--destinations", required=True, help="as --origins")
     _routing_options(skim)
     skim.add_argument("--out", type=Path, metavar="FILE.csv", help="write CSV here")
 
-    validate = _command(sub, "validate", _validate,
-                        "route published cases and report the model's error")
-    validate.add_argument("--cases", type=Path, metavar="FILE.csv",
-                          help="cases like data/calibration.csv (default: that file)")
+    validate = _command(
+        sub, "validate", _validate, "route published cases and report the model's error"
+    )
+    validate.add_argument(
+        "--cases",
+        type=Path,
+        metavar="FILE.csv",
+        help="cases like data/calibration.csv (default: that file)",
+    )
     validate.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
 def _routing_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--by", default="time",
-                        choices=["time", "cost", "generalized", "distance"],
-                        help="what to minimise (default: time)")
-    parser.add_argument("--avoid", action="append", default=[], metavar="WHAT",
-                        help="a place, country, sea passage (Malacca, Suez …), link or "
-                        "crossing id to avoid (repeatable)")
-    parser.add_argument("--modes", help="allowed modes, comma-separated "
-                        "(rail,road,sea,inland_water)")
+    parser.add_argument(
+        "--by",
+        default="time",
+        choices=["time", "cost", "generalized", "distance"],
+        help="what to minimise (default: time)",
+    )
+    parser.add_argument(
+        "--avoid",
+        action="append",
+        default=[],
+        metavar="WHAT",
+        help="a place, country, sea passage (Malacca, Suez …), link or "
+        "crossing id to avoid (repeatable)",
+    )
+    parser.add_argument(
+        "--modes", help="allowed modes, comma-separated (rail,road,sea,inland_water)"
+    )
 
 
 def _command(sub, name: str, run: Callable, help_text: str) -> argparse.ArgumentParser:
@@ -178,8 +206,16 @@ def _route(args) -> int:
     from corridors.routing import route
 
     network = _network(args)
-    best = route(network, args.origin, args.destination, by=args.by, via=args.via,
-                 avoid=args.avoid, modes=args.modes, alternatives=args.alternatives)
+    best = route(
+        network,
+        args.origin,
+        args.destination,
+        by=args.by,
+        via=args.via,
+        avoid=args.avoid,
+        modes=args.modes,
+        alternatives=args.alternatives,
+    )
     if args.map or args.tcd:
         _figures(best, args.map, args.tcd)
     if args.json:
@@ -194,17 +230,23 @@ def _route(args) -> int:
 
 def _print_route(r) -> None:
     total = r.total
-    print(f"{r.origin} -> {r.destination} by {r.objective}: {total['km']:,.0f} km, "
-          f"{total['days']:.1f} days ({total['hours']:,.0f} h), {total['cost_usd']:,.0f} USD "
-          f"per FEU, generalized {total['generalized']:,.0f}")
+    print(
+        f"{r.origin} -> {r.destination} by {r.objective}: {total['km']:,.0f} km, "
+        f"{total['days']:.1f} days ({total['hours']:,.0f} h), {total['cost_usd']:,.0f} USD "
+        f"per FEU, generalized {total['generalized']:,.0f}"
+    )
     if r.crossings:
         print(f"crossings: {' / '.join(r.crossings)}")
-    print(f"{'from':<15}{'to':<15}{'kind':<13}{'mode':<22}{'km':>8}{'hours':>8}{'USD':>8}"
-          f"{'cum days':>9}")
+    print(
+        f"{'from':<15}{'to':<15}{'kind':<13}{'mode':<22}{'km':>8}{'hours':>8}{'USD':>8}"
+        f"{'cum days':>9}"
+    )
     for leg in r.legs.to_dict("records"):
-        print(f"{leg['from']:<15}{leg['to']:<15}{leg['kind']:<13}{leg['mode']:<22}"
-              f"{leg['km']:>8,.0f}{leg['hours']:>8.1f}{leg['cost_usd']:>8,.0f}"
-              f"{leg['cum_hours'] / 24:>9.1f}")
+        print(
+            f"{leg['from']:<15}{leg['to']:<15}{leg['kind']:<13}{leg['mode']:<22}"
+            f"{leg['km']:>8,.0f}{leg['hours']:>8.1f}{leg['cost_usd']:>8,.0f}"
+            f"{leg['cum_hours'] / 24:>9.1f}"
+        )
 
 
 def _figures(best, map_path, tcd_path) -> None:
@@ -237,9 +279,14 @@ def _skim(args) -> int:
     from corridors.skim import skim
 
     network = _network(args)
-    table = skim(network, _places_arg(network, args.origins),
-                 _places_arg(network, args.destinations), by=args.by, avoid=args.avoid,
-                 modes=args.modes)
+    table = skim(
+        network,
+        _places_arg(network, args.origins),
+        _places_arg(network, args.destinations),
+        by=args.by,
+        avoid=args.avoid,
+        modes=args.modes,
+    )
     table["crossings"] = table["crossings"].map(";".join)
     if args.out:
         table.round(3).to_csv(args.out, index=False, lineterminator="\n")
@@ -257,16 +304,17 @@ def _validate(args) -> int:
     summary = summarize(table)
     if args.json:
         records = json.loads(table.to_json(orient="records"))
-        print(json.dumps({"cases": records, "summary": summary}, indent=2,
-                         ensure_ascii=False))
+        print(json.dumps({"cases": records, "summary": summary}, indent=2, ensure_ascii=False))
         return 0
     shown = table[["case_id", "metric", "published_low", "published_high", "model", "error"]]
     print(shown.round(2).to_string(index=False))
     print()
     for metric, row in summary.items():
-        print(f"{metric:<11} {row['cases']:>3} cases: {row['within_range']} within the "
-              f"published range, {row['within_10pct']} within 10%, {row['within_20pct']} "
-              f"within 20%; mean |error| {row['mean_abs_error']:.1%}, WAPE {row['wape']:.1%}")
+        print(
+            f"{metric:<11} {row['cases']:>3} cases: {row['within_range']} within the "
+            f"published range, {row['within_10pct']} within 10%, {row['within_20pct']} "
+            f"within 20%; mean |error| {row['mean_abs_error']:.1%}, WAPE {row['wape']:.1%}"
+        )
     return 0
 
 

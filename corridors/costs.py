@@ -43,12 +43,12 @@ def line_haul(km: float, mode: str, cost_class: str, params: pd.DataFrame) -> Ch
     Charge(kind='line_haul', km=100, hours=2.0, cost_usd=50.0)
     """
     row = params.loc[(mode, cost_class)]
-    return Charge("line_haul", km, km / float(row["speed_kmh"]),
-                  km * float(row["usd_per_feu_km"]))
+    return Charge("line_haul", km, km / float(row["speed_kmh"]), km * float(row["usd_per_feu_km"]))
 
 
-def crossing_charges(crossing: pd.Series, *, outbound: bool, params: pd.DataFrame,
-                     cost_class: str) -> list[Charge]:
+def crossing_charges(
+    crossing: pd.Series, *, outbound: bool, params: pd.DataFrame, cost_class: str
+) -> list[Charge]:
     """The steps of one border crossing in one direction.
 
     A crossing is charged its dwell for the direction taken; where the gauges differ the
@@ -70,8 +70,11 @@ def crossing_charges(crossing: pd.Series, *, outbound: bool, params: pd.DataFram
         gauge_hours = min(_number(crossing["gauge_change_hours"]), dwell)
         gauge_usd = _number(crossing["gauge_change_usd"])
     km = float(crossing["km"])
-    haul = (line_haul(km, crossing["mode"], cost_class, params) if km and params is not None
-            else Charge("line_haul", km, 0.0, 0.0))
+    haul = (
+        line_haul(km, crossing["mode"], cost_class, params)
+        if km and params is not None
+        else Charge("line_haul", km, 0.0, 0.0)
+    )
     steps = [Charge("crossing", haul.km, dwell - gauge_hours + haul.hours, haul.cost_usd)]
     if _breaks_gauge(crossing):
         steps.append(Charge("gauge_change", 0.0, gauge_hours, gauge_usd))

@@ -60,16 +60,6 @@ class RoutingGraph:
     value_of_time: float
     _csr: dict = field(default_factory=dict, repr=False)
 
-    def weight(self, by: str, constraints: Constraints) -> Callable[[tuple, tuple, dict], float]:
-        """A networkx weight function: the cheapest allowed parallel edge, None if none."""
-        cost = self.edge_cost(by)
-
-        def weight(u, v, edges: dict):
-            allowed = [cost(e) for e in edges.values() if constraints.allows(e)]
-            return min(allowed) if allowed else None
-
-        return weight
-
     def edge_cost(self, by: str) -> Callable[[dict], float]:
         """The objective value of one edge."""
         if by == "time":
@@ -83,9 +73,28 @@ class RoutingGraph:
 
     def best_edge(self, u, v, by: str, constraints: Constraints) -> dict:
         """The allowed edge u->v that the objective prefers (ties: smallest key)."""
-        cost = self.edge_cost(by)
-        options = [(cost(e), key, e) for key, e in self.G[u][v].items() if constraints.allows(e)]
-        return min(options, key=lambda option: (option[0], option[1]))[2]
+        return self.simple(by, constraints)[u][v]["edge"]
+
+    def simple(self, by: str, constraints: Constraints) -> nx.DiGraph:
+        """The graph reduced to its allowed edges, one per node pair: the cheapest for ``by``.
+
+        Each edge keeps its objective value as ``w`` and the chosen edge as ``edge``. Built
+        once per objective and constraints, then cached.
+        """
+        cache_key = ("simple", by, constraints)
+        if cache_key not in self._csr:
+            cost = self.edge_cost(by)
+            reduced = nx.DiGraph()
+            reduced.add_nodes_from(self.G.nodes)
+            for u, v, key, edge in self.G.edges(keys=True, data=True):
+                if not constraints.allows(edge):
+                    continue
+                w = cost(edge)
+                old = reduced.get_edge_data(u, v)
+                if old is None or (w, key) < (old["w"], old["key"]):
+                    reduced.add_edge(u, v, w=w, key=key, edge=edge)
+            self._csr[cache_key] = reduced
+        return self._csr[cache_key]
 
     def compiled(self, by: str, constraints: Constraints) -> tuple[csr_matrix, list, dict]:
         """The graph as a CSR matrix for scipy.sparse.csgraph, with its node list and index.
@@ -93,19 +102,16 @@ class RoutingGraph:
         Parallel edges keep their cheapest allowed member. Weights get 1e-9 added so that
         zero-cost edges stay edges in the sparse matrix.
         """
-        cache_key = (by, constraints)
+        cache_key = ("csr", by, constraints)
         if cache_key not in self._csr:
-            nodes = sorted(self.G.nodes, key=repr)
+            reduced = self.simple(by, constraints)
+            nodes = sorted(reduced.nodes, key=repr)
             index = {node: i for i, node in enumerate(nodes)}
-            weight = self.weight(by, constraints)
-            rows, cols, data = [], [], []
-            for u, v in sorted(set(self.G.edges()), key=repr):
-                w = weight(u, v, self.G[u][v])
-                if w is not None:
-                    rows.append(index[u])
-                    cols.append(index[v])
-                    data.append(w + 1e-9)
-            matrix = csr_matrix((np.array(data), (rows, cols)), shape=(len(nodes), len(nodes)))
+            edges = list(reduced.edges(data="w"))
+            rows = [index[u] for u, _, _ in edges]
+            cols = [index[v] for _, v, _ in edges]
+            data = np.array([w for _, _, w in edges], dtype=float) + 1e-9
+            matrix = csr_matrix((data, (rows, cols)), shape=(len(nodes), len(nodes)))
             self._csr[cache_key] = (matrix, nodes, index)
         return self._csr[cache_key]
 
@@ -149,8 +155,18 @@ def _mode(layer: str) -> str:
     return layer.split(":")[0]
 
 
-def _edge(element: str, kind: str, steps: list[Charge], *, mode_set: set[str], status: str,
-          places: Iterable[str], countries: Iterable[str], passages=(), closed=()) -> dict:
+def _edge(
+    element: str,
+    kind: str,
+    steps: list[Charge],
+    *,
+    mode_set: set[str],
+    status: str,
+    places: Iterable[str],
+    countries: Iterable[str],
+    passages=(),
+    closed=(),
+) -> dict:
     return {
         "element": element,
         "element_kind": kind,
@@ -171,9 +187,17 @@ def _add_link(G: nx.MultiDiGraph, link: dict, params: pd.DataFrame) -> None:
     charge = line_haul(link["km"], link["mode"], link["cost_class"], params)
     for layer in layers_of(link["mode"], link["gauge"]):
         for a, b in ((link["from"], link["to"]), (link["to"], link["from"])):
-            edge = _edge(link["id"], "link", [charge], mode_set={link["mode"]},
-                         status=link["status"], places=(a, b), countries=link["countries"],
-                         passages=link.get("passages") or (), closed=link.get("closed") or ())
+            edge = _edge(
+                link["id"],
+                "link",
+                [charge],
+                mode_set={link["mode"]},
+                status=link["status"],
+                places=(a, b),
+                countries=link["countries"],
+                passages=link.get("passages") or (),
+                closed=link.get("closed") or (),
+            )
             G.add_edge((a, layer), (b, layer), key=link["id"], **edge)
 
 
@@ -183,10 +207,16 @@ def _add_crossing(G, crossing: pd.Series, params, region) -> None:
     lb = layers_of(crossing["mode"], [crossing["gauge_to"]])[0]
     for outbound, (u, v) in ((True, ((a, la), (b, lb))), (False, ((b, lb), (a, la)))):
         cost_class = "sea" if crossing["mode"] == "sea" else region[crossing["countries"][0]]
-        steps = crossing_charges(crossing, outbound=outbound, params=params,
-                                 cost_class=cost_class)
-        edge = _edge(crossing["id"], "crossing", steps, mode_set={crossing["mode"]},
-                     status=crossing["status"], places=(a, b), countries=crossing["countries"])
+        steps = crossing_charges(crossing, outbound=outbound, params=params, cost_class=cost_class)
+        edge = _edge(
+            crossing["id"],
+            "crossing",
+            steps,
+            mode_set={crossing["mode"]},
+            status=crossing["status"],
+            places=(a, b),
+            countries=crossing["countries"],
+        )
         G.add_edge(u, v, key=crossing["id"], **edge)
 
 
@@ -210,15 +240,28 @@ def _add_transfers(G: nx.MultiDiGraph, transfers: pd.DataFrame) -> None:
                 if rule is None:
                     continue
                 step = transfer_charge(pd.Series(rule), m1, m2)
-                edge = _edge(f"transfer:{place}:{l1}>{l2}", "transfer", [step],
-                             mode_set={m1, m2}, status="operational", places=(place,),
-                             countries=())
+                edge = _edge(
+                    f"transfer:{place}:{l1}>{l2}",
+                    "transfer",
+                    [step],
+                    mode_set={m1, m2},
+                    status="operational",
+                    places=(place,),
+                    countries=(),
+                )
                 G.add_edge((place, l1), (place, l2), key=edge["element"], **edge)
 
 
 def _add_access(G: nx.MultiDiGraph) -> None:
     for place, layer in sorted(G.nodes):
         for u, v in (((place, START), (place, layer)), ((place, layer), (place, END))):
-            edge = _edge(f"access:{place}", "access", [], mode_set=set(), status="operational",
-                         places=(), countries=())
+            edge = _edge(
+                f"access:{place}",
+                "access",
+                [],
+                mode_set=set(),
+                status="operational",
+                places=(),
+                countries=(),
+            )
             G.add_edge(u, v, key="access", **edge)

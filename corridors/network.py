@@ -331,9 +331,29 @@ def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFra
                 "geometry": LineString(leg["coords"]),
             }
         )
-    table = _frame(rows, ["id", "from", "to", "mode", "gauge", "km", "km_basis", "km_source",
-                          "geodesic_km", "cost_class", "status", "opening_year", "countries",
-                          "passages", "closed", "source", "note", "geometry"])
+    table = _frame(
+        rows,
+        [
+            "id",
+            "from",
+            "to",
+            "mode",
+            "gauge",
+            "km",
+            "km_basis",
+            "km_source",
+            "geodesic_km",
+            "cost_class",
+            "status",
+            "opening_year",
+            "countries",
+            "passages",
+            "closed",
+            "source",
+            "note",
+            "geometry",
+        ],
+    )
     is_variant = table["closed"].map(bool).astype(bool)
     return table[~is_variant].drop(columns="closed"), table[is_variant]
 

@@ -42,8 +42,15 @@ def time_cost_distance_table(route: Route) -> pd.DataFrame:
     legs = route.legs
     rows = [{"km": 0.0, "hours": 0.0, "cost_usd": 0.0, "kind": "start", "place": route.origin}]
     for leg in legs.to_dict("records"):
-        rows.append({"km": leg["cum_km"], "hours": leg["cum_hours"],
-                     "cost_usd": leg["cum_cost_usd"], "kind": leg["kind"], "place": leg["to"]})
+        rows.append(
+            {
+                "km": leg["cum_km"],
+                "hours": leg["cum_hours"],
+                "cost_usd": leg["cum_cost_usd"],
+                "kind": leg["kind"],
+                "place": leg["to"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -60,15 +67,21 @@ def time_cost_distance(route: Route, *, title: str | None = None) -> Figure:
     ax_cost.plot(table.km, table.cost_usd, color="tab:red", lw=2)
     for km, place, days, kinds in _steps(table):
         label = f"{place}: {' + '.join(kinds)} {days:.1f} d"
-        ax_time.annotate(label, (km, table.hours[table.km <= km].max() / 24), fontsize=7,
-                         xytext=(4, -10), textcoords="offset points")
+        ax_time.annotate(
+            label,
+            (km, table.hours[table.km <= km].max() / 24),
+            fontsize=7,
+            xytext=(4, -10),
+            textcoords="offset points",
+        )
     ax_time.set_ylabel("cumulative time (days)")
     ax_cost.set_ylabel("cumulative cost (USD per FEU)")
     ax_cost.set_xlabel("cumulative distance (km)")
     for ax in (ax_time, ax_cost):
         ax.grid(alpha=0.3)
-    fig.suptitle(title or f"{route.origin} → {route.destination}: time/cost-distance "
-                 f"(by {route.objective})")
+    fig.suptitle(
+        title or f"{route.origin} → {route.destination}: time/cost-distance (by {route.objective})"
+    )
     fig.tight_layout()
     return fig
 
@@ -102,15 +115,18 @@ def plot_route(route: Route, *, title: str | None = None) -> Figure:
     load_basemap().to_crs(MAP_CRS).plot(ax=ax, color="#eeeeee", edgecolor="#999999", lw=0.4)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (frame, r) in enumerate(zip(frames, routes, strict=True)):
-        label = (f"{'best' if i == 0 else f'alternative {i}'}: {r.total['days']:.1f} days, "
-                 f"{r.total['km']:,.0f} km")
+        label = (
+            f"{'best' if i == 0 else f'alternative {i}'}: {r.total['days']:.1f} days, "
+            f"{r.total['km']:,.0f} km"
+        )
         frame.plot(ax=ax, color=colours[i % len(colours)], lw=2.5 - 0.4 * i, label=label)
     stops = route.network.places.loc[route.places].to_crs(MAP_CRS)
     stops.plot(ax=ax, color="black", markersize=6, zorder=3)
     for place, point in zip(stops.index, stops.geometry, strict=True):
         if place in (route.origin, route.destination) or place in route.crossings:
-            ax.annotate(place, (point.x, point.y), fontsize=7, xytext=(3, 3),
-                        textcoords="offset points")
+            ax.annotate(
+                place, (point.x, point.y), fontsize=7, xytext=(3, 3), textcoords="offset points"
+            )
     ax.set_xlim(bounds[0] - pad, bounds[2] + pad)
     ax.set_ylim(bounds[1] - pad, bounds[3] + pad)
     ax.set_axis_off()

@@ -24,8 +24,20 @@ from corridors.sea import PASSAGES
 
 __all__ = ["Route", "resolve_avoid", "route"]
 
-LEG_COLUMNS = ["from", "to", "kind", "mode", "element", "km", "hours", "cost_usd",
-               "cum_km", "cum_hours", "cum_cost_usd", "countries"]
+LEG_COLUMNS = [
+    "from",
+    "to",
+    "kind",
+    "mode",
+    "element",
+    "km",
+    "hours",
+    "cost_usd",
+    "cum_km",
+    "cum_hours",
+    "cum_cost_usd",
+    "countries",
+]
 # How much of a route (by km) an alternative may share with a better one.
 MAX_SHARED_KM = 0.8
 
@@ -73,11 +85,19 @@ class Route:
         return [p for i, p in enumerate(seq) if i == 0 or p != seq[i - 1]]
 
     def to_dict(self) -> dict:
-        """A JSON-ready dict: origin, destination, objective, total, crossings, legs, alternatives."""
+        """A JSON-ready dict: origin, destination, objective, total, crossings, legs and
+        alternatives."""
         legs = [
-            {"from": r["from"], "to": r["to"], "kind": r["kind"], "mode": r["mode"],
-             "element": r["element"], "km": round(r["km"], 1), "hours": round(r["hours"], 2),
-             "cost_usd": round(r["cost_usd"], 2)}
+            {
+                "from": r["from"],
+                "to": r["to"],
+                "kind": r["kind"],
+                "mode": r["mode"],
+                "element": r["element"],
+                "km": round(r["km"], 1),
+                "hours": round(r["hours"], 2),
+                "cost_usd": round(r["cost_usd"], 2),
+            }
             for r in self.legs.to_dict("records")
         ]
         return {
@@ -93,8 +113,11 @@ class Route:
     def to_gdf(self) -> gpd.GeoDataFrame:
         """The legs with their geometry (EPSG:4326); transfers are points at their place."""
         net = self.network
-        shapes = {**net.links.geometry.to_dict(), **net.crossings.geometry.to_dict(),
-                  **net.sea_variants.geometry.to_dict()}
+        shapes = {
+            **net.links.geometry.to_dict(),
+            **net.crossings.geometry.to_dict(),
+            **net.sea_variants.geometry.to_dict(),
+        }
         geometry = [
             shapes.get(r["element"], net.places.geometry[r["to"]])
             for r in self.legs.to_dict("records")
@@ -190,8 +213,12 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
     >>> found["passages"], found["countries"], found["places"]
     ({'malacca'}, {'KAZ'}, {'erenhot'})
     """
-    out: dict[str, set[str]] = {"places": set(), "countries": set(), "passages": set(),
-                                "elements": set()}
+    out: dict[str, set[str]] = {
+        "places": set(),
+        "countries": set(),
+        "passages": set(),
+        "elements": set(),
+    }
     elements = set(network.links.index) | set(network.crossings.index)
     countries = NameIndex(
         (row["iso3"], row["name_en"], [row["name_en"], row["name_zh"]])
@@ -202,8 +229,7 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
         if item in elements:
             out["elements"].add(item)
             continue
-        for kind, index in (("passages", passages), ("countries", countries),
-                            ("places", network)):
+        for kind, index in (("passages", passages), ("countries", countries), ("places", network)):
             try:
                 out[kind].add(index.resolve(item))
                 break
@@ -211,8 +237,10 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
                 continue
         else:
             closest = network._names.suggest(item, 3) + passages.suggest(item, 2)
-            msg = (f"cannot avoid {item!r}: not a place, country, sea passage, link or "
-                   f"crossing id; closest: {', '.join(closest) or 'none'}")
+            msg = (
+                f"cannot avoid {item!r}: not a place, country, sea passage, link or "
+                f"crossing id; closest: {', '.join(closest) or 'none'}"
+            )
             raise UnknownPlaceError(item, closest) from CorridorsError(msg)
     return out
 
@@ -231,8 +259,11 @@ def _constraints(network, stops, avoid, modes, statuses) -> Constraints:
             msg = f"unknown mode {', '.join(unknown)}; use {', '.join(MODES)}"
             raise ValueError(msg)
     return Constraints(
-        statuses=frozenset(statuses), modes=mode_set, places=frozenset(found["places"]),
-        elements=frozenset(found["elements"]), countries=frozenset(found["countries"]),
+        statuses=frozenset(statuses),
+        modes=mode_set,
+        places=frozenset(found["places"]),
+        elements=frozenset(found["elements"]),
+        countries=frozenset(found["countries"]),
         passages=frozenset(found["passages"]),
     )
 
@@ -244,8 +275,7 @@ def _split(modes: Iterable[str]) -> list[str]:
 
 def _search(graph: RoutingGraph, network, stops, by, constraints) -> Route | None:
     """Shortest path through the stops in order, keeping the layer between segments."""
-    weight = graph.weight(by, constraints)
-    G = graph.G
+    G = graph.simple(by, constraints)
     if any((stop, START) not in G for stop in stops):
         return None  # a place with no links at all
     frontier = {(stops[0], START): (0.0, [(stops[0], START)])}
@@ -254,16 +284,29 @@ def _search(graph: RoutingGraph, network, stops, by, constraints) -> Route | Non
         targets = [(stop, END)] if last else [n for n in G.successors((stop, START))]
         best: dict = {}
         for source, (cost, path) in sorted(frontier.items(), key=repr):
-            lengths, paths = nx.single_source_dijkstra(G, source, weight=weight)
+            target = targets[0] if len(targets) == 1 else None
+            lengths, paths = _dijkstra(G, source, target)
             for target in targets:
-                if target in lengths and (target not in best
-                                          or cost + lengths[target] < best[target][0]):
+                if target in lengths and (
+                    target not in best or cost + lengths[target] < best[target][0]
+                ):
                     best[target] = (cost + lengths[target], path + paths[target][1:])
         if not best:
             return None
         frontier = best
     _, path = frontier[(stops[-1], END)]
     return _as_route(graph, network, path, by, constraints)
+
+
+def _dijkstra(G: nx.DiGraph, source, target) -> tuple[dict, dict]:
+    """Distances and paths from source (to one target, stopping early, when given)."""
+    if target is None:
+        return nx.single_source_dijkstra(G, source, weight="w")
+    try:
+        length, path = nx.single_source_dijkstra(G, source, target, weight="w")
+    except nx.NetworkXNoPath:
+        return {}, {}
+    return {target: length}, {target: path}
 
 
 def _as_route(graph, network, path, by, constraints) -> Route:
@@ -273,18 +316,31 @@ def _as_route(graph, network, path, by, constraints) -> Route:
         if edge["element_kind"] == "access":
             continue
         for step in edge["steps"]:
-            rows.append({"from": u[0], "to": v[0], "kind": step.kind,
-                         "mode": _leg_mode(edge, u, v), "element": edge["element"],
-                         "km": step.km, "hours": step.hours, "cost_usd": step.cost_usd,
-                         "countries": sorted(edge["countries"] or
-                                             {network.places.iso3[u[0]]})})
+            rows.append(
+                {
+                    "from": u[0],
+                    "to": v[0],
+                    "kind": step.kind,
+                    "mode": _leg_mode(edge, u, v),
+                    "element": edge["element"],
+                    "km": step.km,
+                    "hours": step.hours,
+                    "cost_usd": step.cost_usd,
+                    "countries": sorted(edge["countries"] or {network.places.iso3[u[0]]}),
+                }
+            )
     legs = pd.DataFrame(rows, columns=[c for c in LEG_COLUMNS if not c.startswith("cum_")])
     for column in ("km", "hours", "cost_usd"):
         legs[f"cum_{column}"] = legs[column].cumsum()
     legs = legs[LEG_COLUMNS]
     hours, cost = float(legs.hours.sum()), float(legs.cost_usd.sum())
-    total = {"km": float(legs.km.sum()), "hours": hours, "days": hours / 24,
-             "cost_usd": cost, "generalized": cost + graph.value_of_time * hours}
+    total = {
+        "km": float(legs.km.sum()),
+        "hours": hours,
+        "days": hours / 24,
+        "cost_usd": cost,
+        "generalized": cost + graph.value_of_time * hours,
+    }
     crossed = legs[legs.kind == "crossing"]
     stations = [p for a, b in zip(crossed["from"], crossed["to"], strict=True) for p in (a, b)]
     return Route(path[0][0], path[-1][0], by, legs, total, stations, network)
@@ -314,8 +370,9 @@ def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route
                 if blocked in tried:
                     continue
                 tried.add(blocked)
-                narrowed = Constraints(**{**constraints.__dict__,
-                                          "elements": constraints.elements | blocked})
+                narrowed = Constraints(
+                    **{**constraints.__dict__, "elements": constraints.elements | blocked}
+                )
                 found = _search(graph, network, stops, by, narrowed)
                 if found is not None:
                     candidates.append((found.total[_total_key(by)], blocked, found))
@@ -358,17 +415,29 @@ def _explain(graph, network, stops, by, constraints) -> str:
     names = " -> ".join(stops)
     base = f"no route {names}"
     relaxations = [
-        ("the avoid list", {"places": frozenset(), "elements": frozenset(),
-                            "countries": frozenset(), "passages": frozenset()}),
+        (
+            "the avoid list",
+            {
+                "places": frozenset(),
+                "elements": frozenset(),
+                "countries": frozenset(),
+                "passages": frozenset(),
+            },
+        ),
         (f"the modes ({', '.join(sorted(constraints.modes or []))})", {"modes": None}),
-        ("operational links only", {"statuses": frozenset({"operational", "planned",
-                                                            "under_construction"})}),
+        (
+            "operational links only",
+            {"statuses": frozenset({"operational", "planned", "under_construction"})},
+        ),
     ]
     for label, change in relaxations:
         relaxed = Constraints(**{**constraints.__dict__, **change})
         if relaxed != constraints and _search(graph, network, stops, by, relaxed) is not None:
-            detail = _which_avoid(graph, network, stops, by, constraints) if (
-                label == "the avoid list") else ""
+            detail = (
+                _which_avoid(graph, network, stops, by, constraints)
+                if (label == "the avoid list")
+                else ""
+            )
             return f"{base}: {label} cuts every path{detail}"
     for a, b in itertools.pairwise(stops):
         if _search(graph, network, [a, b], by, constraints) is None:
@@ -380,8 +449,9 @@ def _which_avoid(graph, network, stops, by, constraints) -> str:
     culprits = []
     for kind in ("places", "elements", "countries", "passages"):
         for item in sorted(getattr(constraints, kind)):
-            lifted = Constraints(**{**constraints.__dict__,
-                                    kind: getattr(constraints, kind) - {item}})
+            lifted = Constraints(
+                **{**constraints.__dict__, kind: getattr(constraints, kind) - {item}}
+            )
             if _search(graph, network, stops, by, lifted) is not None:
                 culprits.append(item)
     return f" (lifting {', '.join(culprits)} alone finds one)" if culprits else ""

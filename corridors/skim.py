@@ -66,20 +66,27 @@ def skim(
     constraints = _constraints(network, [*origin_ids, *dest_ids], avoid, modes, statuses)
     graph = routing_graph(network)
     matrix, nodes, index = graph.compiled(by, constraints)
+    reduced = graph.simple(by, constraints)
     sources = [index[(o, START)] for o in origin_ids]
     _, predecessors = dijkstra(matrix, indices=sources, return_predecessors=True)
     rows = []
     for i, origin in enumerate(origin_ids):
         for dest in dest_ids:
-            rows.append({"origin": origin, "destination": dest,
-                         **_path_totals(graph, nodes, index, predecessors[i], origin, dest,
-                                        by, constraints)})
+            rows.append(
+                {
+                    "origin": origin,
+                    "destination": dest,
+                    **_path_totals(
+                        reduced, nodes, index, predecessors[i], origin, dest, graph.value_of_time
+                    ),
+                }
+            )
     table = pd.DataFrame(rows)
     table.insert(3, "days", table["hours"] / 24)
     return table
 
 
-def _path_totals(graph, nodes, index, pred, origin, dest, by, constraints) -> dict:
+def _path_totals(reduced, nodes, index, pred, origin, dest, value_of_time) -> dict:
     empty = dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
     if origin == dest:
         return dict.fromkeys(MEASURES, 0.0) | {"crossings": []}
@@ -92,10 +99,10 @@ def _path_totals(graph, nodes, index, pred, origin, dest, by, constraints) -> di
     totals = dict.fromkeys(("hours", "km", "cost_usd"), 0.0)
     crossings = []
     for j, i in zip(path[1:], path[:-1], strict=True):
-        edge = graph.best_edge(nodes[j], nodes[i], by, constraints)
+        edge = reduced[nodes[j]][nodes[i]]["edge"]
         for measure in totals:
             totals[measure] += edge[measure]
         if edge["element_kind"] == "crossing":
             crossings.append(edge["element"])
-    totals["generalized"] = totals["cost_usd"] + graph.value_of_time * totals["hours"]
+    totals["generalized"] = totals["cost_usd"] + value_of_time * totals["hours"]
     return totals | {"crossings": crossings[::-1]}

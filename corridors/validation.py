@@ -64,15 +64,22 @@ def validate(network: Network, cases: pd.DataFrame | None = None) -> pd.DataFram
         except CorridorsError as err:
             value, crossings, note = np.nan, [], f"not routed: {err}"
         low, high = case["low"], case["high"]
-        rows.append({
-            "case_id": case["case_id"], "origin": case["origin"],
-            "destination": case["destination"], "metric": case["metric"],
-            "published_low": low, "published_high": high, "model": value,
-            "error": _error(value, low, high),
-            "within_range": bool(low <= value <= high) if value == value else False,
-            "crossings": ";".join(crossings), "source": ";".join(case["source"]),
-            "note": note,
-        })
+        rows.append(
+            {
+                "case_id": case["case_id"],
+                "origin": case["origin"],
+                "destination": case["destination"],
+                "metric": case["metric"],
+                "published_low": low,
+                "published_high": high,
+                "model": value,
+                "error": _error(value, low, high),
+                "within_range": bool(low <= value <= high) if value == value else False,
+                "crossings": ";".join(crossings),
+                "source": ";".join(case["source"]),
+                "note": note,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -96,7 +103,8 @@ def summarize(table: pd.DataFrame) -> dict:
             "within_20pct": int((routed.error.abs() <= 0.20).sum()),
             "mean_abs_error": round(float(routed.error.abs().mean()), 4) if len(routed) else None,
             "wape": round(float((routed.model - mid).abs().sum() / mid.sum()), 4)
-            if len(routed) else None,
+            if len(routed)
+            else None,
         }
     return out
 
@@ -105,17 +113,25 @@ def _model_value(network: Network, case: dict) -> tuple[float, list[str]]:
     best = _route(network, case["origin"], case["destination"], case["via"], case["modes"])
     metric = case["metric"]
     if metric == "days_saved":
-        other = _route(network, case["compare_origin"] or case["origin"], case["destination"],
-                       case["compare_via"], case["compare_modes"])
+        other = _route(
+            network,
+            case["compare_origin"] or case["origin"],
+            case["destination"],
+            case["compare_via"],
+            case["compare_modes"],
+        )
         return best.total["days"] - other.total["days"], best.crossings
-    value = {"km": best.total["km"], "nm": best.total["km"] / KM_PER_NM,
-             "hours": best.total["hours"], "days": best.total["days"]}[metric]
+    value = {
+        "km": best.total["km"],
+        "nm": best.total["km"] / KM_PER_NM,
+        "hours": best.total["hours"],
+        "days": best.total["days"],
+    }[metric]
     return value, best.crossings
 
 
 def _route(network, origin, destination, via, modes):
-    return route(network, origin, destination, by="time", via=via or (),
-                 modes=modes or None)
+    return route(network, origin, destination, by="time", via=via or (), modes=modes or None)
 
 
 def _error(value: float, low: float, high: float) -> float:

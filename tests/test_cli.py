@@ -41,11 +41,9 @@ def test_build_is_byte_identical_and_check_detects_staleness(tmp_path, capsys):
     assert first == second
     assert main(["--data", str(data), "build", "--check"]) == 0
     params = data / "parameters.csv"
-    params.write_text(params.read_text(encoding="utf-8").replace("61.31", "70"),
-                      encoding="utf-8")
+    params.write_text(params.read_text(encoding="utf-8").replace("61.31", "70"), encoding="utf-8")
     links = data / "links.csv"
-    links.write_text(links.read_text(encoding="utf-8").replace(",505,", ",506,"),
-                     encoding="utf-8")
+    links.write_text(links.read_text(encoding="utf-8").replace(",505,", ",506,"), encoding="utf-8")
     capsys.readouterr()
     assert main(["--data", str(data), "build", "--check"]) == 3
     assert "out of date" in capsys.readouterr().err
@@ -55,8 +53,9 @@ def test_bad_data_is_one_clear_message(tmp_path, capsys):
     data = tmp_path / "data"
     shutil.copytree(default_data_dir(), data)
     places = data / "places.csv"
-    places.write_text(places.read_text(encoding="utf-8").replace(",CHN,", ",CHX,", 1),
-                      encoding="utf-8")
+    places.write_text(
+        places.read_text(encoding="utf-8").replace(",CHN,", ",CHX,", 1), encoding="utf-8"
+    )
     assert main(["--data", str(data), "info"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: 1 problem in the data:")
@@ -74,8 +73,99 @@ def test_no_command_prints_help(capsys):
     assert "usage: corridors" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv", [["route"], ["info", "--bogus"]])
+@pytest.mark.parametrize(
+    "argv", [["route"], ["info", "--bogus"], ["route", "a", "b", "--by", "x"]]
+)
 def test_argument_errors_exit_non_zero(argv):
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
+
+
+def test_route_json_has_the_promised_keys(capsys):
+    assert (
+        main(
+            [
+                "route",
+                "Chongqing",
+                "Duisburg",
+                "--via",
+                "Alashankou",
+                "--modes",
+                "rail",
+                "--alternatives",
+                "1",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert {
+        "origin",
+        "destination",
+        "objective",
+        "total",
+        "crossings",
+        "legs",
+        "alternatives",
+    } <= set(out)
+    assert set(out["total"]) == {"km", "hours", "days", "cost_usd", "generalized"}
+    assert out["crossings"][:2] == ["alashankou", "dostyk"]
+    assert {"from", "to", "kind", "mode", "km", "hours", "cost_usd"} <= set(out["legs"][0])
+    assert len(out["alternatives"]) == 1
+
+
+def test_route_table_and_figures(tmp_path, capsys):
+    tcd, png = tmp_path / "tcd.png", tmp_path / "map.png"
+    assert main(["route", "Chongqing", "Singapore", "--tcd", str(tcd), "--map", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("chongqing -> singapore by time:")
+    assert tcd.stat().st_size > 0 and png.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["route", "Chongching", "Duisburg"],
+            "error: unknown place 'Chongching'; closest: chongqing",
+        ),
+        (
+            ["route", "Kashgar", "Gwadar", "--modes", "rail"],
+            "error: no route kashgar -> gwadar: the modes (rail) cuts every path",
+        ),
+        (["route", "Chongqing", "Chongqing"], "error: origin and destination are the same"),
+        (["route", "Chongqing", "Duisburg", "--modes", "air"], "error: unknown mode air"),
+        (["route", "Kunming", "Vientiane", "--avoid", "Laos"], "error: no route"),
+        (
+            ["skim", "--origins", "@castle", "--destinations", "Qinzhou"],
+            "error: no places of kind 'castle'",
+        ),
+    ],
+)
+def test_route_errors_are_one_line(argv, message, capsys):
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_skim_writes_csv(tmp_path, capsys):
+    out = tmp_path / "skim.csv"
+    assert (
+        main(
+            ["skim", "--origins", "@hub", "--destinations", "Qinzhou,Duisburg", "--out", str(out)]
+        )
+        == 0
+    )
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "origin,destination,hours,days,km,cost_usd,generalized,crossings"
+    assert len(lines) == 1 + 27 * 2
+
+
+def test_validate_json(capsys):
+    assert main(["validate", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"cases", "summary"} == set(out)
+    assert out["summary"]["km"]["cases"] >= 10

@@ -12,15 +12,102 @@ from corridors import load_basemap
 from corridors.errors import DataError, UnknownPlaceError
 from corridors.network import build_network
 
-ISSUE_PLACES = """Chongqing Chengdu Xi'an Zhengzhou Wuhan Changsha Hefei Yiwu Suzhou Lanzhou Urumqi
-Kashgar Kunming Dali Nanning Guiyang Huaihua Liuzhou Luzhou Baise Harbin Shenyang Hohhot Beijing
-Qinzhou Beihai Fangchenggang Shanghai Ningbo Qingdao Tianjin Lianyungang Guangzhou Shenzhen Xiamen
-Dalian Dostyk Altynkol Almaty Aktogay Astana Tashkent Aktau Baku Moscow Minsk Brest Małaszewicze
-Warsaw Łódź Duisburg Hamburg Rotterdam Lyon Madrid Prague Budapest Zamyn-Uud Ulaanbaatar
-Zabaykalsk Grodekovo Vladivostok Dong_Dang Hanoi Haiphong Lao_Cai Boten Vientiane Bangkok
-Port_Klang Kuala_Lumpur Kuantan Singapore Ho_Chi_Minh_City Muse Mandalay Kyaukphyu Yangon Sost
-Islamabad Karachi Gwadar Colombo Piraeus Alashankou Horgos Erenhot Manzhouli Suifenhe Pingxiang
-Ruili Mohan Khunjerab Hekou""".split()
+ISSUE_PLACES = [
+    "Chongqing",
+    "Chengdu",
+    "Xi'an",
+    "Zhengzhou",
+    "Wuhan",
+    "Changsha",
+    "Hefei",
+    "Yiwu",
+    "Suzhou",
+    "Lanzhou",
+    "Urumqi",
+    "Kashgar",
+    "Kunming",
+    "Dali",
+    "Nanning",
+    "Guiyang",
+    "Huaihua",
+    "Liuzhou",
+    "Luzhou",
+    "Baise",
+    "Harbin",
+    "Shenyang",
+    "Hohhot",
+    "Beijing",
+    "Qinzhou",
+    "Beihai",
+    "Fangchenggang",
+    "Shanghai",
+    "Ningbo",
+    "Qingdao",
+    "Tianjin",
+    "Lianyungang",
+    "Guangzhou",
+    "Shenzhen",
+    "Xiamen",
+    "Dalian",
+    "Dostyk",
+    "Altynkol",
+    "Almaty",
+    "Aktogay",
+    "Astana",
+    "Tashkent",
+    "Aktau",
+    "Baku",
+    "Moscow",
+    "Minsk",
+    "Brest",
+    "Małaszewicze",
+    "Warsaw",
+    "Łódź",
+    "Duisburg",
+    "Hamburg",
+    "Rotterdam",
+    "Lyon",
+    "Madrid",
+    "Prague",
+    "Budapest",
+    "Zamyn-Uud",
+    "Ulaanbaatar",
+    "Zabaykalsk",
+    "Grodekovo",
+    "Vladivostok",
+    "Dong_Dang",
+    "Hanoi",
+    "Haiphong",
+    "Lao_Cai",
+    "Boten",
+    "Vientiane",
+    "Bangkok",
+    "Port_Klang",
+    "Kuala_Lumpur",
+    "Kuantan",
+    "Singapore",
+    "Ho_Chi_Minh_City",
+    "Muse",
+    "Mandalay",
+    "Kyaukphyu",
+    "Yangon",
+    "Sost",
+    "Islamabad",
+    "Karachi",
+    "Gwadar",
+    "Colombo",
+    "Piraeus",
+    "Alashankou",
+    "Horgos",
+    "Erenhot",
+    "Manzhouli",
+    "Suifenhe",
+    "Pingxiang",
+    "Ruili",
+    "Mohan",
+    "Khunjerab",
+    "Hekou",
+]
 
 
 @pytest.mark.parametrize("name", ISSUE_PLACES)
@@ -30,19 +117,33 @@ def test_every_listed_place_resolves(net, name):
 
 @pytest.mark.parametrize(
     ("name", "place_id"),
-    [("霍尔果斯", "horgos"), ("阿拉山口", "alashankou"), ("关丹", "kuantan"),
-     ("瓜达尔", "gwadar"), ("Khorgos", "horgos"), ("Alataw Pass", "alashankou"),
-     ("Lodz", "lodz"), ("ŁÓDŹ", "lodz"), ("malaszewicze", "malaszewicze"),
-     ("xian", "xian"), ("Nur-Sultan", "astana"), ("Ürümqi", "urumqi"),
-     ("China-Malaysia Qinzhou Industrial Park", "qinzhou_park"), ("MCKIP", "kuantan_park")],
+    [
+        ("霍尔果斯", "horgos"),
+        ("阿拉山口", "alashankou"),
+        ("关丹", "kuantan"),
+        ("瓜达尔", "gwadar"),
+        ("Khorgos", "horgos"),
+        ("Alataw Pass", "alashankou"),
+        ("Lodz", "lodz"),
+        ("ŁÓDŹ", "lodz"),
+        ("malaszewicze", "malaszewicze"),
+        ("xian", "xian"),
+        ("Nur-Sultan", "astana"),
+        ("Ürümqi", "urumqi"),
+        ("China-Malaysia Qinzhou Industrial Park", "qinzhou_park"),
+        ("MCKIP", "kuantan_park"),
+    ],
 )
 def test_names_aliases_and_chinese_resolve(net, name, place_id):
     assert net.resolve(name) == place_id
 
 
 def test_unknown_place_lists_closest_names(net):
-    with pytest.raises(UnknownPlaceError, match=r"unknown place 'Chongching'; closest: "
-                                                r"chongqing \(Chongqing\)"):
+    with pytest.raises(
+        UnknownPlaceError,
+        match=r"unknown place 'Chongching'; closest: "
+        r"chongqing \(Chongqing\)",
+    ):
         net.resolve("Chongching")
 
 
@@ -62,8 +163,9 @@ def _operational_graph(net) -> nx.Graph:
 def test_every_hub_reaches_every_port_and_terminal(net):
     G = _operational_graph(net)
     hubs = net.places.index[net.places.kind == "hub"]
-    targets = [p for p in net.places.index[net.places.kind.isin(["sea_port", "terminal"])]
-               if p in G]
+    targets = [
+        p for p in net.places.index[net.places.kind.isin(["sea_port", "terminal"])] if p in G
+    ]
     component = nx.node_connected_component(G, "chongqing")
     assert set(hubs) <= component
     assert set(targets) <= component
@@ -137,8 +239,11 @@ def test_link_across_a_border_must_be_a_crossing(data_copy):
 
 def test_corridor_step_without_link(data_copy):
     _edit(data_copy / "corridors.csv", lambda rows: rows[0].update(places="chongqing;kuantan"))
-    with pytest.raises(DataError, match=r"corridor 'nwlsc_central' steps chongqing->kuantan but "
-                                        r"no link or crossing joins them"):
+    with pytest.raises(
+        DataError,
+        match=r"corridor 'nwlsc_central' steps chongqing->kuantan but "
+        r"no link or crossing joins them",
+    ):
         build_network(data_copy)
 
 
@@ -150,8 +255,9 @@ def test_rail_link_needs_gauge(data_copy):
 
 def test_stale_sea_cache_is_reported(data_copy):
     def add_port(rows):
-        rows.append(dict(rows[0], id="new_port", kind="sea_port", sea_mesh="",
-                         aliases="", geonameid=""))
+        rows.append(
+            dict(rows[0], id="new_port", kind="sea_port", sea_mesh="", aliases="", geonameid="")
+        )
 
     _edit(data_copy / "places.csv", add_port)
     with pytest.raises(DataError, match=r"sea_legs.geojson: out of date .*corridors build --sea"):

@@ -13,11 +13,18 @@ def test_thirty_one_provinces_in_seven_types():
     provinces = _by_id("provinces")
     assert len(provinces) == 31
     counts = provinces["trade_type"].value_counts().to_dict()
-    assert counts == {"export_oriented": 6, "domestic_trade": 6, "border": 5,
-                      "self_consistent": 4, "balanced": 4, "dual_circulation": 3,
-                      "import_oriented": 3}
+    assert counts == {
+        "export_oriented": 6,
+        "domestic_trade": 6,
+        "border": 5,
+        "self_consistent": 4,
+        "balanced": 4,
+        "dual_circulation": 3,
+        "import_oriented": 3,
+    }
     assert set(provinces.loc[["beijing", "shanghai", "chongqing"], "trade_type"]) == {
-        "dual_circulation"}
+        "dual_circulation"
+    }
     assert provinces.loc["guangxi", "trade_type"] == "border"
 
 
@@ -52,5 +59,9 @@ def test_nineteen_city_clusters_four_core():
     clusters = _by_id("city_clusters")
     assert len(clusters) == 19
     assert sorted(clusters.index[clusters.is_core]) == [
-        "chengdu_chongqing", "jingjinji", "pearl_river_delta", "yangtze_river_delta"]
+        "chengdu_chongqing",
+        "jingjinji",
+        "pearl_river_delta",
+        "yangtze_river_delta",
+    ]
     assert "tianshan_north_slope" in set(clusters.index[clusters.is_border_gateway])

@@ -46,17 +46,22 @@ def test_all_problems_are_reported_at_once(data_copy):
     with pytest.raises(DataError) as info:
         read_tables(data_copy)
     problems = info.value.problems
-    assert any("places.csv line 2, column 'lat': 95.0 is above the maximum 90" in p
-               for p in problems)
+    assert any(
+        "places.csv line 2, column 'lat': 95.0 is above the maximum 90" in p for p in problems
+    )
     assert any("places.csv line 3, column 'kind': 'castle' is not one of" in p for p in problems)
-    assert any("places.csv line 4, column 'iso3': 'XXX' is not in countries.iso3" in p
-               for p in problems)
+    assert any(
+        "places.csv line 4, column 'iso3': 'XXX' is not in countries.iso3" in p for p in problems
+    )
 
 
 def test_unknown_source_id_is_reported(data_copy):
     _rewrite(data_copy / "crossings.csv", lambda rows: rows[0].update(source="no_such_source"))
-    with pytest.raises(DataError, match=r"crossings.csv line 2, column 'source': "
-                                        r"'no_such_source' is not in sources.id"):
+    with pytest.raises(
+        DataError,
+        match=r"crossings.csv line 2, column 'source': "
+        r"'no_such_source' is not in sources.id",
+    ):
         read_tables(data_copy)
 
 
@@ -86,8 +91,9 @@ def test_missing_column_and_missing_file(data_copy):
 
 def test_extra_cells_are_reported(data_copy):
     path = data_copy / "parameters.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "x,1,h,seed001,note,extra\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "x,1,h,seed001,note,extra\n", encoding="utf-8"
+    )
     with pytest.raises(DataError, match=r"parameters.csv line 3: more cells than columns"):
         read_tables(data_copy)
 

@@ -1,0 +1,48 @@
+"""Skims: one batched csgraph pass that agrees with route() on every pair."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from small import border_network
+
+from corridors.errors import UnknownPlaceError
+from corridors.routing import route
+from corridors.skim import skim
+
+
+def test_small_skim_is_exact(tmp_path):
+    net = border_network(tmp_path / "data")
+    table = skim(net, ["a", "d"], ["a", "d"])
+    row = table[(table.origin == "a") & (table.destination == "d")].iloc[0]
+    assert (row.hours, row.cost_usd, row.km) == pytest.approx((16, 600, 200))
+    assert row.crossings == ["b-c"]
+    back = table[(table.origin == "d") & (table.destination == "a")].iloc[0]
+    assert back.hours == pytest.approx(26)
+    same = table[(table.origin == "a") & (table.destination == "a")].iloc[0]
+    assert same.hours == 0
+
+
+@pytest.mark.parametrize("by", ["time", "cost", "generalized", "distance"])
+def test_skim_matches_route_on_the_real_network(net, by):
+    origins = ["chongqing", "urumqi", "kunming", "harbin"]
+    dests = ["duisburg", "singapore", "qinzhou", "tashkent", "hanoi"]
+    table = skim(net, origins, dests, by=by)
+    assert len(table) == len(origins) * len(dests)
+    key = {"time": "hours", "cost": "cost_usd", "distance": "km"}.get(by, "generalized")
+    for row in table.itertuples():
+        expected = route(net, row.origin, row.destination, by=by).total[key]
+        assert getattr(row, key) == pytest.approx(expected, rel=1e-9)
+
+
+def test_unreachable_pairs_are_nan(net):
+    table = skim(net, ["kashgar"], ["gwadar"], modes=["rail"])
+    assert math.isnan(table.hours.iloc[0])
+
+
+def test_skim_errors(net):
+    with pytest.raises(UnknownPlaceError, match="closest"):
+        skim(net, ["Chongching"], ["Qinzhou"])
+    with pytest.raises(ValueError, match="unknown objective"):
+        skim(net, ["Chongqing"], ["Qinzhou"], by="fast")
