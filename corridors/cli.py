@@ -136,6 +136,9 @@ def _routing_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--modes", help="allowed modes, comma-separated (rail,road,sea,inland_water)"
     )
+    parser.add_argument(
+        "--month", type=int, metavar="1-12", help="close crossings seasonally closed that month"
+    )
 
 
 def _command(sub, name: str, run: Callable, help_text: str) -> argparse.ArgumentParser:
@@ -196,8 +199,8 @@ def _info(args) -> int:
     for cid, corridor in summary["corridors"].items():
         print(f"  {cid:<28} {corridor['name']} ({corridor['places']} places)")
     print(
-        f"sources   {summary['sources']:>5}  sourced share of numbers "
-        f"{summary['sourced_share']:.0%}"
+        f"sources   {summary['sources']:>5}  numbers: {_fmt(summary['numbers_by_basis'])} "
+        f"(published share {summary['sourced_share']:.0%})"
     )
     return 0
 
@@ -215,6 +218,7 @@ def _route(args) -> int:
         avoid=args.avoid,
         modes=args.modes,
         alternatives=args.alternatives,
+        month=args.month,
     )
     if args.map or args.tcd:
         _figures(best, args.map, args.tcd)
@@ -286,6 +290,7 @@ def _skim(args) -> int:
         by=args.by,
         avoid=args.avoid,
         modes=args.modes,
+        month=args.month,
     )
     table["crossings"] = table["crossings"].map(";".join)
     if args.out:

@@ -29,11 +29,11 @@ class UnknownPlaceError(CorridorsError, LookupError):
     unknown place 'Chongching'; closest: chongqing (Chongqing)
     """
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
+    def __init__(self, name: str, suggestions: list[str], *, what: str = "place") -> None:
         self.name = name
         self.suggestions = suggestions
         closest = ", ".join(suggestions) if suggestions else "none"
-        super().__init__(f"unknown place {name!r}; closest: {closest}")
+        super().__init__(f"unknown {what} {name!r}; closest: {closest}")
 
     def __str__(self) -> str:  # LookupError would quote the message otherwise
         return str(self.args[0])

@@ -38,6 +38,7 @@ class Constraints:
     elements: frozenset[str] = frozenset()  # link and crossing ids
     countries: frozenset[str] = frozenset()
     passages: frozenset[str] = frozenset()
+    closed_for_season: frozenset[str] = frozenset()  # crossing ids closed in the month asked
 
     def allows(self, edge: dict) -> bool:
         """Whether an edge of the routing graph may be used."""
@@ -47,7 +48,7 @@ class Constraints:
             return False
         if edge["places"] & self.places or edge["countries"] & self.countries:
             return False
-        if edge["element"] in self.elements:
+        if edge["element"] in self.elements or edge["element"] in self.closed_for_season:
             return False
         return not (edge["passages"] & self.passages) and edge["closed"] <= self.passages
 

@@ -9,7 +9,7 @@ import pandas as pd
 from corridors.network import Network
 from corridors.tables import COMPUTED_PREFIXES
 
-__all__ = ["network_summary", "sourced_share"]
+__all__ = ["network_summary", "number_bases", "sourced_share"]
 
 
 def network_summary(network: Network) -> dict:
@@ -46,16 +46,24 @@ def network_summary(network: Network) -> dict:
         },
         "sources": len(network.sources),
         "sourced_share": round(sourced_share(network), 4),
+        "numbers_by_basis": number_bases(network),
     }
 
 
 def sourced_share(network: Network) -> float:
-    """Share of the numbers in the network that name a published source (not computed).
+    """Share of the numbers in the network that name a published source.
 
-    The numbers counted are place coordinates, link lengths, crossing dwell times and
-    transfer and mode parameters; a number is sourced when its source cell names at least
-    one entry of the sources table rather than a ``computed:`` or ``estimate:`` method.
+    The numbers counted are place coordinates, link lengths (sea legs included), crossing
+    figures, transfers and mode parameters; a number is sourced when its source cell names an
+    entry of the sources table, not only a ``computed:`` or ``estimate:`` method.
     """
+    bases = number_bases(network)
+    total = sum(bases.values())
+    return bases["published"] / total if total else 0.0
+
+
+def number_bases(network: Network) -> dict[str, int]:
+    """How many numbers are published, computed (by a stated method) or estimated."""
     cells = [
         *network.places["coord_source"],
         *network.links["km_source"],
@@ -63,8 +71,15 @@ def sourced_share(network: Network) -> float:
         *network.transfers["source"],
         *network.mode_params["source"],
     ]
-    sourced = sum(1 for cell in cells if any(not s.startswith(COMPUTED_PREFIXES) for s in cell))
-    return sourced / len(cells) if cells else 0.0
+    counts = {"published": 0, "computed": 0, "estimate": 0}
+    for cell in cells:
+        if any(not s.startswith(COMPUTED_PREFIXES) for s in cell):
+            counts["published"] += 1
+        elif any(s.startswith("estimate:") for s in cell):
+            counts["estimate"] += 1
+        else:
+            counts["computed"] += 1
+    return counts
 
 
 def _counts(values: pd.Series) -> dict[str, int]:

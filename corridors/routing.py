@@ -15,7 +15,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
-from corridors.errors import CorridorsError, NoRouteError, UnknownPlaceError
+from corridors.errors import NoRouteError, UnknownPlaceError
 from corridors.graph import END, OBJECTIVES, START, Constraints, RoutingGraph, routing_graph
 from corridors.names import NameIndex
 from corridors.network import Network
@@ -137,6 +137,7 @@ def route(
     alternatives: int = 0,
     scenario: Callable[[Network], Network] | None = None,
     statuses: Iterable[str] = ("operational",),
+    month: int | None = None,
 ) -> Route:
     """The best route from ``origin`` to ``destination``.
 
@@ -160,6 +161,8 @@ def route(
         A function Network -> Network applied before routing.
     statuses : iterable of str
         Link statuses that may be used; ``("operational",)`` unless a scenario opens more.
+    month : int, optional
+        1-12: close the crossings that are seasonally closed that month (Khunjerab in winter).
 
     Returns
     -------
@@ -192,7 +195,7 @@ def route(
     if stops[0] == stops[-1]:
         msg = f"origin and destination are the same place ({stops[0]})"
         raise ValueError(msg)
-    constraints = _constraints(network, stops, avoid, modes, statuses)
+    constraints = _constraints(network, stops, avoid, modes, statuses, month)
     graph = routing_graph(network)
     best = _search(graph, network, stops, by, constraints)
     if best is None:
@@ -237,15 +240,13 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
                 continue
         else:
             closest = network._names.suggest(item, 3) + passages.suggest(item, 2)
-            msg = (
-                f"cannot avoid {item!r}: not a place, country, sea passage, link or "
-                f"crossing id; closest: {', '.join(closest) or 'none'}"
+            raise UnknownPlaceError(
+                item, closest, what="place, country, sea passage, link or crossing id"
             )
-            raise UnknownPlaceError(item, closest) from CorridorsError(msg)
     return out
 
 
-def _constraints(network, stops, avoid, modes, statuses) -> Constraints:
+def _constraints(network, stops, avoid, modes, statuses, month=None) -> Constraints:
     found = resolve_avoid(network, avoid)
     if found["places"] & set(stops):
         clash = sorted(found["places"] & set(stops))
@@ -265,7 +266,19 @@ def _constraints(network, stops, avoid, modes, statuses) -> Constraints:
         elements=frozenset(found["elements"]),
         countries=frozenset(found["countries"]),
         passages=frozenset(found["passages"]),
+        closed_for_season=_closed_in(network, month),
     )
+
+
+def _closed_in(network: Network, month: int | None) -> frozenset[str]:
+    """Ids of the crossings closed in ``month`` (1-12), none when no month is given."""
+    if month is None:
+        return frozenset()
+    if month not in range(1, 13):
+        msg = f"month must be 1-12, not {month}"
+        raise ValueError(msg)
+    closed = network.crossings["closed_months"]
+    return frozenset(cid for cid, months in closed.items() if str(month) in months)
 
 
 def _split(modes: Iterable[str]) -> list[str]:
@@ -429,7 +442,9 @@ def _explain(graph, network, stops, by, constraints) -> str:
             "operational links only",
             {"statuses": frozenset({"operational", "planned", "under_construction"})},
         ),
+        ("the seasonal closures of the month", {"closed_for_season": frozenset()}),
     ]
+    culprits = []
     for label, change in relaxations:
         relaxed = Constraints(**{**constraints.__dict__, **change})
         if relaxed != constraints and _search(graph, network, stops, by, relaxed) is not None:
@@ -438,7 +453,11 @@ def _explain(graph, network, stops, by, constraints) -> str:
                 if (label == "the avoid list")
                 else ""
             )
-            return f"{base}: {label} cuts every path{detail}"
+            culprits.append(f"{label}{detail}")
+    if culprits:
+        if len(culprits) == 1:
+            return f"{base}: {culprits[0]} cuts every path; lifting it finds a route"
+        return f"{base}: {' and '.join(culprits)} each cut every path; lifting any finds a route"
     for a, b in itertools.pairwise(stops):
         if _search(graph, network, [a, b], by, constraints) is None:
             return f"{base}: nothing connects {a} to {b} under these constraints"
@@ -454,4 +473,4 @@ def _which_avoid(graph, network, stops, by, constraints) -> str:
             )
             if _search(graph, network, stops, by, lifted) is not None:
                 culprits.append(item)
-    return f" (lifting {', '.join(culprits)} alone finds one)" if culprits else ""
+    return f" ({', '.join(culprits)})" if culprits else ""

@@ -31,6 +31,7 @@ def skim(
     avoid: Iterable[str] = (),
     modes: Iterable[str] | None = None,
     statuses: Iterable[str] = ("operational",),
+    month: int | None = None,
 ) -> pd.DataFrame:
     """Best routes from every origin to every destination, as a tidy table.
 
@@ -41,7 +42,7 @@ def skim(
         Place names.
     by : {"time", "cost", "generalized", "distance"}
         What each route minimises.
-    avoid, modes, statuses :
+    avoid, modes, statuses, month :
         As for :func:`corridors.routing.route`.
 
     Returns
@@ -63,7 +64,7 @@ def skim(
         raise ValueError(msg)
     origin_ids = [network.resolve(o) for o in origins]
     dest_ids = [network.resolve(d) for d in destinations]
-    constraints = _constraints(network, [*origin_ids, *dest_ids], avoid, modes, statuses)
+    constraints = _constraints(network, [*origin_ids, *dest_ids], avoid, modes, statuses, month)
     graph = routing_graph(network)
     matrix, nodes, index = graph.compiled(by, constraints)
     reduced = graph.simple(by, constraints)

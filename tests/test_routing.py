@@ -40,7 +40,7 @@ def test_via_forces_the_road_and_charges_the_transfer(small):
 
 def test_avoid_place_and_element(small):
     assert route(small, "a", "d", by="cost", avoid=["e"]).total["cost_usd"] == 600
-    with pytest.raises(NoRouteError, match=r"the avoid list cuts every path \(lifting b-c"):
+    with pytest.raises(NoRouteError, match=r"the avoid list \(b-c\) cuts every path; lifting"):
         route(small, "a", "d", avoid=["b-c"])
 
 
@@ -69,7 +69,7 @@ def test_bad_requests(small):
         route(small, "a", "d", modes="rail,air")
     with pytest.raises(UnknownPlaceError, match="closest: d"):
         route(small, "a", "dd")
-    with pytest.raises(UnknownPlaceError, match=r"cannot avoid|Atlantis"):
+    with pytest.raises(UnknownPlaceError, match=r"sea passage, link or crossing id .Atlantis"):
         route(small, "a", "d", avoid=["Atlantis"])
     with pytest.raises(ValueError, match="cannot both pass and avoid e"):
         route(small, "a", "d", via=["e"], avoid=["e"])
@@ -253,3 +253,12 @@ def test_legs_sum_to_totals_and_results_repeat(net, a, b, by):
     assert r.legs.cum_hours.iloc[-1] == pytest.approx(r.total["hours"])
     again = route(net, a, b, by=by)
     assert again.to_dict() == r.to_dict()
+
+
+def test_khunjerab_is_closed_in_winter(net):
+    summer = route(net, "Kashgar", "Islamabad", modes=["road"], month=7)
+    assert summer.crossings == ["khunjerab", "sost"]
+    with pytest.raises(NoRouteError, match="seasonal closures of the month cuts every path"):
+        route(net, "Kashgar", "Islamabad", modes=["road"], month=1)
+    with pytest.raises(ValueError, match="month must be 1-12, not 13"):
+        route(net, "Kashgar", "Islamabad", month=13)
