@@ -258,7 +258,7 @@ def test_legs_sum_to_totals_and_results_repeat(net, a, b, by):
 def test_khunjerab_is_closed_in_winter(net):
     summer = route(net, "Kashgar", "Islamabad", modes=["road"], month=7)
     assert summer.crossings == ["khunjerab", "sost"]
-    with pytest.raises(NoRouteError, match="seasonal closures of the month cuts every path"):
+    with pytest.raises(NoRouteError, match="seasonal closures of the month each cut every path"):
         route(net, "Kashgar", "Islamabad", modes=["road"], month=1)
     with pytest.raises(ValueError, match="month must be 1-12, not 13"):
         route(net, "Kashgar", "Islamabad", month=13)
