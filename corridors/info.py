@@ -54,8 +54,8 @@ def sourced_share(network: Network) -> float:
     """Share of the numbers in the network that name a published source.
 
     The numbers counted are place coordinates, link lengths (sea legs included), crossing
-    figures, transfers and mode parameters; a number is sourced when its source cell names an
-    entry of the sources table, not only a ``computed:`` or ``estimate:`` method.
+    figures, transfers and mode parameters, one per source cell; a cell counts as published
+    when it names sources and no ``estimate:`` (see :func:`number_bases`).
     """
     bases = number_bases(network)
     total = sum(bases.values())
@@ -73,12 +73,12 @@ def number_bases(network: Network) -> dict[str, int]:
     ]
     counts = {"published": 0, "computed": 0, "estimate": 0}
     for cell in cells:
-        if any(not s.startswith(COMPUTED_PREFIXES) for s in cell):
-            counts["published"] += 1
-        elif any(s.startswith("estimate:") for s in cell):
-            counts["estimate"] += 1
-        else:
+        if any(s.startswith("estimate:") for s in cell):
+            counts["estimate"] += 1  # partly estimated, even where sources are named too
+        elif all(s.startswith(COMPUTED_PREFIXES) for s in cell):
             counts["computed"] += 1
+        else:
+            counts["published"] += 1
     return counts
 
 
