@@ -86,6 +86,17 @@ BASE = {
 }
 
 
+def edit_csv(path: Path, edit) -> None:
+    """Rewrite a data table after ``edit(rows)`` changes its list of row dicts in place."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    edit(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def place(pid: str, iso3: str, lon: float, kind: str = "hub") -> dict:
     return {
         "id": pid,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-
 import networkx as nx
 import pytest
 from shapely.geometry import Point
+from small import edit_csv
 
 from corridors import load_basemap
 from corridors.errors import DataError, UnknownPlaceError
@@ -218,27 +217,17 @@ def test_corridor_tags(net):
     assert "nwlsc_central" in net.links.loc["chongqing-guiyang-rail", "corridors"]
 
 
-def _edit(path, edit):
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    edit(rows)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def test_link_across_a_border_must_be_a_crossing(data_copy):
     def add(rows):
         rows.append(dict(rows[0], id="x", **{"from": "alashankou", "to": "dostyk"}))
 
-    _edit(data_copy / "links.csv", add)
+    edit_csv(data_copy / "links.csv", add)
     with pytest.raises(DataError, match=r"link alashankou-dostyk crosses the CHN/KAZ border"):
         build_network(data_copy)
 
 
 def test_corridor_step_without_link(data_copy):
-    _edit(data_copy / "corridors.csv", lambda rows: rows[0].update(places="chongqing;kuantan"))
+    edit_csv(data_copy / "corridors.csv", lambda rows: rows[0].update(places="chongqing;kuantan"))
     with pytest.raises(
         DataError,
         match=r"corridor 'nwlsc_central' steps chongqing->kuantan but "
@@ -248,7 +237,7 @@ def test_corridor_step_without_link(data_copy):
 
 
 def test_rail_link_needs_gauge(data_copy):
-    _edit(data_copy / "links.csv", lambda rows: rows[0].update(gauge=""))
+    edit_csv(data_copy / "links.csv", lambda rows: rows[0].update(gauge=""))
     with pytest.raises(DataError, match=r"links.csv line 2, column 'gauge'"):
         build_network(data_copy)
 
@@ -259,6 +248,6 @@ def test_stale_sea_cache_is_reported(data_copy):
             dict(rows[0], id="new_port", kind="sea_port", sea_mesh="", aliases="", geonameid="")
         )
 
-    _edit(data_copy / "places.csv", add_port)
+    edit_csv(data_copy / "places.csv", add_port)
     with pytest.raises(DataError, match=r"sea_legs.geojson: out of date .*corridors build --sea"):
         build_network(data_copy)

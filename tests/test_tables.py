@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
+from small import edit_csv
 
 from corridors.errors import DataError
 from corridors.schema import TABLES
 from corridors.tables import read_tables
-
-
-def _rewrite(path: Path, edit) -> None:
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    edit(rows)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def test_every_table_reads_with_its_columns():
@@ -31,7 +21,7 @@ def test_every_table_reads_with_its_columns():
 
 
 def test_not_a_number_names_file_line_and_column(data_copy):
-    _rewrite(data_copy / "links.csv", lambda rows: rows[2].update(km="abc"))
+    edit_csv(data_copy / "links.csv", lambda rows: rows[2].update(km="abc"))
     with pytest.raises(DataError, match=r"links.csv line 4, column 'km': 'abc' is not a float"):
         read_tables(data_copy)
 
@@ -42,7 +32,7 @@ def test_all_problems_are_reported_at_once(data_copy):
         rows[1]["kind"] = "castle"
         rows[2]["iso3"] = "XXX"
 
-    _rewrite(data_copy / "places.csv", break_places)
+    edit_csv(data_copy / "places.csv", break_places)
     with pytest.raises(DataError) as info:
         read_tables(data_copy)
     problems = info.value.problems
@@ -56,7 +46,7 @@ def test_all_problems_are_reported_at_once(data_copy):
 
 
 def test_unknown_source_id_is_reported(data_copy):
-    _rewrite(data_copy / "crossings.csv", lambda rows: rows[0].update(source="no_such_source"))
+    edit_csv(data_copy / "crossings.csv", lambda rows: rows[0].update(source="no_such_source"))
     with pytest.raises(
         DataError,
         match=r"crossings.csv line 2, column 'source': "
@@ -66,13 +56,13 @@ def test_unknown_source_id_is_reported(data_copy):
 
 
 def test_duplicate_key_is_reported(data_copy):
-    _rewrite(data_copy / "sources.csv", lambda rows: rows.append(dict(rows[0])))
+    edit_csv(data_copy / "sources.csv", lambda rows: rows.append(dict(rows[0])))
     with pytest.raises(DataError, match=r"sources.csv line \d+, column 'id': '.+' repeats line 2"):
         read_tables(data_copy)
 
 
 def test_missing_required_value(data_copy):
-    _rewrite(data_copy / "transfers.csv", lambda rows: rows[0].update(hours=""))
+    edit_csv(data_copy / "transfers.csv", lambda rows: rows[0].update(hours=""))
     with pytest.raises(DataError, match=r"transfers.csv line 2, column 'hours': value required"):
         read_tables(data_copy)
 
