@@ -426,23 +426,16 @@ def _check_corridors(corridors, links, crossings, problems) -> None:
 
 
 def _corridor_tags(corridors, links) -> list[list[str]]:
-    tags: dict[frozenset, set[str]] = {}
+    """Each link's corridors: those that step between its ends in one of its modes."""
+    tags: dict[tuple[frozenset, str], set[str]] = {}
     for row in corridors.itertuples():
         for a, b in _steps(row.places):
-            tags.setdefault(frozenset((a, b)), set()).add(row.id)
+            for mode in row.modes:
+                tags.setdefault((frozenset((a, b)), mode), set()).add(row.id)
     return [
-        sorted(tags.get(frozenset((a, b)), set()))
-        if mode in corr_modes(corridors, tags, a, b)
-        else []
+        sorted(tags.get((frozenset((a, b)), mode), set()))
         for a, b, mode in zip(links["from"], links["to"], links["mode"], strict=True)
     ]
-
-
-def corr_modes(corridors, tags, a, b) -> set[str]:
-    """Modes allowed on the corridors stepping a->b."""
-    ids = tags.get(frozenset((a, b)), set())
-    modes = corridors.set_index("id").loc[sorted(ids), "modes"] if ids else []
-    return {m for ms in modes for m in ms}
 
 
 def _place_tags(corridors, places) -> list[list[str]]:
