@@ -106,3 +106,16 @@ def test_data_readme_documents_every_column():
         assert f"## {table.filename}" in text or table.filename in text, table.name
         for column in table.column_names:
             assert f"`{column}`" in text, (table.name, column)
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_a_blank_required_value_in_any_table_is_named(data_copy, name):
+    table = TABLES[name]
+    column = next(c.name for c in table.columns if c.required)
+    edit_csv(data_copy / table.filename, lambda rows: rows[0].update({column: ""}))
+    with pytest.raises(
+        DataError,
+        match=rf"{table.filename} line 2, column '{column}': value "
+        r"required",
+    ):
+        read_tables(data_copy)
