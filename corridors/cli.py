@@ -305,7 +305,7 @@ def _validate(args) -> int:
     from corridors.validation import read_cases, summarize, validate
 
     network = _network(args)
-    table = validate(network, read_cases(args.cases, network) if args.cases else None)
+    table = validate(network, read_cases(args.cases) if args.cases else None)
     summary = summarize(table)
     if args.json:
         records = json.loads(table.to_json(orient="records"))

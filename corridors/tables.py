@@ -16,7 +16,7 @@ import pandas as pd
 from corridors.errors import DataError
 from corridors.schema import TABLES, Column, Table
 
-__all__ = ["COMPUTED_PREFIXES", "default_data_dir", "read_tables"]
+__all__ = ["COMPUTED_PREFIXES", "default_data_dir", "read_table", "read_tables"]
 
 # A source cell may name a source id or say how the figure was obtained instead.
 COMPUTED_PREFIXES = ("computed:", "estimate:")
@@ -69,6 +69,22 @@ def read_tables(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
         name: pd.DataFrame(rows, columns=[*TABLES[name].column_names, "_line"])
         for name, rows in typed.items()
     }
+
+
+def read_table(path: str | Path, name: str) -> pd.DataFrame:
+    """Read and check one table file laid out like ``data/<name>.csv`` (no cross-references).
+
+    Raises
+    ------
+    DataError
+        Listing every problem, each naming file, line, column and value.
+    """
+    problems: list[str] = []
+    rows = _read_csv(Path(path), TABLES[name], problems)
+    typed = _typed_rows(TABLES[name], rows or [], problems)
+    if problems:
+        raise DataError(problems)
+    return pd.DataFrame(typed, columns=[*TABLES[name].column_names, "_line"]).drop(columns="_line")
 
 
 def _read_csv(path: Path, table: Table, problems: list[str]) -> list[dict[str, str]] | None:

@@ -16,25 +16,14 @@ from corridors.errors import CorridorsError
 from corridors.network import Network
 from corridors.routing import route
 from corridors.sea import KM_PER_NM
-from corridors.tables import TABLES, _read_csv, _typed_rows
+from corridors.tables import default_data_dir, read_table
 
 __all__ = ["read_cases", "summarize", "validate"]
 
 
-def read_cases(path: str | Path | None, network: Network) -> pd.DataFrame:
+def read_cases(path: str | Path | None = None) -> pd.DataFrame:
     """The validation cases: ``data/calibration.csv`` by default, or another file like it."""
-    if path is None:
-        from corridors.tables import default_data_dir
-
-        path = default_data_dir() / "calibration.csv"
-    from corridors.errors import DataError
-
-    problems: list[str] = []
-    rows = _read_csv(Path(path), TABLES["calibration"], problems)
-    typed = _typed_rows(TABLES["calibration"], rows or [], problems)
-    if problems:
-        raise DataError(problems)
-    return pd.DataFrame(typed).drop(columns="_line")
+    return read_table(path or default_data_dir() / "calibration.csv", "calibration")
 
 
 def validate(network: Network, cases: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -55,7 +44,7 @@ def validate(network: Network, cases: pd.DataFrame | None = None) -> pd.DataFram
     True
     """
     if cases is None:
-        cases = read_cases(None, network)
+        cases = read_cases()
     rows = []
     for case in cases.to_dict("records"):
         try:

@@ -40,7 +40,7 @@ def test_summary(table):
 
 
 def test_error_is_zero_inside_the_range_and_signed_outside(net):
-    cases = read_cases(None, net)
+    cases = read_cases()
     one = cases[cases.case_id == "sha-rtm-suez-days"].copy()
     low = validate(net, one.assign(low=1000.0, high=2000.0)).iloc[0]
     assert low.error < 0 and not low.within_range
@@ -49,7 +49,7 @@ def test_error_is_zero_inside_the_range_and_signed_outside(net):
 
 
 def test_unroutable_case_keeps_its_row(net):
-    cases = read_cases(None, net).head(1).assign(modes=[["road"]], via=[["Alashankou"]])
+    cases = read_cases().head(1).assign(modes=[["road"]], via=[["Alashankou"]])
     row = validate(net, cases).iloc[0]
     assert row.note.startswith("not routed:")
 
@@ -58,4 +58,4 @@ def test_bad_cases_file(tmp_path, net):
     path = tmp_path / "cases.csv"
     path.write_text("case_id,origin\nx,Chongqing\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"cases\.csv line 1: missing column"):
-        read_cases(path, net)
+        read_cases(path)
