@@ -368,9 +368,9 @@ def _leg_mode(edge: dict, u: tuple, v: tuple) -> str:
 def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route]:
     """Up to k routes that differ materially from the best and from each other.
 
-    Candidates come from closing, one at a time, each crossing and each line-haul link of the
-    routes found so far; a candidate counts if it uses another set of crossings, or shares at
-    most 80% of its km with every route already chosen.
+    Candidates come from closing, one at a time, each crossing, line-haul link and sea
+    passage of the routes found so far; a candidate counts if it passes no place twice and
+    differs materially (:func:`_differs`) from every route already chosen.
     """
     chosen = [best]
     tried: set[frozenset] = set()
@@ -383,9 +383,7 @@ def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route
                 if blocked in tried:
                     continue
                 tried.add(blocked)
-                narrowed = Constraints(
-                    **{**constraints.__dict__, "elements": constraints.elements | blocked}
-                )
+                narrowed = _closing(constraints, blocked)
                 found = _search(graph, network, stops, by, narrowed)
                 if found is not None:
                     candidates.append((found.total[_total_key(by)], blocked, found))
@@ -394,6 +392,8 @@ def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route
         for _, blocked, found in candidates:
             if len(chosen) > k:
                 break
+            if _revisits(found):
+                continue  # doubling back through a place is no real alternative
             if all(_differs(found, other) for other in chosen):
                 chosen.append(found)
                 queue.append(blocked)
@@ -407,20 +407,58 @@ def _total_key(by: str) -> str:
 
 
 def _closable(routes: list[Route]) -> list[str]:
+    """Crossing and link ids, and ``passage:<name>`` for the sea passages, the routes use."""
     elements = set()
     for r in routes:
         used = r.legs[r.legs.kind.isin(["crossing", "line_haul"])]
-        elements |= set(used["element"])
+        elements |= set(used["element"]) | {f"passage:{p}" for p in _passages(r)}
     return sorted(elements)
 
 
+def _closing(constraints: Constraints, blocked: frozenset[str]) -> Constraints:
+    passages = {b.removeprefix("passage:") for b in blocked if b.startswith("passage:")}
+    elements = {b for b in blocked if not b.startswith("passage:")}
+    return Constraints(
+        **{
+            **constraints.__dict__,
+            "elements": constraints.elements | elements,
+            "passages": constraints.passages | passages,
+        }
+    )
+
+
+def _revisits(r: Route) -> bool:
+    return len(set(r.places)) < len(r.places)
+
+
 def _differs(a: Route, b: Route) -> bool:
-    if set(a.crossing_ids) != set(b.crossing_ids):
+    """Material difference: other crossings, other ports, other sea passages, or land legs
+    that share at most 80% of their km."""
+    if set(a.crossing_ids) != set(b.crossing_ids) or _ports(a) != _ports(b):
         return True
-    km_a = a.legs[a.legs.kind == "line_haul"].groupby("element")["km"].sum()
-    km_b = b.legs[b.legs.kind == "line_haul"].groupby("element")["km"].sum()
+    if _passages(a) != _passages(b):
+        return True
+    km_a, km_b = _land_km(a), _land_km(b)
+    if min(km_a.sum(), km_b.sum()) == 0:
+        return False  # at sea only, so ports and passages decide
     shared = km_a[km_a.index.isin(km_b.index)].sum()
     return shared <= MAX_SHARED_KM * min(km_a.sum(), km_b.sum())
+
+
+def _ports(r: Route) -> set[str]:
+    return set(r.legs.loc[r.legs.kind == "port", "to"])
+
+
+def _passages(r: Route) -> set[str]:
+    """The sea passages a route uses (open-sea legs and one-passage-closed variants)."""
+    net = r.network
+    by_leg = {**net.links["passages"].to_dict(), **net.sea_variants["passages"].to_dict()}
+    return {p for e in r.legs.element for p in (by_leg.get(e) or [])}
+
+
+def _land_km(r: Route) -> pd.Series:
+    land = r.legs[(r.legs.kind == "line_haul") & (r.legs["mode"] != "sea")]
+    return land.groupby("element")["km"].sum()
 
 
 def _explain(graph, network, stops, by, constraints) -> str:

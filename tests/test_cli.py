@@ -83,23 +83,8 @@ def test_argument_errors_exit_non_zero(argv):
 
 
 def test_route_json_has_the_promised_keys(capsys):
-    assert (
-        main(
-            [
-                "route",
-                "Chongqing",
-                "Duisburg",
-                "--via",
-                "Alashankou",
-                "--modes",
-                "rail",
-                "--alternatives",
-                "1",
-                "--json",
-            ]
-        )
-        == 0
-    )
+    argv = ["route", "Chongqing", "Duisburg", "--modes", "rail", "--alternatives", "1"]
+    assert main([*argv, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {
         "origin",

@@ -262,3 +262,17 @@ def test_khunjerab_is_closed_in_winter(net):
         route(net, "Kashgar", "Islamabad", modes=["road"], month=1)
     with pytest.raises(ValueError, match="month must be 1-12, not 13"):
         route(net, "Kashgar", "Islamabad", month=13)
+
+
+def test_alternatives_on_the_real_network(net):
+    rail = route(net, "Chongqing", "Duisburg", modes=["rail"], alternatives=2)
+    exits = [r.crossings[0] for r in [rail, *rail.alternatives]]
+    assert len(set(exits)) == 3  # three different exit ports
+    sea = route(net, "Shanghai", "Rotterdam", modes=["sea"], alternatives=1)
+    assert sea.alternatives and sea.alternatives[0].total["km"] > sea.total["km"]
+    assert "suez" in set(sea.legs.element.map(net.links.passages.get).dropna().sum())
+    with_via = route(
+        net, "Chongqing", "Duisburg", via=["Alashankou"], modes=["rail"], alternatives=2
+    )
+    for alt in with_via.alternatives:
+        assert len(set(alt.places)) == len(alt.places)  # no doubling back
