@@ -222,7 +222,7 @@ def _add_crossing(G, crossing: pd.Series, params, region) -> None:
 
 
 def _add_transfers(G: nx.MultiDiGraph, transfers: pd.DataFrame) -> None:
-    rules = {}
+    rules: dict[tuple[str, str, str], dict] = {}
     for row in transfers.to_dict("records"):
         for m1, m2 in ((row["from_mode"], row["to_mode"]), (row["to_mode"], row["from_mode"])):
             rules.setdefault((row["place"], m1, m2), row)

@@ -374,7 +374,7 @@ def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route
     """
     chosen = [best]
     tried: set[frozenset] = set()
-    queue = [frozenset()]
+    queue: list[frozenset[str]] = [frozenset()]
     while queue and len(chosen) <= k:
         candidates = []
         for closed in queue:

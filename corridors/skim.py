@@ -88,7 +88,7 @@ def skim(
 
 
 def _path_totals(reduced, nodes, index, pred, origin, dest, value_of_time) -> dict:
-    empty = dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
+    empty: dict[str, object] = dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
     if origin == dest:
         return dict.fromkeys(MEASURES, 0.0) | {"crossings": []}
     node = index[(dest, END)]

@@ -177,8 +177,8 @@ def _check_keys(typed: dict[str, list[dict]], problems: list[str]) -> None:
 def _check_references(typed: dict[str, list[dict]], problems: list[str]) -> None:
     known: dict[str, set] = {}
     for name, rows in typed.items():
-        for column in TABLES[name].key:
-            known[f"{name}.{column}"] = {row[column] for row in rows}
+        for key in TABLES[name].key:
+            known[f"{name}.{key}"] = {row[key] for row in rows}
     for name, rows in typed.items():
         for column in TABLES[name].columns:
             if not column.refers_to or column.refers_to not in known:
