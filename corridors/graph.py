@@ -207,7 +207,8 @@ def _add_crossing(G, crossing: pd.Series, params, region) -> None:
     la = layers_of(crossing["mode"], [crossing["gauge_from"]])[0]
     lb = layers_of(crossing["mode"], [crossing["gauge_to"]])[0]
     for outbound, (u, v) in ((True, ((a, la), (b, lb))), (False, ((b, lb), (a, la)))):
-        cost_class = "sea" if crossing["mode"] == "sea" else region[crossing["countries"][0]]
+        departing = crossing["countries"][0 if outbound else 1]
+        cost_class = "sea" if crossing["mode"] == "sea" else region[departing]
         steps = crossing_charges(crossing, outbound=outbound, params=params, cost_class=cost_class)
         edge = _edge(
             crossing["id"],

@@ -227,7 +227,7 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
         (row["iso3"], row["name_en"], [row["name_en"], row["name_zh"]])
         for row in network.countries.to_dict("records")
     )
-    passages = NameIndex((key, name, [name, name.split()[-1]]) for key, name in PASSAGES.items())
+    passages = NameIndex((key, names[0], names) for key, names in PASSAGES.items())
     for item in items:
         if item in elements:
             out["elements"].add(item)

@@ -24,20 +24,20 @@ from corridors.geodesy import WGS84
 __all__ = ["KM_PER_NM", "PASSAGES", "compute_sea_legs", "read_sea_legs", "sea_leg"]
 
 KM_PER_NM = 1.852
-# searoute's passage names, with the names users type for them.
+# searoute's passage names, with the names users type for them (the first is the label).
 PASSAGES = {
-    "malacca": "Strait of Malacca",
-    "sunda": "Sunda Strait",
-    "suez": "Suez Canal",
-    "babalmandab": "Bab-el-Mandeb",
-    "gibraltar": "Strait of Gibraltar",
-    "panama": "Panama Canal",
-    "ormuz": "Strait of Hormuz",
-    "bosporus": "Bosporus",
-    "northwest": "Northwest Passage",
-    "chili": "Strait of Magellan",
-    "south_africa": "Cape of Good Hope",
-    "bering": "Bering Strait",
+    "malacca": ["Strait of Malacca", "Malacca"],
+    "sunda": ["Sunda Strait", "Sunda"],
+    "suez": ["Suez Canal", "Suez"],
+    "babalmandab": ["Bab-el-Mandeb", "Red Sea"],
+    "gibraltar": ["Strait of Gibraltar", "Gibraltar"],
+    "panama": ["Panama Canal", "Panama"],
+    "ormuz": ["Strait of Hormuz", "Hormuz"],
+    "bosporus": ["Bosporus", "Bosphorus"],
+    "northwest": ["Northwest Passage"],
+    "chili": ["Strait of Magellan", "Magellan"],
+    "south_africa": ["Cape of Good Hope", "Cape"],
+    "bering": ["Bering Strait", "Bering"],
 }
 SOURCE = f"computed: searoute {version('searoute')} maritime network (Eurostat MARNET)"
 # searoute closes the Northwest Passage by default; so do we.
