@@ -115,6 +115,17 @@ def _parser() -> argparse.ArgumentParser:
         help="cases like data/calibration.csv (default: that file)",
     )
     validate.add_argument("--json", action="store_true", help="print JSON")
+
+    calibrate = _command(
+        sub,
+        "calibrate",
+        _calibrate,
+        "fit the parameters published only as a range (fit_ranges.csv) to the time cases",
+    )
+    calibrate.add_argument(
+        "--dry-run", action="store_true", help="print the fitted values; write nothing"
+    )
+    calibrate.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -320,6 +331,37 @@ def _validate(args) -> int:
             f"published range, {row['within_10pct']} within 10%, {row['within_20pct']} "
             f"within 20%; mean |error| {row['mean_abs_error']:.1%}, WAPE {row['wape']:.1%}"
         )
+    return 0
+
+
+def _calibrate(args) -> int:
+    from corridors.calibration import calibrate, write_fitted
+    from corridors.network import build_network
+    from corridors.tables import default_data_dir
+
+    data_dir = args.data or default_data_dir()
+    result = calibrate(build_network, data_dir)
+    if not args.dry_run:
+        write_fitted(data_dir, result["values"], result["ranges"])
+    if args.json:
+        out = {k: result[k] for k in ("values", "cases", "rounds")}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    for spec in result["ranges"].to_dict("records"):
+        value = result["values"].get(spec["parameter"], float("nan"))
+        print(
+            f"{spec['parameter']:<24} {value:>9.3f} {spec['unit']:<6} "
+            f"within {spec['low']:g}-{spec['high']:g}"
+        )
+    errors = result["cases"]
+    inside = sum(abs(e["error"]) <= 0.2 for e in errors.values())
+    loo = sum(abs(e["loo_error"]) <= 0.2 for e in errors.values())
+    print(
+        f"{len(errors)} time cases within 20% of their published range: {inside} in sample, "
+        f"{loo} leave-one-out ({result['rounds']} rounds)"
+    )
+    if not args.dry_run:
+        print(f"wrote the fitted values into {data_dir}", file=sys.stderr)
     return 0
 
 

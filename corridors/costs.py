@@ -1,83 +1,164 @@
 """The cost model: what each piece of a journey costs in hours and USD per FEU.
 
-This is where line haul, border crossings, gauge changes and transfers are charged:
+This is where line haul, border crossings, gauge changes, transfers and waiting are charged:
 
-- line haul: ``km / speed`` hours and ``km x rate`` USD, by mode and cost class
-  (``mode_params.csv``);
-- border crossing: the direction-specific dwell of ``crossings.csv``; where the gauge breaks,
-  the gauge-change operation is reported as its own step (its hours are part of an
-  entry-to-exit dwell, not added to it) and its fee is charged;
+- line haul: ``km / speed`` hours of the service that carries the cargo (``services.csv``:
+  block train, rail-sea train, truck with its daily driving limit, barge, liner), and
+  ``km x rate`` USD by mode and cost class (``mode_params.csv``);
+- border crossing: the entry-to-exit dwell of the direction taken (``crossings.csv``), plus
+  the expected wait for the crossing to open where it works on some weekdays or hours only;
+  where the gauge breaks, the gauge change is reported as its own step (its hours are part of
+  the dwell, not added to it) and its fee is charged;
 - transfer: hours and USD of ``transfers.csv`` where the mode (or, for rail, the gauge)
-  changes at a place; sea-side transfers are reported as ``port``.
+  changes at a place; sea-side transfers are reported as ``port``;
+- wait: half the headway of the service boarded wherever the route changes service (a rail-sea
+  train to a liner, a domestic train to a China-Europe train, the Caspian ferry).
 
+Every step names the data cell its hours come from (``basis``, ``table:key:column``), so a
+reader can see where the days go and :mod:`corridors.calibration` can refit a parameter.
 Generalized cost is USD + value of time x hours (``parameters.csv``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Charge", "crossing_charges", "generalized", "line_haul", "transfer_charge"]
+__all__ = [
+    "Charge",
+    "crossing_charges",
+    "generalized",
+    "line_haul",
+    "opening_wait_hours",
+    "service_wait",
+    "transfer_charge",
+]
+
+HOURS_PER_WEEK = 168
 
 
 @dataclass(frozen=True)
 class Charge:
-    """One step of a journey: ``kind`` is line_haul, crossing, gauge_change, transfer or port."""
+    """One step of a journey.
+
+    ``kind`` is line_haul, crossing, gauge_change, transfer, port or wait; ``service`` the
+    service that carries the cargo on a line haul (or is waited for); ``basis`` the data cell
+    the hours come from.
+    """
 
     kind: str
     km: float
     hours: float
     cost_usd: float
+    service: str = ""
+    basis: str = ""
 
 
-def line_haul(km: float, mode: str, cost_class: str, params: pd.DataFrame) -> Charge:
-    """Hours and USD to haul one FEU ``km`` on ``mode`` in ``cost_class``.
+def line_haul(km: float, service: pd.Series, rate: pd.Series) -> Charge:
+    """Hours and USD to haul one FEU ``km`` on ``service`` at the rate of its cost class.
+
+    Road services drive ``driving_hours_per_day`` hours a day at most; the rest of each day
+    is rest, so their elapsed hours are ``km / speed x 24 / driving hours``.
 
     Examples
     --------
-    >>> params = pd.DataFrame({"speed_kmh": [50.0], "usd_per_feu_km": [0.5]},
-    ...                       index=pd.MultiIndex.from_tuples([("rail", "china")]))
-    >>> line_haul(100, "rail", "china", params)
-    Charge(kind='line_haul', km=100, hours=2.0, cost_usd=50.0)
+    >>> truck = pd.Series({"speed_kmh": 60.0, "driving_hours_per_day": 12.0}, name="truck")
+    >>> step = line_haul(600, truck, pd.Series({"usd_per_feu_km": 2.0}))
+    >>> step.hours, step.cost_usd, step.basis
+    (20.0, 1200.0, 'services:truck:speed_kmh')
     """
-    row = params.loc[(mode, cost_class)]
-    return Charge("line_haul", km, km / float(row["speed_kmh"]), km * float(row["usd_per_feu_km"]))
+    hours = km / float(service["speed_kmh"])
+    driving = _number(service.get("driving_hours_per_day"))
+    if driving:
+        hours *= 24 / driving
+    usd = km * float(rate["usd_per_feu_km"])
+    basis = f"services:{service.name}:speed_kmh"
+    return Charge("line_haul", km, hours, usd, str(service.name), basis)
 
 
-def crossing_charges(
-    crossing: pd.Series, *, outbound: bool, params: pd.DataFrame, cost_class: str
-) -> list[Charge]:
-    """The steps of one border crossing in one direction.
-
-    A crossing is charged its dwell for the direction taken; where the gauges differ the
-    gauge change is a separate step (hours taken out of the dwell, fee added). A crossing with
-    a length (the Caspian ferry) also hauls that length at the mode's speed and rate.
+def service_wait(service: pd.Series) -> list[Charge]:
+    """The expected wait for a departure of ``service``: half its headway (none if blank).
 
     Examples
     --------
-    >>> crossing = pd.Series({"mode": "rail", "km": 0.0, "dwell_hours_out": 30.0,
+    >>> [(c.kind, c.hours) for c in service_wait(pd.Series({"headway_hours": 24.0}, name="x"))]
+    [('wait', 12.0)]
+    """
+    headway = _number(service.get("headway_hours"))
+    if not headway:
+        return []
+    basis = f"services:{service.name}:headway_hours"
+    return [Charge("wait", 0.0, headway / 2, 0.0, str(service.name), basis)]
+
+
+def opening_wait_hours(weekdays: Sequence[int], hours: str | None = None) -> float:
+    """Expected hours to wait for a crossing that opens on some weekdays (and hours) only.
+
+    Arrivals are spread evenly over the week; one that finds the crossing closed waits for it
+    to open. ``weekdays`` are 1 (Monday) to 7; ``hours`` is ``"HH-HH"`` local opening hours
+    (all day when omitted).
+
+    Examples
+    --------
+    >>> round(opening_wait_hours([1, 2, 3, 4, 5]), 2)  # closed at the weekend: 2/7 x 24 h
+    6.86
+    >>> opening_wait_hours(range(1, 8))
+    0.0
+    """
+    start, end = (0.0, 24.0) if not hours else (float(h) for h in hours.split("-"))
+    open_days = {int(d) for d in weekdays}
+    slots_per_hour = 10
+    is_open = [
+        (day + 1) in open_days and start <= slot / slots_per_hour < end
+        for day in range(7)
+        for slot in range(24 * slots_per_hour)
+    ]
+    if not any(is_open):
+        msg = f"a crossing open on weekdays {sorted(open_days)} at hours {hours!r} never opens"
+        raise ValueError(msg)
+    waits, run = [0.0] * len(is_open), 0.0
+    for i in reversed(range(2 * len(is_open))):  # twice round, so every slot sees an opening
+        run = 0.0 if is_open[i % len(is_open)] else run + 1 / slots_per_hour
+        if i < len(is_open) and run:
+            waits[i] = run - 0.5 / slots_per_hour  # arrivals spread evenly over the slot
+    return round(sum(waits) / len(waits), 2)
+
+
+def crossing_charges(crossing: pd.Series, *, outbound: bool) -> list[Charge]:
+    """The border steps of one crossing in one direction (without any line haul).
+
+    A crossing is charged the dwell of the direction taken, plus the expected wait for it to
+    open when it opens on some weekdays or hours only; where the gauges differ the gauge change
+    is a separate step (hours taken out of the dwell, fee added).
+
+    Examples
+    --------
+    >>> crossing = pd.Series({"id": "x", "mode": "rail", "dwell_hours_out": 30.0,
     ...     "dwell_hours_in": 20.0, "gauge_from": 1435, "gauge_to": 1520,
     ...     "gauge_change_hours": 4.0, "gauge_change_usd": 300.0})
-    >>> [(c.kind, c.hours, c.cost_usd) for c in crossing_charges(
-    ...     crossing, outbound=True, params=None, cost_class="china")]
+    >>> [(c.kind, c.hours, c.cost_usd) for c in crossing_charges(crossing, outbound=True)]
     [('crossing', 26.0, 0.0), ('gauge_change', 4.0, 300.0)]
     """
-    dwell = float(crossing["dwell_hours_out"] if outbound else crossing["dwell_hours_in"])
+    column = "dwell_hours_out" if outbound else "dwell_hours_in"
+    dwell = float(crossing[column])
+    basis = f"crossings:{crossing['id']}:{column}"
     gauge_hours, gauge_usd = 0.0, 0.0
     if _breaks_gauge(crossing):
         gauge_hours = min(_number(crossing["gauge_change_hours"]), dwell)
         gauge_usd = _number(crossing["gauge_change_usd"])
-    km = float(crossing["km"])
-    haul = (
-        line_haul(km, crossing["mode"], cost_class, params)
-        if km and params is not None
-        else Charge("line_haul", km, 0.0, 0.0)
-    )
-    steps = [Charge("crossing", haul.km, dwell - gauge_hours + haul.hours, haul.cost_usd)]
+    steps = [Charge("crossing", 0.0, dwell - gauge_hours, 0.0, basis=basis)]
     if _breaks_gauge(crossing):
-        steps.append(Charge("gauge_change", 0.0, gauge_hours, gauge_usd))
+        steps.append(Charge("gauge_change", 0.0, gauge_hours, gauge_usd, basis=basis))
+    weekdays = crossing.get("open_weekdays") or []
+    hours = crossing.get("open_hours") or None
+    if weekdays or hours:
+        days = weekdays or range(1, 8)
+        wait = opening_wait_hours(days, hours)
+        if wait:
+            where = f"crossings:{crossing['id']}:open_weekdays"
+            steps.append(Charge("wait", 0.0, wait, 0.0, basis=where))
     return steps
 
 
@@ -86,8 +167,9 @@ def transfer_charge(row: pd.Series, from_mode: str, to_mode: str) -> Charge:
 
     Examples
     --------
-    >>> transfer_charge(pd.Series({"hours": 84.0, "usd": 174.0}), "rail", "sea")
-    Charge(kind='port', km=0.0, hours=84.0, cost_usd=174.0)
+    >>> rule = pd.Series({"place": "*", "hours": 84.0, "usd": 174.0})
+    >>> transfer_charge(rule, "rail", "sea").kind
+    'port'
     """
     if from_mode == to_mode == "rail":
         kind = "gauge_change"
@@ -95,7 +177,12 @@ def transfer_charge(row: pd.Series, from_mode: str, to_mode: str) -> Charge:
         kind = "port"
     else:
         kind = "transfer"
-    return Charge(kind, 0.0, float(row["hours"]), float(row["usd"]))
+    basis = (
+        f"transfers:{row['place']}/{row['from_mode']}/{row['to_mode']}:hours"
+        if ("from_mode" in row)
+        else ""
+    )
+    return Charge(kind, 0.0, float(row["hours"]), float(row["usd"]), basis=basis)
 
 
 def generalized(cost_usd: float, hours: float, value_of_time: float) -> float:

@@ -1,7 +1,8 @@
 """The expanded routing graph: one node per (place, layer), charged edges between them.
 
-A layer is a mode, with rail split by gauge (``rail:1435``, ``rail:1520`` …), so a change of
-mode or gauge is an edge that can be charged (:mod:`corridors.costs`). Each place also has a
+A layer is a mode and the service that runs on it, with rail split by gauge
+(``rail:1435/china_europe``, ``rail:1520/rail_1520``, ``sea/liner`` …), so a change of mode,
+gauge or service is an edge that can be charged (:mod:`corridors.costs`). Each place also has a
 start node ``(place, "@from")`` and an end node ``(place, "@to")`` joined to its layers at no
 cost, so a route may begin and end in any mode but never changes mode for free on the way.
 
@@ -19,10 +20,26 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from corridors.costs import Charge, crossing_charges, generalized, line_haul, transfer_charge
+from corridors.costs import (
+    Charge,
+    crossing_charges,
+    generalized,
+    line_haul,
+    service_wait,
+    transfer_charge,
+)
 from corridors.network import Network
 
-__all__ = ["OBJECTIVES", "Constraints", "RoutingGraph", "routing_graph"]
+__all__ = [
+    "OBJECTIVES",
+    "Constraints",
+    "RoutingGraph",
+    "layer_gauge",
+    "layer_mode",
+    "layer_service",
+    "layers_of",
+    "routing_graph",
+]
 
 OBJECTIVES = ("time", "cost", "generalized", "distance")
 START, END = "@from", "@to"
@@ -125,35 +142,50 @@ def routing_graph(network: Network) -> RoutingGraph:
 @functools.lru_cache(maxsize=8)
 def _cached_graph(network: Network) -> RoutingGraph:
     G = nx.MultiDiGraph()
-    params = network.mode_params.set_index(["mode", "cost_class"])
+    rates = network.mode_params.set_index(["mode", "cost_class"])
+    services = network.services.set_index("id", drop=False)
     for link in network.links.sort_index().to_dict("records"):
-        _add_link(G, link, params)
+        _add_link(G, link, rates, services)
     for _, variant in network.sea_variants.sort_index().iterrows():
-        _add_link(G, variant.to_dict(), params)
+        _add_link(G, variant.to_dict(), rates, services)
+    layers = _layers_by_place(G)
     region = network.countries.set_index("iso3")["region"]
     for crossing in network.crossings.sort_index().to_dict("records"):
-        _add_crossing(G, pd.Series(crossing), params, region)
-    _add_transfers(G, network.transfers)
+        _add_crossing(G, pd.Series(crossing), layers, rates, services, region)
+    _add_transfers(G, network.transfers, _layers_by_place(G), services)
     _add_access(G)
     vot = float(network.parameters.loc["value_of_time", "value"])
     return RoutingGraph(G, vot)
 
 
-def layers_of(mode: str, gauges: Iterable[int] = ()) -> list[str]:
-    """The layers a link of ``mode`` runs on.
+def layers_of(mode: str, gauges: Iterable[int] = (), services: Iterable[str] = ("",)) -> list[str]:
+    """The layers a link of ``mode`` runs on: one per gauge and service.
 
     Examples
     --------
-    >>> layers_of("rail", [1000, 1435])
-    ['rail:1000', 'rail:1435']
-    >>> layers_of("sea")
-    ['sea']
+    >>> layers_of("rail", [1000, 1435], ["metre_gauge_sea"])
+    ['rail:1000/metre_gauge_sea', 'rail:1435/metre_gauge_sea']
+    >>> layers_of("sea", services=["liner"])
+    ['sea/liner']
     """
-    return [f"rail:{int(g)}" for g in gauges] if mode == "rail" else [mode]
+    bases = [f"rail:{int(g)}" for g in gauges] if mode == "rail" else [mode]
+    return [f"{base}/{service}" if service else base for base in bases for service in services]
 
 
-def _mode(layer: str) -> str:
-    return layer.split(":")[0]
+def layer_mode(layer: str) -> str:
+    """The mode of a layer (``rail:1435/china_europe`` -> ``rail``)."""
+    return layer.split("/")[0].split(":")[0]
+
+
+def layer_gauge(layer: str) -> int | None:
+    """The rail gauge of a layer, None for other modes."""
+    base = layer.split("/")[0]
+    return int(base.split(":")[1]) if ":" in base else None
+
+
+def layer_service(layer: str) -> str:
+    """The service of a layer (``rail:1435/china_europe`` -> ``china_europe``)."""
+    return layer.split("/")[1] if "/" in layer else ""
 
 
 def _edge(
@@ -184,74 +216,151 @@ def _edge(
     }
 
 
-def _add_link(G: nx.MultiDiGraph, link: dict, params: pd.DataFrame) -> None:
-    charge = line_haul(link["km"], link["mode"], link["cost_class"], params)
-    for layer in layers_of(link["mode"], link["gauge"]):
-        for a, b in ((link["from"], link["to"]), (link["to"], link["from"])):
-            edge = _edge(
-                link["id"],
-                "link",
-                [charge],
-                mode_set={link["mode"]},
-                status=link["status"],
-                places=(a, b),
-                countries=link["countries"],
-                passages=link.get("passages") or (),
-                closed=link.get("closed") or (),
-            )
-            G.add_edge((a, layer), (b, layer), key=link["id"], **edge)
+def _add_link(G: nx.MultiDiGraph, link: dict, rates: pd.DataFrame, services) -> None:
+    rate = rates.loc[(link["mode"], link["cost_class"])]
+    for service in link["service"]:
+        charge = line_haul(link["km"], services.loc[service], rate)
+        for layer in layers_of(link["mode"], link["gauge"], [service]):
+            for a, b in ((link["from"], link["to"]), (link["to"], link["from"])):
+                edge = _edge(
+                    link["id"],
+                    "link",
+                    [charge],
+                    mode_set={link["mode"]},
+                    status=link["status"],
+                    places=(a, b),
+                    countries=link["countries"],
+                    passages=link.get("passages") or (),
+                    closed=link.get("closed") or (),
+                )
+                G.add_edge((a, layer), (b, layer), key=f"{link['id']}/{service}", **edge)
 
 
-def _add_crossing(G, crossing: pd.Series, params, region) -> None:
-    a, b = crossing["from"], crossing["to"]
-    la = layers_of(crossing["mode"], [crossing["gauge_from"]])[0]
-    lb = layers_of(crossing["mode"], [crossing["gauge_to"]])[0]
-    for outbound, (u, v) in ((True, ((a, la), (b, lb))), (False, ((b, lb), (a, la)))):
+def _layers_by_place(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    layers: dict[str, set[str]] = {}
+    for place, layer in G.nodes:
+        layers.setdefault(place, set()).add(layer)
+    return {place: sorted(found) for place, found in layers.items()}
+
+
+def _boarding(services, from_layer: str, to_layer: str) -> list[Charge]:
+    """The wait for the service of ``to_layer`` when it is not the one already riding."""
+    before, after = layer_service(from_layer), layer_service(to_layer)
+    if not after or (before and services.loc[before, "group"] == services.loc[after, "group"]):
+        return []
+    return service_wait(services.loc[after])
+
+
+def _crossing_layers(layers: list[str], mode: str, gauge) -> list[str]:
+    """The layers of a border station a crossing of ``mode`` (and gauge) joins."""
+    wanted = None if mode != "rail" or pd.isna(gauge) else int(gauge)
+    return [
+        layer
+        for layer in layers
+        if layer_mode(layer) == mode and (wanted is None or layer_gauge(layer) == wanted)
+    ]
+
+
+def _relayer(layer: str, gauge) -> str:
+    """The same service on another gauge (a train that runs on across a border)."""
+    if pd.isna(gauge) or layer_gauge(layer) is None:
+        return layer
+    return layers_of(layer_mode(layer), [int(gauge)], [layer_service(layer)])[0]
+
+
+def _add_crossing(G, crossing: pd.Series, layers, rates, services, region) -> None:
+    """Crossing edges between every pair of layers the two stations offer for it.
+
+    The km between the two stations are hauled by the departing service at the departing
+    country's rate. A crossing with a ``service`` (the Caspian rail ferry) carries the cargo
+    itself: the wait for a departure and the haul over its km are charged on top of the
+    dwell, and it joins the rail layers of the gauge given at each end.
+    """
+    a, b, mode = crossing["from"], crossing["to"], crossing["mode"]
+    ferry = services.loc[crossing["service"]] if crossing.get("service") else None
+    join = "rail" if ferry is not None and not pd.isna(crossing["gauge_from"]) else mode
+    sides = {
+        a: _crossing_layers(layers.get(a, []), join, crossing["gauge_from"]),
+        b: _crossing_layers(layers.get(b, []), join, crossing["gauge_to"]),
+    }
+    for here, there, gauge in ((a, b, crossing["gauge_to"]), (b, a, crossing["gauge_from"])):
+        if not sides[here]:  # a station served only across the border: its trains run on
+            gauge = crossing["gauge_from"] if here == a else crossing["gauge_to"]
+            sides[here] = [_relayer(layer, gauge) for layer in sides[there]]
+    for outbound, (u, v) in ((True, (a, b)), (False, (b, a))):
+        steps = crossing_charges(crossing, outbound=outbound)
+        if ferry is not None:
+            rate = rates.loc[(ferry["mode"], "sea")]
+            steps = [*service_wait(ferry), *steps, line_haul(crossing["km"], ferry, rate)]
         departing = crossing["countries"][0 if outbound else 1]
-        cost_class = "sea" if crossing["mode"] == "sea" else region[departing]
-        steps = crossing_charges(crossing, outbound=outbound, params=params, cost_class=cost_class)
-        edge = _edge(
-            crossing["id"],
-            "crossing",
-            steps,
-            mode_set={crossing["mode"]},
-            status=crossing["status"],
-            places=(a, b),
-            countries=crossing["countries"],
-        )
-        G.add_edge(u, v, key=crossing["id"], **edge)
+        for lu in sides[u]:
+            haul = []
+            if ferry is None and crossing["km"]:
+                rate = rates.loc[(mode, region[departing])]
+                haul = [line_haul(crossing["km"], services.loc[layer_service(lu)], rate)]
+            for lv in sides[v]:
+                riding = f"{mode}/{ferry.name}" if ferry is not None else lu
+                edge = _edge(
+                    crossing["id"],
+                    "crossing",
+                    [*steps, *haul, *_boarding(services, riding, lv)],
+                    mode_set={mode, join},
+                    status=crossing["status"],
+                    places=(a, b),
+                    countries=crossing["countries"],
+                )
+                G.add_edge((u, lu), (v, lv), key=f"{crossing['id']}/{lu}>{lv}", **edge)
 
 
-def _add_transfers(G: nx.MultiDiGraph, transfers: pd.DataFrame) -> None:
+def _add_transfers(G: nx.MultiDiGraph, transfers: pd.DataFrame, layers, services) -> None:
+    """Edges between the layers of one place: mode or gauge changes and service changes."""
     rules: dict[tuple[str, str, str], dict] = {}
     for row in transfers.to_dict("records"):
         for m1, m2 in ((row["from_mode"], row["to_mode"]), (row["to_mode"], row["from_mode"])):
             rules.setdefault((row["place"], m1, m2), row)
-    layers: dict[str, set[str]] = {}
-    for place, layer in G.nodes:
-        layers.setdefault(place, set()).add(layer)
     for place in sorted(layers):
-        for l1 in sorted(layers[place]):
-            for l2 in sorted(layers[place]):
-                m1, m2 = _mode(l1), _mode(l2)
-                if l1 == l2:
+        for l1 in layers[place]:
+            for l2 in layers[place]:
+                if l1 == l2 or _stays_aboard(services, l1, l2):
                     continue
-                rule = rules.get((place, m1, m2))
-                if rule is None and m1 != m2:
-                    rule = rules.get(("*", m1, m2))
-                if rule is None:
+                steps = _change_steps(place, l1, l2, rules)
+                if steps is None:
                     continue
-                step = transfer_charge(pd.Series(rule), m1, m2)
+                steps += _boarding(services, l1, l2)
+                m1, m2 = layer_mode(l1), layer_mode(l2)
                 edge = _edge(
                     f"transfer:{place}:{l1}>{l2}",
                     "transfer",
-                    [step],
+                    steps,
                     mode_set={m1, m2},
                     status="operational",
                     places=(place,),
                     countries=(),
                 )
                 G.add_edge((place, l1), (place, l2), key=edge["element"], **edge)
+
+
+def _stays_aboard(services, l1: str, l2: str) -> bool:
+    """Whether a change l1 -> l2 is barred: cargo on a through service (a China-Europe or
+    rail-sea train) changes to or from another service of the same mode only at a border."""
+    if layer_mode(l1) != layer_mode(l2):
+        return False
+    return any(
+        bool(services.loc[s, "through"]) for s in (layer_service(l1), layer_service(l2)) if s
+    )
+
+
+def _change_steps(place: str, l1: str, l2: str, rules: dict) -> list[Charge] | None:
+    """The handling steps of a change from layer l1 to l2 at a place, None if impossible."""
+    m1, m2 = layer_mode(l1), layer_mode(l2)
+    if m1 == m2 and layer_gauge(l1) == layer_gauge(l2):
+        return []  # a change of service only: the wait is all
+    rule = rules.get((place, m1, m2))
+    if rule is None and m1 != m2:
+        rule = rules.get(("*", m1, m2))
+    if rule is None:
+        return None
+    return [transfer_charge(pd.Series(rule), m1, m2)]
 
 
 def _add_access(G: nx.MultiDiGraph) -> None:

@@ -27,6 +27,9 @@ __all__ = ["Network", "build_network", "load_network"]
 
 CRS = "EPSG:4326"
 SEA_LEGS_FILE = "sea_legs.geojson"
+# A published km may fall this far below the geodesic between the two place points: those are
+# city or station points, a few km from where the published chainage starts.
+GEODESIC_SLACK_KM = 5.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,8 +40,8 @@ class Network:
     ----------
     places, links, crossings : geopandas.GeoDataFrame
         One row per place, per link (land, inland water and sea) and per border crossing.
-    transfers, mode_params, countries, sources, provinces, city_clusters, corridors,
-    parameters : pandas.DataFrame
+    transfers, mode_params, services, countries, sources, provinces, city_clusters,
+    corridors, parameters : pandas.DataFrame
         The other tables of ``data/``, typed.
     sea_variants : pandas.DataFrame
         Sea legs recomputed with one passage closed (used when a passage is avoided).
@@ -49,6 +52,7 @@ class Network:
     crossings: gpd.GeoDataFrame
     transfers: pd.DataFrame
     mode_params: pd.DataFrame
+    services: pd.DataFrame
     countries: pd.DataFrame
     sources: pd.DataFrame
     provinces: pd.DataFrame
@@ -178,7 +182,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
     places = _places(tables)
     params = tables["mode_params"].set_index(["mode", "cost_class"])
     land = _land_links(tables["links"], places, tables["countries"], params, problems)
-    sea, variants = _sea_links(folder, places, problems)
+    sea, variants = _sea_links(folder, places, tables, problems)
     links = pd.concat([land, sea]).sort_index()
     crossings = _crossings(tables["crossings"], places, problems)
     _check_transfers(tables["transfers"], places, problems)
@@ -195,6 +199,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
         crossings=gpd.GeoDataFrame(crossings, geometry="geometry", crs=CRS),
         transfers=tables["transfers"],
         mode_params=tables["mode_params"],
+        services=tables["services"],
         countries=tables["countries"],
         sources=tables["sources"],
         provinces=tables["provinces"],
@@ -257,6 +262,8 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
         elif not km_source:
             problems.append(f"{where}, column 'km_source': a published km needs its source")
             continue
+        elif km < geodesic - GEODESIC_SLACK_KM:
+            problems.append(_below_geodesic(where, km, geodesic))
         rows.append(
             {
                 "id": row["id"],
@@ -269,6 +276,7 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
                 "km_source": km_source,
                 "geodesic_km": round(geodesic, 1),
                 "cost_class": cost_class,
+                "service": row["service"] or [params.loc[(row["mode"], cost_class), "service"]],
                 "status": row["status"],
                 "opening_year": row["opening_year"],
                 "countries": sorted({pa.iso3, pb.iso3}),
@@ -281,14 +289,22 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
     return _frame(rows, ["id"])
 
 
+def _below_geodesic(where: str, km: float, geodesic: float) -> str:
+    return (
+        f"{where}, column 'km': {km:g} km is shorter than the {geodesic:.1f} km straight line "
+        "between its places; check the figure or the places' coordinates"
+    )
+
+
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     """Rows as a frame indexed by id, keeping the columns when there are no rows."""
     frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
     return frame.set_index("id", drop=False)
 
 
-def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = folder / SEA_LEGS_FILE
+    service_of = _sea_service_rule(tables)
     ports = sea_mesh_ports(places)
     if not path.exists():
         problems.append(f"{SEA_LEGS_FILE}: missing; run `corridors build --sea` to compute it")
@@ -321,6 +337,7 @@ def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFra
                     geodesic_km(*places.loc[a, ["lon", "lat"]], *places.loc[b, ["lon", "lat"]]), 1
                 ),
                 "cost_class": "sea",
+                "service": [service_of(places.loc[a, "iso3"], places.loc[b, "iso3"])],
                 "status": "operational",
                 "opening_year": None,
                 "countries": sorted({places.loc[a, "iso3"], places.loc[b, "iso3"]}),
@@ -344,6 +361,7 @@ def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFra
             "km_source",
             "geodesic_km",
             "cost_class",
+            "service",
             "status",
             "opening_year",
             "countries",
@@ -356,6 +374,25 @@ def _sea_links(folder: Path, places, problems) -> tuple[pd.DataFrame, pd.DataFra
     )
     is_variant = table["closed"].map(bool).astype(bool)
     return table[~is_variant].drop(columns="closed"), table[is_variant]
+
+
+def _sea_service_rule(tables: dict[str, pd.DataFrame]):
+    """The service of a sea leg: the first sea service both ends' regions are within,
+    otherwise the default sea service of ``mode_params.csv``."""
+    region = tables["countries"].set_index("iso3")["region"]
+    params = tables["mode_params"].set_index(["mode", "cost_class"])
+    default = params.loc[("sea", "sea"), "service"] if ("sea", "sea") in params.index else ""
+    regional = [
+        (row["id"], set(row["within_regions"]))
+        for row in tables["services"].sort_values("id").to_dict("records")
+        if row["mode"] == "sea" and row["within_regions"]
+    ]
+
+    def service_of(iso_a: str, iso_b: str) -> str:
+        ends = {region[iso_a], region[iso_b]}
+        return next((sid for sid, regions in regional if ends <= regions), default)
+
+    return service_of
 
 
 def sea_mesh_ports(places: pd.DataFrame) -> pd.DataFrame:
@@ -379,9 +416,11 @@ def _crossings(crossings, places, problems) -> pd.DataFrame:
             )
         if row["mode"] == "rail" and (row["gauge_from"] is None or row["gauge_to"] is None):
             problems.append(f"{where}, column 'gauge_from': a rail crossing needs both gauges")
-        km = row["km"]
+        km, geodesic = row["km"], geodesic_km(pa.lon, pa.lat, pb.lon, pb.lat)
         if km is None or pd.isna(km):
-            km = round(geodesic_km(pa.lon, pa.lat, pb.lon, pb.lat), 1)
+            km = round(geodesic, 1)
+        elif km < geodesic - GEODESIC_SLACK_KM:
+            problems.append(_below_geodesic(where, km, geodesic))
         record = {k: v for k, v in row.items() if k != "_line"}
         record |= {
             "km": float(km),

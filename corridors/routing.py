@@ -16,7 +16,15 @@ import networkx as nx
 import pandas as pd
 
 from corridors.errors import NoRouteError, UnknownPlaceError
-from corridors.graph import END, OBJECTIVES, START, Constraints, RoutingGraph, routing_graph
+from corridors.graph import (
+    END,
+    OBJECTIVES,
+    START,
+    Constraints,
+    RoutingGraph,
+    layer_mode,
+    routing_graph,
+)
 from corridors.names import NameIndex
 from corridors.network import Network
 from corridors.schema import MODES
@@ -29,6 +37,7 @@ LEG_COLUMNS = [
     "to",
     "kind",
     "mode",
+    "service",
     "element",
     "km",
     "hours",
@@ -37,6 +46,7 @@ LEG_COLUMNS = [
     "cum_hours",
     "cum_cost_usd",
     "countries",
+    "basis",
 ]
 # How much of a route (by km) an alternative may share with a better one.
 MAX_SHARED_KM = 0.8
@@ -53,9 +63,11 @@ class Route:
     objective : str
         What was minimised: time, cost, generalized or distance.
     legs : pandas.DataFrame
-        One row per leg: from, to, kind (line_haul, crossing, gauge_change, transfer, port),
-        mode, element (link, crossing or transfer id), km, hours, cost_usd, their cumulative
-        sums, and the countries of the leg.
+        One row per leg: from, to, kind (line_haul, crossing, gauge_change, transfer, port,
+        wait), mode, service (the train, truck or ship that carries the cargo, or is waited
+        for), element (link, crossing or transfer id), km, hours, cost_usd, their cumulative
+        sums, the countries of the leg, and basis (the data cell, ``table:key:column``, its
+        hours come from).
     total : dict
         km, hours, days, cost_usd and generalized for the whole route.
     crossings : list of str
@@ -323,6 +335,7 @@ def _dijkstra(G: nx.DiGraph, source, target) -> tuple[dict, dict]:
 
 
 def _as_route(graph, network, path, by, constraints) -> Route:
+    service_mode = dict(zip(network.services["id"], network.services["mode"], strict=True))
     rows = []
     for u, v in itertools.pairwise(path):
         edge = graph.best_edge(u, v, by, constraints)
@@ -334,12 +347,14 @@ def _as_route(graph, network, path, by, constraints) -> Route:
                     "from": u[0],
                     "to": v[0],
                     "kind": step.kind,
-                    "mode": _leg_mode(edge, u, v),
+                    "mode": service_mode.get(step.service) or _leg_mode(edge, u, v),
+                    "service": step.service,
                     "element": edge["element"],
                     "km": step.km,
                     "hours": step.hours,
                     "cost_usd": step.cost_usd,
                     "countries": sorted(edge["countries"] or {network.places.iso3[u[0]]}),
+                    "basis": step.basis,
                 }
             )
     legs = pd.DataFrame(rows, columns=[c for c in LEG_COLUMNS if not c.startswith("cum_")])
@@ -361,8 +376,8 @@ def _as_route(graph, network, path, by, constraints) -> Route:
 
 def _leg_mode(edge: dict, u: tuple, v: tuple) -> str:
     if edge["element_kind"] == "transfer":
-        return f"{u[1]}>{v[1]}"
-    return u[1].split(":")[0]
+        return f"{layer_mode(u[1])}>{layer_mode(v[1])}"
+    return layer_mode(u[1])
 
 
 def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route]:

@@ -19,7 +19,7 @@ from corridors.schema import TABLES, Column, Table
 __all__ = ["COMPUTED_PREFIXES", "default_data_dir", "read_table", "read_tables"]
 
 # A source cell may name a source id or say how the figure was obtained instead.
-COMPUTED_PREFIXES = ("computed:", "estimate:")
+COMPUTED_PREFIXES = ("computed:", "estimate:", "fitted:")
 
 
 def default_data_dir() -> Path:

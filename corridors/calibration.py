@@ -1,0 +1,292 @@
+"""Calibration: fit the parameters that have a published range, never more, and say how well.
+
+``data/fit_ranges.csv`` lists the parameters that sources give only as a range (European
+block-train speed 350-400 km/day, the routine Brest-Malaszewicze wait of 48-72 h …): the
+table, rows and column the value goes to, the range and its source. :func:`calibrate` fits
+them, inside their ranges, to the time cases of ``data/calibration.csv`` by least squares on
+the validation error (0 inside a case's published range, else the share outside it);
+:func:`write_fitted` writes the values into their cells with a ``fitted:`` provenance.
+
+The fit is exact for fixed routes: each leg's hours come from one data cell (its ``basis``),
+and hours are proportional to a dwell or headway and inversely proportional to a speed. Routes
+are recomputed after each fit until they no longer change. :func:`leave_one_out` refits
+without each case in turn and predicts it, so errors on cases the fit did not see are
+reported next to the in-sample ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+
+from corridors.errors import DataError
+from corridors.schema import TABLES
+from corridors.tables import default_data_dir, read_table
+
+__all__ = [
+    "TIME_METRICS",
+    "CaseModel",
+    "calibrate",
+    "case_error",
+    "current_values",
+    "fit",
+    "leave_one_out",
+    "read_fit_ranges",
+    "write_fitted",
+]
+
+TIME_METRICS = {"hours": 1.0, "days": 24.0, "days_saved": 24.0}
+FIT_FILE = "fit_ranges.csv"
+
+
+@dataclass(frozen=True)
+class CaseModel:
+    """One time case as a linear function of its routes' data cells.
+
+    ``hours`` is the model's hours (for ``days_saved`` the difference of the two routes);
+    ``by_cell`` the hours that come from each data cell (``table:key:column``), signed.
+    """
+
+    case_id: str
+    metric: str
+    low: float
+    high: float
+    hours: float
+    by_cell: dict[str, float]
+
+    def value(self, scale: dict[str, float] | None = None) -> float:
+        """The case's metric value with each cell's hours multiplied by ``scale[cell]``."""
+        hours = (
+            self.hours + sum(h * (scale.get(cell, 1.0) - 1.0) for cell, h in self.by_cell.items())
+            if scale
+            else self.hours
+        )
+        return hours / TIME_METRICS[self.metric]
+
+
+def case_error(value: float, low: float, high: float) -> float:
+    """Signed share outside the published range; 0 inside it.
+
+    Examples
+    --------
+    >>> case_error(18.0, 13.0, 16.0), case_error(14.0, 13.0, 16.0), case_error(10.0, 20.0, 20.0)
+    (0.125, 0.0, -0.5)
+    """
+    if value != value:
+        return np.nan
+    if value < low:
+        return (value - low) / low
+    if value > high:
+        return (value - high) / high
+    return 0.0
+
+
+def read_fit_ranges(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The parameters to fit, one row each, checked against the tables they point to.
+
+    Raises
+    ------
+    DataError
+        A range with low above high, or a table, row or column that does not exist.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    path = folder / FIT_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=list(TABLES["fit_ranges"].column_names))
+    ranges = read_table(path, "fit_ranges")
+    problems = []
+    for line, row in enumerate(ranges.to_dict("records"), start=2):
+        where = f"{FIT_FILE} line {line}"
+        if row["low"] > row["high"]:
+            problems.append(f"{where}, column 'low': {row['low']} is above high {row['high']}")
+        table = TABLES.get(row["table"])
+        if table is None or row["column"] not in table.column_names:
+            problems.append(f"{where}, column 'column': no {row['table']}.{row['column']}")
+            continue
+        known = _row_keys(folder / table.filename, row["table"])
+        for key in row["keys"]:
+            if key not in known:
+                problems.append(f"{where}, column 'keys': no row {key!r} in {table.filename}")
+    if problems:
+        raise DataError(problems)
+    return ranges
+
+
+def fit(
+    cases: list[CaseModel], ranges: pd.DataFrame, current: dict[str, float]
+) -> dict[str, float]:
+    """The parameter values, inside their ranges, that best fit ``cases``.
+
+    Parameters
+    ----------
+    cases : the time cases as linear models of their routes' cells
+    ranges : :func:`read_fit_ranges`
+    current : the present value of every cell the ranges point to
+
+    Returns
+    -------
+    dict
+        parameter -> fitted value. Least squares on the cases' errors, started from the
+        middle of each range, so the result does not depend on the values in ``data/``.
+    """
+    if ranges.empty:
+        return {}
+    low, high = ranges["low"].to_numpy(float), ranges["high"].to_numpy(float)
+    start = (low + high) / 2
+    if not cases or np.allclose(low, high):  # nothing to fit to: the middle of each range
+        return {p: float(round(v, 4)) for p, v in zip(ranges["parameter"], start, strict=True)}
+
+    def residuals(values: np.ndarray) -> np.ndarray:
+        scale = _scales(ranges, values, current)
+        return np.array([case_error(c.value(scale), c.low, c.high) for c in cases])
+
+    spread = np.where(high > low, high, low + 1e-9)
+    result = least_squares(residuals, start, bounds=(low, spread), x_scale=start, method="trf")
+    return {p: float(round(v, 4)) for p, v in zip(ranges["parameter"], result.x, strict=True)}
+
+
+def leave_one_out(
+    cases: list[CaseModel], ranges: pd.DataFrame, current: dict[str, float]
+) -> dict[str, float]:
+    """Each case's error when the parameters are fitted without it (case_id -> error)."""
+    out = {}
+    for i, case in enumerate(cases):
+        others = cases[:i] + cases[i + 1 :]
+        values = fit(others, ranges, current)
+        scale = _scales(ranges, np.array([values[p] for p in ranges["parameter"]]), current)
+        out[case.case_id] = case_error(case.value(scale), case.low, case.high)
+    return out
+
+
+def calibrate(network_loader, data_dir: str | Path | None = None, *, rounds: int = 4) -> dict:
+    """Fit the ranged parameters to the time cases, recomputing routes until they settle.
+
+    Parameters
+    ----------
+    network_loader : callable
+        ``network_loader(folder)`` builds a network from a data folder (``build_network``).
+    data_dir : the data folder (default: the embedded data); it is not changed.
+
+    Returns
+    -------
+    dict
+        ``values`` (parameter -> fitted value), ``ranges``, ``cases`` (case_id -> in-sample
+        and leave-one-out error) and ``rounds`` (fits until the routes stopped changing).
+    """
+    from corridors.validation import case_models, read_cases
+
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    ranges = read_fit_ranges(folder)
+    cases = read_cases(folder / "calibration.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "data"
+        _copy_data(folder, work)
+        values: dict[str, float] = {}
+        done = 0
+        while done < rounds:
+            done += 1
+            network = network_loader(work)
+            models = case_models(network, cases)
+            current = current_values(work, ranges)
+            new = fit(models, ranges, current)
+            write_fitted(work, new, ranges)
+            if new == values:
+                break
+            values = new
+        network = network_loader(work)
+        models = case_models(network, cases)
+        current = current_values(work, ranges)
+        loo = leave_one_out(models, ranges, current)
+    errors = {
+        m.case_id: {"error": case_error(m.value(), m.low, m.high), "loo_error": loo[m.case_id]}
+        for m in models
+    }
+    return {"values": values, "ranges": ranges, "cases": errors, "rounds": done}
+
+
+def current_values(data_dir: Path, ranges: pd.DataFrame) -> dict[str, float]:
+    """The value in ``data_dir`` of every cell (``table:key:column``) the ranges point to."""
+    out = {}
+    for table, group in ranges.groupby("table"):
+        rows = _row_keys(Path(data_dir) / TABLES[table].filename, table)
+        for row in group.to_dict("records"):
+            for key in row["keys"]:
+                out[f"{table}:{key}:{row['column']}"] = float(rows[key][row["column"]])
+    return out
+
+
+def write_fitted(data_dir: str | Path, values: dict[str, float], ranges: pd.DataFrame) -> None:
+    """Write fitted values into their cells, each row's source saying ``fitted:`` and from
+    which range; every file is replaced atomically."""
+    folder = Path(data_dir)
+    for table, group in ranges.groupby("table"):
+        path = folder / TABLES[table].filename
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            fields, rows = list(reader.fieldnames or []), list(reader)
+        by_key = {_key(table, row): row for row in rows}
+        for spec in group.to_dict("records"):
+            if spec["parameter"] not in values:
+                continue
+            value = values[spec["parameter"]]
+            for key in spec["keys"]:
+                row = by_key[key]
+                row[spec["column"]] = f"{value:g}"
+                row["source"] = _with_provenance(row["source"], spec, value)
+        _replace_csv(path, fields, rows)
+
+
+def _with_provenance(source: str, spec: dict, value: float) -> str:
+    column = spec["column"]
+    kept = [s for s in source.split(";") if s and not s.startswith(f"fitted: {column} ")]
+    origin = " & ".join(spec["source"])
+    note = (
+        f"fitted: {column} {value:g} within the published range {spec['low']:g}-"
+        f"{spec['high']:g} {spec['unit']} ({origin}; parameter {spec['parameter']} in {FIT_FILE})"
+    ).replace(";", ",")
+    return ";".join([*kept, note])
+
+
+def _replace_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _scales(ranges: pd.DataFrame, values: np.ndarray, current: dict[str, float]) -> dict:
+    """How much each cell's hours are multiplied by when the parameters take ``values``."""
+    scale = {}
+    for spec, value in zip(ranges.to_dict("records"), values, strict=True):
+        for key in spec["keys"]:
+            cell = f"{spec['table']}:{key}:{spec['column']}"
+            old = current[cell]
+            scale[cell] = old / value if spec["column"] == "speed_kmh" else value / old
+    return scale
+
+
+def _key(table: str, row: dict) -> str:
+    return "/".join(row[k] for k in TABLES[table].key)
+
+
+def _row_keys(path: Path, table: str) -> dict[str, dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {_key(table, row): row for row in csv.DictReader(handle)}
+
+
+def _copy_data(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst)
