@@ -244,6 +244,8 @@ def _route(args) -> int:
 
 
 def _print_route(r) -> None:
+    from corridors.sea import PASSAGES
+
     total = r.total
     print(
         f"{r.origin} -> {r.destination} by {r.objective}: {total['km']:,.0f} km, "
@@ -252,14 +254,18 @@ def _print_route(r) -> None:
     )
     if r.crossings:
         print(f"crossings: {' / '.join(r.crossings)}")
+    if r.passages:
+        print(f"sea passages: {', '.join(PASSAGES[p][0] for p in r.passages)}")
+    for note in r.notes:
+        print(f"note: {note}")
     print(
-        f"{'from':<15}{'to':<15}{'kind':<13}{'mode':<22}{'km':>8}{'hours':>8}{'USD':>8}"
-        f"{'cum days':>9}"
+        f"{'from':<15}{'to':<15}{'kind':<13}{'mode':<12}{'service':<21}{'km':>8}{'hours':>8}"
+        f"{'USD':>8}{'cum days':>9}"
     )
     for leg in r.legs.to_dict("records"):
         print(
-            f"{leg['from']:<15}{leg['to']:<15}{leg['kind']:<13}{leg['mode']:<22}"
-            f"{leg['km']:>8,.0f}{leg['hours']:>8.1f}{leg['cost_usd']:>8,.0f}"
+            f"{leg['from']:<15}{leg['to']:<15}{leg['kind']:<13}{leg['mode']:<12}"
+            f"{leg['service']:<21}{leg['km']:>8,.0f}{leg['hours']:>8.1f}{leg['cost_usd']:>8,.0f}"
             f"{leg['cum_hours'] / 24:>9.1f}"
         )
 

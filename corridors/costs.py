@@ -11,6 +11,7 @@ This is where line haul, border crossings, gauge changes, transfers and waiting 
   the dwell, not added to it) and its fee is charged;
 - transfer: hours and USD of ``transfers.csv`` where the mode (or, for rail, the gauge)
   changes at a place; sea-side transfers are reported as ``port``;
+- passage: the hours a sea leg spends in the Suez or Panama canal (``passages.csv``);
 - wait: half the headway of the service boarded wherever the route changes service (a rail-sea
   train to a liner, a domestic train to a China-Europe train, the Caspian ferry).
 
@@ -32,6 +33,7 @@ __all__ = [
     "generalized",
     "line_haul",
     "opening_wait_hours",
+    "passage_charge",
     "service_wait",
     "transfer_charge",
 ]
@@ -43,7 +45,7 @@ HOURS_PER_WEEK = 168
 class Charge:
     """One step of a journey.
 
-    ``kind`` is line_haul, crossing, gauge_change, transfer, port or wait; ``service`` the
+    ``kind`` is line_haul, crossing, gauge_change, transfer, port, passage or wait; ``service`` the
     service that carries the cargo on a line haul (or is waited for); ``basis`` the data cell
     the hours come from.
     """
@@ -76,6 +78,18 @@ def line_haul(km: float, service: pd.Series, rate: pd.Series) -> Charge:
     usd = km * float(rate["usd_per_feu_km"])
     basis = f"services:{service.name}:speed_kmh"
     return Charge("line_haul", km, hours, usd, str(service.name), basis)
+
+
+def passage_charge(passage: pd.Series) -> Charge:
+    """The time a sea leg spends in a canal (``passages.csv``): Suez, Panama.
+
+    Examples
+    --------
+    >>> passage_charge(pd.Series({"transit_hours": 14.0}, name="suez")).hours
+    14.0
+    """
+    basis = f"passages:{passage.name}:transit_hours"
+    return Charge("passage", 0.0, float(passage["transit_hours"]), 0.0, basis=basis)
 
 
 def service_wait(service: pd.Series) -> list[Charge]:

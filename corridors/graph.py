@@ -25,6 +25,7 @@ from corridors.costs import (
     crossing_charges,
     generalized,
     line_haul,
+    passage_charge,
     service_wait,
     transfer_charge,
 )
@@ -67,7 +68,7 @@ class Constraints:
             return False
         if edge["element"] in self.elements or edge["element"] in self.closed_for_season:
             return False
-        return not (edge["passages"] & self.passages) and edge["closed"] <= self.passages
+        return not edge["passages"] & self.passages
 
 
 @dataclass(eq=False)
@@ -144,10 +145,11 @@ def _cached_graph(network: Network) -> RoutingGraph:
     G = nx.MultiDiGraph()
     rates = network.mode_params.set_index(["mode", "cost_class"])
     services = network.services.set_index("id", drop=False)
+    passages = network.passages.set_index("id", drop=False)
     for link in network.links.sort_index().to_dict("records"):
-        _add_link(G, link, rates, services)
-    for _, variant in network.sea_variants.sort_index().iterrows():
-        _add_link(G, variant.to_dict(), rates, services)
+        _add_link(G, link, rates, services, passages)
+    for variant in network.sea_variants.sort_index().to_dict("records"):
+        _add_link(G, variant, rates, services, passages)
     layers = _layers_by_place(G)
     region = network.countries.set_index("iso3")["region"]
     for crossing in network.crossings.sort_index().to_dict("records"):
@@ -198,7 +200,6 @@ def _edge(
     places: Iterable[str],
     countries: Iterable[str],
     passages=(),
-    closed=(),
 ) -> dict:
     return {
         "element": element,
@@ -212,12 +213,14 @@ def _edge(
         "places": frozenset(places),
         "countries": frozenset(countries),
         "passages": frozenset(passages),
-        "closed": frozenset(closed),
     }
 
 
-def _add_link(G: nx.MultiDiGraph, link: dict, rates: pd.DataFrame, services) -> None:
+def _add_link(G: nx.MultiDiGraph, link: dict, rates, services, passages) -> None:
     rate = rates.loc[(link["mode"], link["cost_class"])]
+    transits = [
+        passage_charge(passages.loc[p]) for p in link.get("passages") or () if p in passages.index
+    ]
     for service in link["service"]:
         charge = line_haul(link["km"], services.loc[service], rate)
         for layer in layers_of(link["mode"], link["gauge"], [service]):
@@ -225,13 +228,12 @@ def _add_link(G: nx.MultiDiGraph, link: dict, rates: pd.DataFrame, services) -> 
                 edge = _edge(
                     link["id"],
                     "link",
-                    [charge],
+                    [charge, *transits],
                     mode_set={link["mode"]},
                     status=link["status"],
                     places=(a, b),
                     countries=link["countries"],
                     passages=link.get("passages") or (),
-                    closed=link.get("closed") or (),
                 )
                 G.add_edge((a, layer), (b, layer), key=f"{link['id']}/{service}", **edge)
 

@@ -40,11 +40,12 @@ class Network:
     ----------
     places, links, crossings : geopandas.GeoDataFrame
         One row per place, per link (land, inland water and sea) and per border crossing.
-    transfers, mode_params, services, countries, sources, provinces, city_clusters,
-    corridors, parameters : pandas.DataFrame
+    transfers, mode_params, services, passages, countries, sources, provinces,
+    city_clusters, corridors, parameters : pandas.DataFrame
         The other tables of ``data/``, typed.
     sea_variants : pandas.DataFrame
-        Sea legs recomputed with one passage closed (used when a passage is avoided).
+        Sea legs recomputed with passages closed (the router compares them with the open
+        leg, and uses them when a passage is avoided).
     """
 
     places: gpd.GeoDataFrame
@@ -53,6 +54,7 @@ class Network:
     transfers: pd.DataFrame
     mode_params: pd.DataFrame
     services: pd.DataFrame
+    passages: pd.DataFrame
     countries: pd.DataFrame
     sources: pd.DataFrame
     provinces: pd.DataFrame
@@ -200,6 +202,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
         transfers=tables["transfers"],
         mode_params=tables["mode_params"],
         services=tables["services"],
+        passages=tables["passages"],
         countries=tables["countries"],
         sources=tables["sources"],
         provinces=tables["provinces"],

@@ -20,7 +20,7 @@ __all__ = ["MAP_CRS", "plot_route", "time_cost_distance", "time_cost_distance_ta
 
 # Asia North Albers Equal Area Conic, centred for Eurasia: no Web Mercator stretch at 50°N.
 MAP_CRS = "+proj=aea +lat_1=15 +lat_2=65 +lat_0=30 +lon_0=80 +datum=WGS84 +units=m"
-STEP_KINDS = ("crossing", "gauge_change", "transfer", "port")
+STEP_KINDS = ("crossing", "gauge_change", "transfer", "port", "wait", "passage")
 
 
 def time_cost_distance_table(route: Route) -> pd.DataFrame:
@@ -35,12 +35,13 @@ def time_cost_distance_table(route: Route) -> pd.DataFrame:
     >>> table = time_cost_distance_table(route(load_network(), "Chongqing", "Singapore",
     ...                                        via=["Qinzhou"], modes=["rail", "sea"]))
     >>> list(table.columns)
-    ['km', 'hours', 'cost_usd', 'kind', 'place']
+    ['km', 'hours', 'cost_usd', 'kind', 'place', 'service']
     >>> table.loc[0, ["km", "hours", "cost_usd"]].astype(float).tolist()
     [0.0, 0.0, 0.0]
     """
     legs = route.legs
-    rows = [{"km": 0.0, "hours": 0.0, "cost_usd": 0.0, "kind": "start", "place": route.origin}]
+    start = {"km": 0.0, "hours": 0.0, "cost_usd": 0.0, "kind": "start", "place": route.origin}
+    rows = [{**start, "service": ""}]
     for leg in legs.to_dict("records"):
         rows.append(
             {
@@ -49,6 +50,7 @@ def time_cost_distance_table(route: Route) -> pd.DataFrame:
                 "cost_usd": leg["cum_cost_usd"],
                 "kind": leg["kind"],
                 "place": leg["to"],
+                "service": leg["service"],
             }
         )
     return pd.DataFrame(rows)
@@ -63,31 +65,54 @@ def time_cost_distance(route: Route, *, title: str | None = None) -> Figure:
 
     table = time_cost_distance_table(route)
     fig, (ax_time, ax_cost) = plt.subplots(2, 1, sharex=True, figsize=(9, 7))
-    ax_time.plot(table.km, table.hours / 24, color="tab:blue", lw=2)
-    ax_cost.plot(table.km, table.cost_usd, color="tab:red", lw=2)
+    names = route.network.services.set_index("id")["name_en"]
+    colours = dict(zip(names.index, itertools.cycle(plt.get_cmap("tab10").colors)))
+    for prev, row in itertools.pairwise(table.to_dict("records")):
+        line_haul = row["kind"] == "line_haul"
+        style = {"color": colours[row["service"]], "lw": 2.5} if line_haul else {}
+        style = style or {"color": "0.35", "lw": 1.5}
+        label = names[row["service"]] if line_haul else "border, terminal or wait"
+        for ax, column, scale in ((ax_time, "hours", 24), (ax_cost, "cost_usd", 1)):
+            ax.plot(
+                [prev["km"], row["km"]],
+                [prev[column] / scale, row[column] / scale],
+                label=label,
+                solid_capstyle="butt",
+                **style,
+            )
+    place_names = route.network.places["name_en"]
     for km, place, days, kinds in _steps(table):
-        label = f"{place}: {' + '.join(kinds)} {days:.1f} d"
+        label = f"{place_names[place]}: {' + '.join(kinds)} {days:.1f} d"
+        right = km > 0.6 * table.km.max()  # label to the left of late steps, so none is cut
         ax_time.annotate(
             label,
             (km, table.hours[table.km <= km].max() / 24),
             fontsize=7,
-            xytext=(4, -10),
+            xytext=(-4 if right else 4, -10),
             textcoords="offset points",
+            ha="right" if right else "left",
         )
     ax_time.set_ylabel("cumulative time (days)")
     ax_cost.set_ylabel("cumulative cost (USD per FEU)")
     ax_cost.set_xlabel("cumulative distance (km)")
     for ax in (ax_time, ax_cost):
         ax.grid(alpha=0.3)
+        ax.margins(x=0.12)
+    handles, labels = ax_time.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))  # one entry per service
+    ax_time.legend(unique.values(), unique.keys(), fontsize=7, loc="upper left")
     fig.suptitle(
-        title or f"{route.origin} → {route.destination}: time/cost-distance (by {route.objective})"
+        title
+        or f"{place_names[route.origin]} → {place_names[route.destination]}: "
+        f"time/cost-distance (by {route.objective})"
     )
     fig.tight_layout()
     return fig
 
 
 def _steps(table: pd.DataFrame) -> list[tuple[float, str, float, list[str]]]:
-    """Runs of consecutive zero-distance steps longer than 6 hours: km, place, days, kinds."""
+    """Runs of consecutive steps (borders, terminals, waits) longer than 6 hours: km, place,
+    days, kinds."""
     runs: list[tuple[float, str, float, list[str]]] = []
     rows = table.to_dict("records")
     for prev, row in itertools.pairwise(rows):

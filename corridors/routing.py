@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from corridors.errors import NoRouteError, UnknownPlaceError
@@ -46,6 +47,7 @@ LEG_COLUMNS = [
     "cum_hours",
     "cum_cost_usd",
     "countries",
+    "passages",
     "basis",
 ]
 # How much of a route (by km) an alternative may share with a better one.
@@ -66,14 +68,17 @@ class Route:
         One row per leg: from, to, kind (line_haul, crossing, gauge_change, transfer, port,
         wait), mode, service (the train, truck or ship that carries the cargo, or is waited
         for), element (link, crossing or transfer id), km, hours, cost_usd, their cumulative
-        sums, the countries of the leg, and basis (the data cell, ``table:key:column``, its
-        hours come from).
+        sums, the countries of the leg, the sea passages a sea leg uses (``;``-separated), and
+        basis (the data cell, ``table:key:column``, its hours come from).
     total : dict
         km, hours, days, cost_usd and generalized for the whole route.
     crossings : list of str
         The border stations passed, in order (two per crossing).
     alternatives : list of Route
         Materially different routes, best first (when asked for).
+    notes : list of str
+        What a reader should know: fewer alternatives than asked, the other ways round a
+        passage that was avoided.
     """
 
     origin: str
@@ -84,11 +89,20 @@ class Route:
     crossings: list[str]
     network: Network = field(repr=False)
     alternatives: list[Route] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def crossing_ids(self) -> list[str]:
         """Ids of the crossings used, in order."""
         return list(self.legs.loc[self.legs.kind == "crossing", "element"])
+
+    @property
+    def passages(self) -> list[str]:
+        """The sea passages used, in order (searoute's names: malacca, suez …)."""
+        seen: list[str] = []
+        for cell in self.legs["passages"]:
+            seen += [p for p in cell.split(";") if p and p not in seen]
+        return seen
 
     @property
     def places(self) -> list[str]:
@@ -105,6 +119,7 @@ class Route:
                 "to": r["to"],
                 "kind": r["kind"],
                 "mode": r["mode"],
+                "service": r["service"],
                 "element": r["element"],
                 "km": round(r["km"], 1),
                 "hours": round(r["hours"], 2),
@@ -118,8 +133,10 @@ class Route:
             "objective": self.objective,
             "total": {k: round(v, 2) for k, v in self.total.items()},
             "crossings": self.crossings,
+            "passages": self.passages,
             "legs": legs,
             "alternatives": [a.to_dict() for a in self.alternatives],
+            "notes": self.notes,
         }
 
     def to_gdf(self) -> gpd.GeoDataFrame:
@@ -212,10 +229,16 @@ def route(
     best = _search(graph, network, stops, by, constraints)
     if best is None:
         raise NoRouteError(_explain(graph, network, stops, by, constraints))
+    notes = _passage_notes(graph, best, by, constraints)
+    found = []
     if alternatives:
         found = _alternatives(graph, network, stops, by, constraints, best, alternatives)
-        best = Route(**{**best.__dict__, "alternatives": found})
-    return best
+        if len(found) < alternatives:
+            notes.append(
+                f"asked for {alternatives} alternatives, found {len(found)}: no other route "
+                "differs materially (other crossings, ports, sea passages or most land km)"
+            )
+    return Route(**{**best.__dict__, "alternatives": found, "notes": notes})
 
 
 def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]:
@@ -299,18 +322,81 @@ def _split(modes: Iterable[str]) -> list[str]:
 
 
 def _search(graph: RoutingGraph, network, stops, by, constraints) -> Route | None:
-    """Shortest path through the stops in order, keeping the layer between segments."""
+    """The best route through the stops in order, never passing a place twice.
+
+    A via stop that is a border station means crossing the border there: the route takes
+    one of that station's crossings (in either direction) right before or after it.
+    """
     G = graph.simple(by, constraints)
     if any((stop, START) not in G for stop in stops):
         return None  # a place with no links at all
+    found = [
+        _search_itinerary(G, itinerary, crossing_steps)
+        for itinerary, crossing_steps in _itineraries(network, stops)
+    ]
+    found = [f for f in found if f is not None]
+    if not found:
+        return None
+    _, path = min(found, key=lambda f: (f[0], repr(f[1])))
+    return _as_route(graph, network, path, by, constraints)
+
+
+def _itineraries(network: Network, stops: list[str]) -> list[tuple[list[str], set[int]]]:
+    """The stop sequences to try, each with the steps that must be a border crossing.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> for stops, crossing_steps in _itineraries(load_network(), ["xian", "erenhot", "hamburg"]):
+    ...     print(stops, crossing_steps)
+    ['xian', 'erenhot', 'zamyn_uud', 'hamburg'] {2}
+    ['xian', 'zamyn_uud', 'erenhot', 'hamburg'] {2}
+    """
+    options: list[list[list[str]]] = [[[stops[0]]]]
+    for i, stop in enumerate(stops[1:-1], start=1):
+        partners = _crossing_partners(network, stop) - {stops[i - 1], stops[i + 1]}
+        if network.places.kind[stop] != "border_station" or not partners:
+            options.append([[stop]])
+            continue
+        options.append([seq for p in sorted(partners) for seq in ([stop, p], [p, stop])])
+    options.append([[stops[-1]]])
+    out = []
+    for combination in itertools.product(*options):
+        itinerary, crossing_steps = [], set()
+        for piece in combination:
+            if len(piece) == 2:
+                crossing_steps.add(len(itinerary) + 1)
+            itinerary.extend(piece)
+        out.append((itinerary, crossing_steps))
+    return out
+
+
+def _crossing_partners(network: Network, station: str) -> set[str]:
+    crossings = network.crossings
+    return set(crossings.loc[crossings["from"] == station, "to"]) | set(
+        crossings.loc[crossings["to"] == station, "from"]
+    )
+
+
+def _search_itinerary(G: nx.DiGraph, stops: list[str], crossing_steps: set[int]):
+    """(cost, path) of the best path through ``stops``, or None.
+
+    Between stops the path avoids every place it has already passed; a step in
+    ``crossing_steps`` is one border-crossing edge.
+    """
     frontier = {(stops[0], START): (0.0, [(stops[0], START)])}
     for i, stop in enumerate(stops[1:], start=1):
         last = i == len(stops) - 1
-        targets = [(stop, END)] if last else [n for n in G.successors((stop, START))]
+        targets = [(stop, END)] if last else list(G.successors((stop, START)))
         best: dict = {}
         for source, (cost, path) in sorted(frontier.items(), key=repr):
-            target = targets[0] if len(targets) == 1 else None
-            lengths, paths = _dijkstra(G, source, target)
+            used = {place for place, _ in path} - {source[0]}
+            if i in crossing_steps:
+                found = _crossing_step(G, source, stop, used)
+            else:
+                target = targets[0] if len(targets) == 1 else None
+                found = _dijkstra(G, source, target, used)
+            lengths, paths = found
             for target in targets:
                 if target in lengths and (
                     target not in best or cost + lengths[target] < best[target][0]
@@ -319,16 +405,30 @@ def _search(graph: RoutingGraph, network, stops, by, constraints) -> Route | Non
         if not best:
             return None
         frontier = best
-    _, path = frontier[(stops[-1], END)]
-    return _as_route(graph, network, path, by, constraints)
+    return frontier[(stops[-1], END)]
 
 
-def _dijkstra(G: nx.DiGraph, source, target) -> tuple[dict, dict]:
-    """Distances and paths from source (to one target, stopping early, when given)."""
+def _crossing_step(G: nx.DiGraph, source, station: str, used: set[str]):
+    lengths, paths = {}, {}
+    if station in used:
+        return lengths, paths
+    for v, data in G[source].items():
+        if v[0] == station and data["edge"]["element_kind"] == "crossing":
+            lengths[v], paths[v] = data["w"], [source, v]
+    return lengths, paths
+
+
+def _dijkstra(G: nx.DiGraph, source, target, used: set[str]) -> tuple[dict, dict]:
+    """Distances and paths from source avoiding the ``used`` places (to one target, stopping
+    early, when given)."""
+
+    def weight(u, v, data):
+        return None if v[0] in used else data["w"]
+
     if target is None:
-        return nx.single_source_dijkstra(G, source, weight="w")
+        return nx.single_source_dijkstra(G, source, weight=weight)
     try:
-        length, path = nx.single_source_dijkstra(G, source, target, weight="w")
+        length, path = nx.single_source_dijkstra(G, source, target, weight=weight)
     except nx.NetworkXNoPath:
         return {}, {}
     return {target: length}, {target: path}
@@ -354,6 +454,9 @@ def _as_route(graph, network, path, by, constraints) -> Route:
                     "hours": step.hours,
                     "cost_usd": step.cost_usd,
                     "countries": sorted(edge["countries"] or {network.places.iso3[u[0]]}),
+                    "passages": ";".join(sorted(edge["passages"]))
+                    if step.kind == "line_haul"
+                    else "",
                     "basis": step.basis,
                 }
             )
@@ -372,6 +475,40 @@ def _as_route(graph, network, path, by, constraints) -> Route:
     crossed = legs[legs.kind == "crossing"]
     stations = [p for a, b in zip(crossed["from"], crossed["to"], strict=True) for p in (a, b)]
     return Route(path[0][0], path[-1][0], by, legs, total, stations, network)
+
+
+def _passage_notes(graph: RoutingGraph, r: Route, by: str, constraints: Constraints) -> list:
+    """For each sea leg re-routed round an avoided passage, the other ways round it."""
+    if not constraints.passages:
+        return []
+    notes = []
+    sea = r.legs[(r.legs.kind == "line_haul") & (r.legs["mode"] == "sea")]
+    for leg in sea.to_dict("records"):
+        options = {}
+        for edge in _sea_edges(graph, leg["from"], leg["to"]):
+            if constraints.allows(edge):
+                label = (
+                    " and ".join(PASSAGES[p][0] for p in sorted(edge["passages"])) or "open sea"
+                )
+                options[label] = min(options.get(label, np.inf), edge["hours"])
+        if len(options) > 1:
+            listed = ", ".join(
+                f"via {k} {h / 24:.1f} days"
+                for k, h in sorted(options.items(), key=lambda o: o[1])
+            )
+            avoided = ", ".join(PASSAGES[p][0] for p in sorted(constraints.passages))
+            notes.append(f"{leg['from']}-{leg['to']} at sea without {avoided}: {listed}")
+    return notes
+
+
+def _sea_edges(graph: RoutingGraph, a: str, b: str):
+    for _, v, edge in graph.G.out_edges(_sea_nodes(graph, a), data=True):
+        if v[0] == b and edge["element_kind"] == "link" and "sea" in edge["modes"]:
+            yield edge
+
+
+def _sea_nodes(graph: RoutingGraph, place: str) -> list:
+    return [n for n in graph.G.nodes if n[0] == place and layer_mode(n[1]) == "sea"]
 
 
 def _leg_mode(edge: dict, u: tuple, v: tuple) -> str:

@@ -32,6 +32,21 @@ STATUSES = ("operational", "under_construction", "planned")
 GAUGES = (1000, 1435, 1520, 1668, 1676)
 DWELL_BASES = ("processing", "entry_to_exit")
 VALIDATION_METRICS = ("km", "nm", "hours", "days", "days_saved")
+# searoute's passage names; corridors.sea.PASSAGES gives the names users type for them
+PASSAGE_IDS = (
+    "malacca",
+    "sunda",
+    "suez",
+    "babalmandab",
+    "gibraltar",
+    "panama",
+    "ormuz",
+    "bosporus",
+    "northwest",
+    "chili",
+    "south_africa",
+    "bering",
+)
 REGIONS = ("china", "area_1520", "europe", "southeast_asia", "south_asia", "sea")
 
 
@@ -324,10 +339,22 @@ TABLES: dict[str, Table] = {
             doc="Published door-to-door figures the model is checked against.",
         ),
         Table(
+            "passages",
+            (
+                Column("id", choices=PASSAGE_IDS),
+                Column("name_en"),
+                Column("transit_hours", "float", minimum=0, maximum=240),
+                _source(),
+                Column("note", required=False),
+            ),
+            key=("id",),
+            doc="Sea passages that take time of their own (canals), by searoute's name.",
+        ),
+        Table(
             "fit_ranges",
             (
                 Column("parameter"),
-                Column("table", choices=("services", "crossings", "transfers")),
+                Column("table", choices=("services", "crossings", "transfers", "passages")),
                 Column("keys", "list"),
                 Column(
                     "column",

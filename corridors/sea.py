@@ -95,11 +95,15 @@ def sea_leg(
 
 
 def compute_sea_legs(ports: Sequence[tuple[str, float, float]]) -> list[dict]:
-    """Every leg between every pair of ``ports`` (id, lon, lat), plus one-passage-closed variants.
+    """Every leg between every pair of ``ports`` (id, lon, lat), plus passage-closed variants.
 
-    Legs are undirected and listed once, ``from`` < ``to``; a variant carries the passage it
-    avoids in ``closed`` (empty for the open-sea leg). A variant is left out when closing its
-    passage leaves no way between the ports (the Black Sea without the Bosporus).
+    Legs are undirected and listed once, ``from`` < ``to``; a variant carries the passages it
+    avoids in ``closed`` (empty for the open-sea leg). For each passage of the open leg there
+    is a variant without it, and where that variant takes a passage the open leg did not (Suez
+    closed: Panama), one without both (the Cape of Good Hope), so that the router can compare
+    them. A variant is left out when its closures leave no way between the ports: searoute
+    then returns nothing, or a line across land shorter than the open leg (closing the
+    Bosporus to Constanța), which no closure can give.
     """
     legs = []
     for (a, alon, alat), (b, blon, blat) in itertools.combinations(sorted(ports), 2):
@@ -108,11 +112,27 @@ def compute_sea_legs(ports: Sequence[tuple[str, float, float]]) -> list[dict]:
             msg = f"searoute finds no sea route between {a} and {b}"
             raise ValueError(msg)
         legs.append({"from": a, "to": b, "closed": [], **base})
-        for passage in base["passages"]:
-            variant = sea_leg((alon, alat), (blon, blat), closed=[passage])
-            if variant is not None:
-                legs.append({"from": a, "to": b, "closed": [passage], **variant})
+        done: set[tuple[str, ...]] = set()
+        for closed in [(passage,) for passage in base["passages"]]:
+            variant = sea_leg((alon, alat), (blon, blat), closed=closed)
+            if not _is_detour(variant, base):
+                continue
+            legs.append({"from": a, "to": b, "closed": list(closed), **variant})
+            done.add(closed)
+            for replacement in sorted(set(variant["passages"]) - set(base["passages"])):
+                both = tuple(sorted({*closed, replacement}))
+                if both in done:
+                    continue
+                done.add(both)
+                second = sea_leg((alon, alat), (blon, blat), closed=both)
+                if _is_detour(second, base):
+                    legs.append({"from": a, "to": b, "closed": list(both), **second})
     return legs
+
+
+def _is_detour(variant: dict | None, base: dict) -> bool:
+    """Whether a variant is a real way round: closing passages can only lengthen a leg."""
+    return variant is not None and variant["km"] >= base["km"] - 1.0
 
 
 def write_sea_legs(legs: list[dict], path: Path) -> None:

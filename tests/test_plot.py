@@ -26,7 +26,7 @@ def test_tcd_chart_and_map_are_drawn(net, tmp_path):
     r = route(net, "Chongqing", "Duisburg", via=["Alashankou"], modes=["rail"], alternatives=1)
     fig = time_cost_distance(r)
     labels = [t.get_text() for t in fig.axes[0].texts]
-    assert any(label.startswith("dostyk: crossing + gauge change") for label in labels)
+    assert any(label.startswith("Dostyk: crossing + gauge change") for label in labels)
     fig.savefig(tmp_path / "tcd.png")
     fig = plot_route(r)
     fig.savefig(tmp_path / "map.png")

@@ -191,8 +191,10 @@ def test_to_gdf_and_to_dict(net):
         "objective",
         "total",
         "crossings",
+        "passages",
         "legs",
         "alternatives",
+        "notes",
     }
     assert set(d["total"]) == {"km", "hours", "days", "cost_usd", "generalized"}
     assert set(d["legs"][0]) >= {"from", "to", "kind", "mode", "km", "hours", "cost_usd"}
