@@ -144,13 +144,66 @@ def fit(
     if not cases or np.allclose(low, high):  # nothing to fit to: the middle of each range
         return {p: float(round(v, 4)) for p, v in zip(ranges["parameter"], start, strict=True)}
 
-    def residuals(values: np.ndarray) -> np.ndarray:
-        scale = _scales(ranges, values, current)
-        return np.array([case_error(c.value(scale), c.low, c.high) for c in cases])
-
+    residuals = _Residuals(cases, ranges, current)
     spread = np.where(high > low, high, low + 1e-9)
-    result = least_squares(residuals, start, bounds=(low, spread), x_scale=start, method="trf")
+    result = least_squares(
+        residuals,
+        start,
+        jac=residuals.jacobian,
+        bounds=(low, spread),
+        x_scale=start,
+        method="trf",
+        xtol=1e-6,
+        ftol=1e-6,
+    )
     return {p: float(round(v, 4)) for p, v in zip(ranges["parameter"], result.x, strict=True)}
+
+
+class _Residuals:
+    """The cases' errors as a function of the parameter values, in array form.
+
+    hours = base + A @ (scale - 1), where A holds each case's hours by cell and a cell's
+    scale is old / new for a speed, new / old for hours.
+    """
+
+    def __init__(self, cases: list[CaseModel], ranges: pd.DataFrame, current: dict) -> None:
+        specs = ranges.to_dict("records")
+        cells = [
+            (i, f"{s['table']}:{k}:{s['column']}") for i, s in enumerate(specs) for k in s["keys"]
+        ]
+        self.parameter = np.array([i for i, _ in cells])
+        self.old = np.array([current[cell] for _, cell in cells])
+        self.speed = np.array([specs[i]["column"] == "speed_kmh" for i, _ in cells])
+        self.hours_by_cell = np.array(
+            [[c.by_cell.get(cell, 0.0) for _, cell in cells] for c in cases]
+        )
+        self.base = np.array([c.hours for c in cases])
+        self.unit = np.array([TIME_METRICS[c.metric] for c in cases])
+        self.low = np.array([c.low for c in cases])
+        self.high = np.array([c.high for c in cases])
+
+    def values(self, parameters: np.ndarray) -> np.ndarray:
+        new = parameters[self.parameter]
+        scale = np.where(self.speed, self.old / new, new / self.old)
+        return (self.base + self.hours_by_cell @ (scale - 1.0)) / self.unit
+
+    def __call__(self, parameters: np.ndarray) -> np.ndarray:
+        value = self.values(parameters)
+        below, above = (value - self.low) / self.low, (value - self.high) / self.high
+        return np.where(value < self.low, below, np.where(value > self.high, above, 0.0))
+
+    def jacobian(self, parameters: np.ndarray) -> np.ndarray:
+        """d error / d parameter, case by parameter."""
+        value = self.values(parameters)
+        new = parameters[self.parameter]
+        dscale = np.where(self.speed, -self.old / new**2, 1.0 / self.old)
+        by_cell = self.hours_by_cell * dscale / self.unit[:, None]
+        by_parameter = np.zeros((len(value), len(parameters)))
+        np.add.at(by_parameter.T, self.parameter, by_cell.T)
+        bound = np.where(
+            value < self.low, self.low, np.where(value > self.high, self.high, np.inf)
+        )
+        return by_parameter / bound[:, None]
 
 
 def leave_one_out(
@@ -159,10 +212,9 @@ def leave_one_out(
     """Each case's error when the parameters are fitted without it (case_id -> error)."""
     out = {}
     for i, case in enumerate(cases):
-        others = cases[:i] + cases[i + 1 :]
-        values = fit(others, ranges, current)
-        scale = _scales(ranges, np.array([values[p] for p in ranges["parameter"]]), current)
-        out[case.case_id] = case_error(case.value(scale), case.low, case.high)
+        values = fit(cases[:i] + cases[i + 1 :], ranges, current)
+        parameters = np.array([values[p] for p in ranges["parameter"]])
+        out[case.case_id] = float(_Residuals([case], ranges, current)(parameters)[0])
     return out
 
 
@@ -266,17 +318,6 @@ def _replace_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _scales(ranges: pd.DataFrame, values: np.ndarray, current: dict[str, float]) -> dict:
-    """How much each cell's hours are multiplied by when the parameters take ``values``."""
-    scale = {}
-    for spec, value in zip(ranges.to_dict("records"), values, strict=True):
-        for key in spec["keys"]:
-            cell = f"{spec['table']}:{key}:{spec['column']}"
-            old = current[cell]
-            scale[cell] = old / value if spec["column"] == "speed_kmh" else value / old
-    return scale
 
 
 def _key(table: str, row: dict) -> str:

@@ -252,3 +252,39 @@ def test_stale_sea_cache_is_reported(data_copy):
     edit_csv(data_copy / "places.csv", add_port)
     with pytest.raises(DataError, match=r"sea_legs.geojson: out of date .*corridors build --sea"):
         build_network(data_copy)
+
+
+def test_published_km_below_the_geodesic_is_rejected(data_copy):
+    def shorten(rows):
+        row = next(r for r in rows if r["id"] == "lanzhou-urumqi-rail")
+        row["km"] = "1000"
+
+    edit_csv(data_copy / "links.csv", shorten)
+    with pytest.raises(DataError, match=r"links.csv line \d+, column 'km': 1000 km is shorter"):
+        build_network(data_copy)
+
+
+def test_crossing_km_below_the_geodesic_is_rejected(data_copy):
+    def shorten(rows):
+        next(r for r in rows if r["id"] == "aktau-baku").update(km="100")
+
+    edit_csv(data_copy / "crossings.csv", shorten)
+    with pytest.raises(DataError, match=r"crossings.csv line \d+, column 'km': 100 km"):
+        build_network(data_copy)
+
+
+def test_no_published_length_is_shorter_than_its_straight_line(net):
+    published = net.links[net.links.km_basis == "published"]
+    assert (published.km >= published.geodesic_km - 5).all()
+
+
+def test_sea_variants_are_detours(net):
+    open_km = net.links[net.links["mode"] == "sea"].set_index(["from", "to"]).km
+    variants = net.sea_variants.set_index(["from", "to"]).km
+    assert (variants >= open_km.reindex(variants.index) - 1).all()
+    assert any("+" in i for i in net.sea_variants.index)  # Suez closed, then Panama too
+
+
+def test_ports_and_parks_stand_apart(net):
+    links = net.links.set_index("id")
+    assert links.km["qinzhou-qinzhou_park-road"] > 10  # port at the coast, park by the city
