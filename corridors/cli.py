@@ -328,15 +328,21 @@ def _validate(args) -> int:
         records = json.loads(table.to_json(orient="records"))
         print(json.dumps({"cases": records, "summary": summary}, indent=2, ensure_ascii=False))
         return 0
-    shown = table[["case_id", "metric", "published_low", "published_high", "model", "error"]]
+    columns = ["case_id", "metric", "published_low", "published_high", "model", "error"]
+    shown = table[[*columns, "loo_error"]].rename(columns={"loo_error": "loo"})
     print(shown.round(2).to_string(index=False))
     print()
     for metric, row in summary.items():
         print(
             f"{metric:<11} {row['cases']:>3} cases: {row['within_range']} within the "
             f"published range, {row['within_10pct']} within 10%, {row['within_20pct']} "
-            f"within 20%; mean |error| {row['mean_abs_error']:.1%}, WAPE {row['wape']:.1%}"
+            f"within 20% ({row['loo_within_20pct']} leave-one-out); mean |error| "
+            f"{row['mean_abs_error']:.1%} ({row['loo_mean_abs_error']:.1%}), WAPE {row['wape']:.1%}"
         )
+    print(
+        "\nerror: share outside the published range (0 inside); loo: the same with the fitted "
+        "parameters (fit_ranges.csv) refitted without the case"
+    )
     return 0
 
 

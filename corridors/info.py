@@ -54,8 +54,9 @@ def sourced_share(network: Network) -> float:
     """Share of the numbers in the network that name a published source.
 
     The numbers counted are place coordinates, link lengths (sea legs included), crossing
-    figures, transfers and mode parameters, one per source cell; a cell counts as published
-    when it names sources and no ``estimate:`` (see :func:`number_bases`).
+    figures, transfers, services, passages and mode parameters, one per source cell; a cell
+    counts as published when it names sources and no ``estimate:`` or ``fitted:`` (see
+    :func:`number_bases`).
     """
     bases = number_bases(network)
     total = sum(bases.values())
@@ -63,18 +64,23 @@ def sourced_share(network: Network) -> float:
 
 
 def number_bases(network: Network) -> dict[str, int]:
-    """How many numbers are published, computed (by a stated method) or estimated."""
+    """How many numbers are published, computed (by a stated method), fitted inside a
+    published range (``corridors calibrate``) or estimated."""
     cells = [
         *network.places["coord_source"],
         *network.links["km_source"],
         *network.crossings["source"],
         *network.transfers["source"],
         *network.mode_params["source"],
+        *network.services["source"],
+        *network.passages["source"],
     ]
-    counts = {"published": 0, "computed": 0, "estimate": 0}
+    counts = {"published": 0, "computed": 0, "fitted": 0, "estimate": 0}
     for cell in cells:
         if any(s.startswith("estimate:") for s in cell):
             counts["estimate"] += 1  # partly estimated, even where sources are named too
+        elif any(s.startswith("fitted:") for s in cell):
+            counts["fitted"] += 1
         elif all(s.startswith(COMPUTED_PREFIXES) for s in cell):
             counts["computed"] += 1
         else:
