@@ -337,7 +337,8 @@ def _validate(args) -> int:
             f"{metric:<11} {row['cases']:>3} cases: {row['within_range']} within the "
             f"published range, {row['within_10pct']} within 10%, {row['within_20pct']} "
             f"within 20% ({row['loo_within_20pct']} leave-one-out); mean |error| "
-            f"{row['mean_abs_error']:.1%} ({row['loo_mean_abs_error']:.1%}), WAPE {row['wape']:.1%}"
+            f"{row['mean_abs_error']:.1%} ({row['loo_mean_abs_error']:.1%}), "
+            f"WAPE {row['wape']:.1%}"
         )
     print(
         "\nerror: share outside the published range (0 inside); loo: the same with the fitted "

@@ -12,6 +12,7 @@ Users never see this graph: routes are reported in physical terms by :mod:`corri
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -71,13 +72,28 @@ class Constraints:
         return not edge["passages"] & self.passages
 
 
+# Reduced graphs kept per routing graph (one per objective and constraint set), oldest dropped.
+CACHE_SIZE = 32
+
+
 @dataclass(eq=False)
 class RoutingGraph:
     """The expanded graph of a network, and its value of time (USD per FEU-hour)."""
 
     G: nx.MultiDiGraph
     value_of_time: float
-    _csr: dict = field(default_factory=dict, repr=False)
+    _csr: OrderedDict = field(default_factory=OrderedDict, repr=False)
+
+    def _cached(self, key, make):
+        """A bounded cache: the value for ``key``, made on a miss; the oldest evicted."""
+        if key in self._csr:
+            self._csr.move_to_end(key)
+            return self._csr[key]
+        value = make()
+        self._csr[key] = value
+        while len(self._csr) > CACHE_SIZE:
+            self._csr.popitem(last=False)
+        return value
 
     def edge_cost(self, by: str) -> Callable[[dict], float]:
         """The objective value of one edge."""
@@ -98,22 +114,25 @@ class RoutingGraph:
         """The graph reduced to its allowed edges, one per node pair: the cheapest for ``by``.
 
         Each edge keeps its objective value as ``w`` and the chosen edge as ``edge``. Built
-        once per objective and constraints, then cached.
+        once per objective and constraints, then cached (the last ``CACHE_SIZE`` kept).
         """
-        cache_key = ("simple", by, constraints)
-        if cache_key not in self._csr:
-            cost = self.edge_cost(by)
-            reduced = nx.DiGraph()
-            reduced.add_nodes_from(self.G.nodes)
-            for u, v, key, edge in self.G.edges(keys=True, data=True):
-                if not constraints.allows(edge):
-                    continue
-                w = cost(edge)
-                old = reduced.get_edge_data(u, v)
-                if old is None or (w, key) < (old["w"], old["key"]):
-                    reduced.add_edge(u, v, w=w, key=key, edge=edge)
-            self._csr[cache_key] = reduced
-        return self._csr[cache_key]
+        return self._cached(("simple", by, constraints), lambda: self._reduce(by, constraints))
+
+    def _reduce(self, by: str, constraints: Constraints) -> nx.DiGraph:
+        cost = self.edge_cost(by)
+        reduced = nx.DiGraph()
+        reduced.add_nodes_from(self.G.nodes)
+        for u, v, key, edge in self.G.edges(keys=True, data=True):
+            if not constraints.allows(edge):
+                continue
+            w = cost(edge)
+            if w < 0 or w != w:
+                msg = f"edge {edge['element']} has a {by} of {w}: it cannot be routed"
+                raise ValueError(msg)
+            old = reduced.get_edge_data(u, v)
+            if old is None or (w, key) < (old["w"], old["key"]):
+                reduced.add_edge(u, v, w=w, key=key, edge=edge)
+        return reduced
 
     def compiled(self, by: str, constraints: Constraints) -> tuple[csr_matrix, list, dict]:
         """The graph as a CSR matrix for scipy.sparse.csgraph, with its node list and index.
@@ -121,18 +140,18 @@ class RoutingGraph:
         Parallel edges keep their cheapest allowed member. Weights get 1e-9 added so that
         zero-cost edges stay edges in the sparse matrix.
         """
-        cache_key = ("csr", by, constraints)
-        if cache_key not in self._csr:
-            reduced = self.simple(by, constraints)
-            nodes = sorted(reduced.nodes, key=repr)
-            index = {node: i for i, node in enumerate(nodes)}
-            edges = list(reduced.edges(data="w"))
-            rows = [index[u] for u, _, _ in edges]
-            cols = [index[v] for _, v, _ in edges]
-            data = np.array([w for _, _, w in edges], dtype=float) + 1e-9
-            matrix = csr_matrix((data, (rows, cols)), shape=(len(nodes), len(nodes)))
-            self._csr[cache_key] = (matrix, nodes, index)
-        return self._csr[cache_key]
+        return self._cached(("csr", by, constraints), lambda: self._matrix(by, constraints))
+
+    def _matrix(self, by: str, constraints: Constraints) -> tuple[csr_matrix, list, dict]:
+        reduced = self.simple(by, constraints)
+        nodes = sorted(reduced.nodes, key=repr)
+        index = {node: i for i, node in enumerate(nodes)}
+        edges = list(reduced.edges(data="w"))
+        rows = [index[u] for u, _, _ in edges]
+        cols = [index[v] for _, v, _ in edges]
+        data = np.array([w for _, _, w in edges], dtype=float) + 1e-9
+        matrix = csr_matrix((data, (rows, cols)), shape=(len(nodes), len(nodes)))
+        return matrix, nodes, index
 
 
 def routing_graph(network: Network) -> RoutingGraph:

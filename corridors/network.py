@@ -20,6 +20,7 @@ from shapely.geometry import LineString, Point
 from corridors.errors import DataError
 from corridors.geodesy import geodesic_km, geodesic_line
 from corridors.names import NameIndex
+from corridors.schema import PARAMETER_RANGES
 from corridors.sea import read_sea_legs
 from corridors.tables import default_data_dir, read_tables
 
@@ -188,6 +189,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
     links = pd.concat([land, sea]).sort_index()
     crossings = _crossings(tables["crossings"], places, problems)
     _check_transfers(tables["transfers"], places, problems)
+    _check_parameters(tables["parameters"], problems)
     _check_corridors(tables["corridors"], links, crossings, problems)
     if problems:
         raise DataError(problems)
@@ -240,10 +242,10 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
                 f"{where}: link {a}-{b} crosses the {pa.iso3}/{pb.iso3} border; "
                 "border crossings belong in crossings.csv"
             )
-        gauges = [int(g) for g in row["gauge"] if str(g).isdigit()]
-        if (row["mode"] == "rail") != bool(gauges) or len(gauges) != len(row["gauge"]):
+        gauges = list(row["gauge"] or [])
+        if (row["mode"] == "rail") != bool(gauges):
             problems.append(
-                f"{where}, column 'gauge': {';'.join(row['gauge'])!r} - rail links "
+                f"{where}, column 'gauge': {';'.join(map(str, gauges))!r} - rail links "
                 "need gauges in mm (e.g. 1435 or 1000;1435), other modes none"
             )
         cost_class = row["cost_class"] or region[pa.iso3]
@@ -312,7 +314,11 @@ def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd
     if not path.exists():
         problems.append(f"{SEA_LEGS_FILE}: missing; run `corridors build --sea` to compute it")
         return _frame([], ["id"]), _frame([], ["id"])
-    legs = read_sea_legs(path)
+    try:
+        legs = read_sea_legs(path)
+    except DataError as err:
+        problems.extend(err.problems)
+        return _frame([], ["id"]), _frame([], ["id"])
     expected = {(a, b) for a in ports.index for b in ports.index if a < b}
     found = {(leg["from"], leg["to"]) for leg in legs if not leg["closed"]}
     if expected != found:
@@ -433,6 +439,20 @@ def _crossings(crossings, places, problems) -> pd.DataFrame:
         rows.append(record)
     columns = [c for c in crossings.columns if c != "_line"] + ["countries", "geometry"]
     return _frame(rows, columns)
+
+
+def _check_parameters(parameters, problems) -> None:
+    """Each known parameter present once and inside its allowed range."""
+    found = {row["name"]: row for row in parameters.to_dict("records")}
+    for name, (low, high) in PARAMETER_RANGES.items():
+        row = found.get(name)
+        if row is None:
+            problems.append(f"parameters.csv: no row for {name!r}")
+        elif not low <= row["value"] <= high:
+            problems.append(
+                f"{_where('parameters', row)}, column 'value': {name} {row['value']} is outside "
+                f"{low:g}-{high:g}"
+            )
 
 
 def _check_transfers(transfers, places, problems) -> None:

@@ -28,10 +28,10 @@ from corridors.graph import (
 )
 from corridors.names import NameIndex
 from corridors.network import Network
-from corridors.schema import MODES
+from corridors.schema import MODES, STATUSES
 from corridors.sea import PASSAGES
 
-__all__ = ["Route", "resolve_avoid", "route"]
+__all__ = ["MAX_ALTERNATIVES", "Route", "as_names", "resolve_avoid", "route"]
 
 LEG_COLUMNS = [
     "from",
@@ -52,6 +52,8 @@ LEG_COLUMNS = [
 ]
 # How much of a route (by km) an alternative may share with a better one.
 MAX_SHARED_KM = 0.8
+# At most this many alternatives: each costs a few searches per element of the routes found.
+MAX_ALTERNATIVES = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,7 +222,8 @@ def route(
     if by not in OBJECTIVES:
         msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
         raise ValueError(msg)
-    stops = [network.resolve(p) for p in (origin, *via, destination)]
+    alternatives = _whole_number(alternatives, "alternatives", 0, MAX_ALTERNATIVES)
+    stops = [network.resolve(p) for p in (origin, *as_names(via, "via"), destination)]
     if stops[0] == stops[-1]:
         msg = f"origin and destination are the same place ({stops[0]})"
         raise ValueError(msg)
@@ -281,21 +284,57 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
     return out
 
 
+def as_names(value, what: str) -> list[str]:
+    """One name or an iterable of names as a list: a plain string is one name, not letters.
+
+    Examples
+    --------
+    >>> as_names("Erenhot", "via"), as_names(["Erenhot", "Brest"], "via"), as_names(None, "via")
+    (['Erenhot'], ['Erenhot', 'Brest'], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        items = list(value)
+    except TypeError:
+        msg = f"{what} must be a name or a list of names, not {type(value).__name__}"
+        raise TypeError(msg) from None
+    for item in items:
+        if not isinstance(item, str):
+            msg = f"{what} must be names (str), not {item!r}"
+            raise TypeError(msg)
+    return items
+
+
+def _whole_number(value, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        msg = f"{what} must be a whole number from {low} to {high}, not {value!r}"
+        raise ValueError(msg)
+    return value
+
+
 def _constraints(network, stops, avoid, modes, statuses, month=None) -> Constraints:
-    found = resolve_avoid(network, avoid)
+    found = resolve_avoid(network, as_names(avoid, "avoid"))
     if found["places"] & set(stops):
         clash = sorted(found["places"] & set(stops))
         msg = f"cannot both pass and avoid {', '.join(clash)}"
         raise ValueError(msg)
+    status_set = frozenset(as_names(statuses, "statuses"))
+    unknown = sorted(status_set - set(STATUSES))
+    if unknown or not status_set:
+        msg = f"unknown status {', '.join(unknown) or '(none given)'}; use {', '.join(STATUSES)}"
+        raise ValueError(msg)
     mode_set = None
     if modes is not None:
-        mode_set = frozenset(_split(modes))
+        mode_set = frozenset(_split(as_names(modes, "modes")))
         unknown = sorted(mode_set - set(MODES))
         if unknown:
             msg = f"unknown mode {', '.join(unknown)}; use {', '.join(MODES)}"
             raise ValueError(msg)
     return Constraints(
-        statuses=frozenset(statuses),
+        statuses=status_set,
         modes=mode_set,
         places=frozenset(found["places"]),
         elements=frozenset(found["elements"]),
@@ -309,11 +348,9 @@ def _closed_in(network: Network, month: int | None) -> frozenset[str]:
     """Ids of the crossings closed in ``month`` (1-12), none when no month is given."""
     if month is None:
         return frozenset()
-    if month not in range(1, 13):
-        msg = f"month must be 1-12, not {month}"
-        raise ValueError(msg)
+    _whole_number(month, "month", 1, 12)
     closed = network.crossings["closed_months"]
-    return frozenset(cid for cid, months in closed.items() if str(month) in months)
+    return frozenset(cid for cid, months in closed.items() if month in months)
 
 
 def _split(modes: Iterable[str]) -> list[str]:
@@ -520,27 +557,27 @@ def _leg_mode(edge: dict, u: tuple, v: tuple) -> str:
 def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route]:
     """Up to k routes that differ materially from the best and from each other.
 
-    Candidates come from closing, one at a time, each crossing, line-haul link and sea
-    passage of the routes found so far; a candidate counts if it passes no place twice and
-    differs materially (:func:`_differs`) from every route already chosen.
+    Each route found is extended by closing, one at a time, the crossings, line-haul links and
+    sea passages it uses (on top of what was closed to find it); a candidate counts if it
+    passes no place twice and differs materially (:func:`_differs`) from every route chosen.
+    The searches grow with k times the elements of one route, never with their product.
     """
     chosen = [best]
     tried: set[frozenset] = set()
-    queue: list[frozenset[str]] = [frozenset()]
-    while queue and len(chosen) <= k:
+    frontier: list[tuple[frozenset[str], Route]] = [(frozenset(), best)]
+    while frontier and len(chosen) <= k:
         candidates = []
-        for closed in queue:
-            for element in _closable(chosen):
+        for closed, base in frontier:
+            for element in _closable([base]):
                 blocked = closed | {element}
                 if blocked in tried:
                     continue
                 tried.add(blocked)
-                narrowed = _closing(constraints, blocked)
-                found = _search(graph, network, stops, by, narrowed)
+                found = _search(graph, network, stops, by, _closing(constraints, blocked))
                 if found is not None:
-                    candidates.append((found.total[_total_key(by)], blocked, found))
-        candidates.sort(key=lambda c: (c[0], sorted(c[1])))
-        queue = []
+                    candidates.append((found.total[_total_key(by)], sorted(blocked), found))
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        frontier = []
         for _, blocked, found in candidates:
             if len(chosen) > k:
                 break
@@ -548,9 +585,7 @@ def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route
                 continue  # doubling back through a place is no real alternative
             if all(_differs(found, other) for other in chosen):
                 chosen.append(found)
-                queue.append(blocked)
-        if not queue:
-            break
+                frontier.append((frozenset(blocked), found))
     return chosen[1:]
 
 

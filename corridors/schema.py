@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "GAUGES",
     "MODES",
+    "PARAMETER_RANGES",
     "PLACE_KINDS",
     "STATUSES",
     "TABLES",
@@ -47,12 +48,16 @@ PASSAGE_IDS = (
     "south_africa",
     "bering",
 )
+# parameters.csv rows the model needs, and the values they may take
+PARAMETER_RANGES = {"value_of_time": (0.0, 10_000.0)}  # USD per FEU-hour
+OPEN_HOURS = r"([01]?\d|2[0-3])-([01]?\d|2[0-4])"  # opening hours, e.g. 9-18
 REGIONS = ("china", "area_1520", "europe", "southeast_asia", "south_asia", "sea")
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: ``kind`` is str, int, float, list (``;``-separated) or bool."""
+    """One column: ``kind`` is str, int, float, list (``;``-separated) or bool; the items of a
+    list are ``item_kind`` (str or int). Numbers must be finite."""
 
     name: str
     kind: str = "str"
@@ -61,6 +66,8 @@ class Column:
     refers_to: str = ""  # "table.column" that every value (or list item) must exist in
     minimum: float | None = None
     maximum: float | None = None
+    item_kind: str = "str"
+    pattern: str = ""  # a regular expression a str value must match in full
 
 
 @dataclass(frozen=True)
@@ -215,7 +222,7 @@ TABLES: dict[str, Table] = {
                 Column("from", refers_to="places.id"),
                 Column("to", refers_to="places.id"),
                 Column("mode", choices=MODES),
-                Column("gauge", "list", required=False),
+                Column("gauge", "list", required=False, choices=GAUGES, item_kind="int"),
                 Column("km", "float", required=False, minimum=0.1),
                 Column("km_source", "list", required=False, refers_to="sources.id"),
                 Column("cost_class", required=False),
@@ -245,9 +252,13 @@ TABLES: dict[str, Table] = {
                 Column("gauge_change_usd", "float", required=False, minimum=0),
                 Column("capacity_per_day", "float", required=False, minimum=0),
                 Column("capacity_unit", required=False),
-                Column("closed_months", "list", required=False),
-                Column("open_weekdays", "list", required=False),
-                Column("open_hours", required=False),
+                Column(
+                    "closed_months", "list", required=False, item_kind="int", minimum=1, maximum=12
+                ),
+                Column(
+                    "open_weekdays", "list", required=False, item_kind="int", minimum=1, maximum=7
+                ),
+                Column("open_hours", required=False, pattern=OPEN_HOURS),
                 Column("service", required=False, refers_to="services.id"),
                 Column("status", choices=STATUSES),
                 Column("opening_year", "int", required=False, minimum=1850, maximum=2100),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import warnings
 from collections.abc import Iterable, Sequence
 from importlib.metadata import version
@@ -19,6 +20,7 @@ from pathlib import Path
 import searoute
 from shapely.geometry import LineString
 
+from corridors.errors import DataError
 from corridors.geodesy import WGS84
 
 __all__ = ["KM_PER_NM", "PASSAGES", "compute_sea_legs", "read_sea_legs", "sea_leg"]
@@ -158,20 +160,53 @@ def write_sea_legs(legs: list[dict], path: Path) -> None:
 
 
 def read_sea_legs(path: Path) -> list[dict]:
-    """Read the cached legs written by :func:`write_sea_legs`."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    legs = []
-    for feature in data["features"]:
-        props = feature["properties"]
-        legs.append(
-            {
-                "from": props["from"],
-                "to": props["to"],
-                "closed": [p for p in props["closed"].split(";") if p],
-                "km": float(props["km"]),
-                "nm": float(props["nm"]),
-                "passages": [p for p in props["passages"].split(";") if p],
-                "coords": feature["geometry"]["coordinates"],
-            }
-        )
+    """Read the cached legs written by :func:`write_sea_legs`, checking every figure.
+
+    Raises
+    ------
+    DataError
+        The file is not GeoJSON, or legs with a missing, non-finite or non-positive length,
+        an unknown passage or a broken line, each named by feature number and ports.
+    """
+    redo = "run `corridors build --sea` to recompute it"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        features = data["features"]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
+        raise DataError([f"{path.name}: not a sea-leg GeoJSON file ({err}); {redo}"]) from err
+    legs, problems = [], []
+    for number, feature in enumerate(features, start=1):
+        try:
+            legs.append(_leg(feature))
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            problems.append(f"{path.name} feature {number}: {err}; {redo}")
+    if problems:
+        raise DataError(problems)
     return legs
+
+
+def _leg(feature: dict) -> dict:
+    props = feature["properties"]
+    where = f"{props['from']}-{props['to']}"
+    leg = {
+        "from": props["from"],
+        "to": props["to"],
+        "closed": [p for p in props["closed"].split(";") if p],
+        "km": float(props["km"]),
+        "nm": float(props["nm"]),
+        "passages": [p for p in props["passages"].split(";") if p],
+        "coords": feature["geometry"]["coordinates"],
+    }
+    for name in ("km", "nm"):
+        if not math.isfinite(leg[name]) or leg[name] <= 0:
+            msg = f"{where}, property {name!r}: {props[name]!r} is not a positive finite number"
+            raise ValueError(msg)
+    unknown = sorted(set(leg["passages"] + leg["closed"]) - set(PASSAGES))
+    if unknown:
+        msg = f"{where}: unknown passage(s) {', '.join(unknown)}"
+        raise ValueError(msg)
+    coords = leg["coords"]
+    if len(coords) < 2 or not all(len(c) == 2 and all(map(math.isfinite, c)) for c in coords):
+        msg = f"{where}, geometry: not a line of finite lon/lat pairs"
+        raise ValueError(msg)
+    return leg

@@ -8,7 +8,9 @@ problem (file, line, column and value) rather than stopping at the first.
 from __future__ import annotations
 
 import csv
+import math
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -92,24 +94,40 @@ def _read_csv(path: Path, table: Table, problems: list[str]) -> list[dict[str, s
         if not table.optional_file:
             problems.append(f"{path.name}: file missing from {path.parent}")
         return None
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
+    try:
+        return _read_rows(path, table, problems)
+    except UnicodeDecodeError as err:
+        problems.append(f"{path.name}: not UTF-8 text (byte {err.start}); save it as UTF-8")
+    except csv.Error as err:
+        problems.append(f"{path.name}: not a readable CSV file ({err})")
+    return None
+
+
+def _read_rows(path: Path, table: Table, problems: list[str]) -> list[dict[str, str]] | None:
+    # utf-8-sig: a byte-order mark (as Excel writes) is tolerated; so is stray header whitespace
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = [name.strip() for name in next(reader, [])]
+        twice = sorted({name for name in header if header.count(name) > 1})
         missing = [c for c in table.column_names if c not in header]
         unknown = [c for c in header if c not in table.column_names]
+        if twice:
+            problems.append(f"{path.name} line 1: column(s) {', '.join(twice)} appear twice")
         if missing:
             problems.append(f"{path.name} line 1: missing column(s) {', '.join(missing)}")
         if unknown:
             problems.append(f"{path.name} line 1: unknown column(s) {', '.join(unknown)}")
-        if missing or unknown:
+        if twice or missing or unknown:
             return None
         rows = []
-        for row in reader:
-            if None in row:
+        for cells in reader:
+            if not cells:
+                continue
+            if len(cells) > len(header):
                 problems.append(f"{path.name} line {reader.line_num}: more cells than columns")
                 continue
-            cells = {k: (v or "").strip() for k, v in row.items()}
-            rows.append(cells | {"_line": reader.line_num})
+            row = dict(zip(header, [c.strip() for c in cells], strict=False))
+            rows.append({name: row.get(name, "") for name in header} | {"_line": reader.line_num})
         return rows
 
 
@@ -131,9 +149,14 @@ def _parse(column: Column, text: str, where: str, problems: list[str]):
         return {"list": [], "str": ""}.get(column.kind)
     try:
         value = _convert(column.kind, text)
+        if column.kind == "list" and column.item_kind != "str":
+            value = [_convert(column.item_kind, item) for item in value]
     except ValueError:
-        problems.append(f"{where}: {text!r} is not a {column.kind}")
+        kind = f"list of {column.item_kind}s" if column.kind == "list" else column.kind
+        problems.append(f"{where}: {text!r} is not a {_NAMES.get(kind, kind)}")
         return None
+    if column.pattern and not re.fullmatch(column.pattern, text):
+        problems.append(f"{where}: {text!r} does not read as {column.pattern}")
     items = value if column.kind == "list" else [value]
     for item in items:
         if column.choices and item not in column.choices:
@@ -146,9 +169,15 @@ def _parse(column: Column, text: str, where: str, problems: list[str]):
     return value
 
 
+_NAMES = {"float": "finite number", "int": "whole number", "list of ints": "list of whole numbers"}
+
+
 def _convert(kind: str, text: str):
     if kind == "float":
-        return float(text)
+        value = float(text)
+        if not math.isfinite(value):  # nan, inf, 1e999: never a figure
+            raise ValueError(text)
+        return value
     if kind == "int":
         return int(text)
     if kind == "bool":

@@ -264,7 +264,7 @@ def test_khunjerab_is_closed_in_winter(net):
     assert summer.crossings == ["khunjerab", "sost"]
     with pytest.raises(NoRouteError, match="seasonal closures of the month each cut every path"):
         route(net, "Kashgar", "Islamabad", modes=["road"], month=1)
-    with pytest.raises(ValueError, match="month must be 1-12, not 13"):
+    with pytest.raises(ValueError, match="month must be a whole number from 1 to 12, not 13"):
         route(net, "Kashgar", "Islamabad", month=13)
 
 

@@ -22,7 +22,9 @@ def test_every_table_reads_with_its_columns():
 
 def test_not_a_number_names_file_line_and_column(data_copy):
     edit_csv(data_copy / "links.csv", lambda rows: rows[2].update(km="abc"))
-    with pytest.raises(DataError, match=r"links.csv line 4, column 'km': 'abc' is not a float"):
+    with pytest.raises(
+        DataError, match=r"links.csv line 4, column 'km': 'abc' is not a finite number"
+    ):
         read_tables(data_copy)
 
 
