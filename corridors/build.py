@@ -15,6 +15,7 @@ import networkx as nx
 import pandas as pd
 import pyogrio
 
+from corridors.atomic import atomic_path, build_lock
 from corridors.network import SEA_LEGS_FILE, Network, sea_mesh_ports
 from corridors.sea import compute_sea_legs, write_sea_legs
 from corridors.tables import default_data_dir
@@ -32,22 +33,34 @@ def default_graphs_dir() -> Path:
 
 
 def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
-    """Write ``corridors.gpkg`` (layers places, links, crossings) and ``corridors.graphml``."""
+    """Write ``corridors.gpkg`` (layers places, links, crossings) and ``corridors.graphml``.
+
+    Each file is written whole beside its target and moved into place (:mod:`corridors.atomic`),
+    and concurrent builds into one folder run in turn, so a killed or parallel build never
+    leaves a partial file.
+    """
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    gpkg = folder / GRAPH_FILES[0]
-    gpkg.unlink(missing_ok=True)
+    gpkg, graphml = folder / GRAPH_FILES[0], folder / GRAPH_FILES[1]
+    with build_lock(folder):
+        for target in (gpkg, graphml):  # what a build killed half-way left behind
+            for leftover in folder.glob(f".{target.stem}.*{target.suffix}*"):
+                leftover.unlink()
+        with atomic_path(gpkg) as tmp:
+            _write_gpkg(network, tmp)
+        with atomic_path(graphml) as tmp:
+            nx.write_graphml(_graphml_ready(network), tmp, named_key_ids=True)
+    return [gpkg, graphml]
+
+
+def _write_gpkg(network: Network, path: Path) -> None:
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
     try:
         for layer in ("places", "links", "crossings"):
             flat = _flat(getattr(network, layer))
-            flat.to_file(gpkg, layer=layer, driver="GPKG", engine="pyogrio")
+            flat.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
-    graphml = folder / GRAPH_FILES[1]
-    nx.write_graphml(_graphml_ready(network), graphml, named_key_ids=True)
-    return [gpkg, graphml]
 
 
 def check_graphs(network: Network, graphs_dir: str | Path) -> list[str]:

@@ -17,7 +17,6 @@ reported next to the in-sample ones.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
+from corridors.atomic import atomic_path
 from corridors.errors import DataError
 from corridors.schema import TABLES
 from corridors.tables import default_data_dir, read_table
@@ -308,16 +308,10 @@ def _with_provenance(source: str, spec: dict, value: float) -> str:
 
 
 def _replace_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _key(table: str, row: dict) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,6 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return args.run(args) or 0
+    except BrokenPipeError:  # `corridors route ... | head`: the reader left, nothing is wrong
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except CorridorsError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
@@ -274,11 +279,15 @@ def _figures(best, map_path, tcd_path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    from corridors.atomic import atomic_path
     from corridors.plot import plot_route, time_cost_distance
 
-    for path, draw in ((map_path, plot_route), (tcd_path, time_cost_distance)):
+    for path, draw, kind in ((map_path, plot_route, "map"), (tcd_path, time_cost_distance, "tcd")):
         if path:
-            draw(best).savefig(path, dpi=120, metadata={"Software": None})
+            if path.is_dir():
+                path = path / f"{best.origin}-{best.destination}-{kind}.png"
+            with atomic_path(path) as tmp:
+                draw(best).savefig(tmp, format="png", dpi=120, metadata={"Software": None})
             print(f"wrote {path}", file=sys.stderr)
 
 
@@ -311,7 +320,10 @@ def _skim(args) -> int:
     )
     table["crossings"] = table["crossings"].map(";".join)
     if args.out:
-        table.round(3).to_csv(args.out, index=False, lineterminator="\n")
+        from corridors.atomic import atomic_path
+
+        with atomic_path(args.out) as tmp:
+            table.round(3).to_csv(tmp, index=False, lineterminator="\n")
         print(f"wrote {args.out} ({len(table)} pairs)", file=sys.stderr)
     else:
         print(table.round(2).to_string(index=False))

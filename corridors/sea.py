@@ -20,6 +20,7 @@ from pathlib import Path
 import searoute
 from shapely.geometry import LineString
 
+from corridors.atomic import atomic_path
 from corridors.errors import DataError
 from corridors.geodesy import WGS84
 
@@ -156,7 +157,10 @@ def write_sea_legs(legs: list[dict], path: Path) -> None:
         for leg in legs
     ]
     collection = {"type": "FeatureCollection", "features": features}
-    path.write_text(json.dumps(collection, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    with atomic_path(path) as tmp:
+        tmp.write_text(
+            json.dumps(collection, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+        )
 
 
 def read_sea_legs(path: Path) -> list[dict]:

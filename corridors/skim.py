@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
+from corridors.errors import NoRouteError
 from corridors.graph import END, OBJECTIVES, START, routing_graph
 from corridors.network import Network
-from corridors.routing import _constraints
+from corridors.routing import _constraints, as_names, route
 
 __all__ = ["skim"]
 
@@ -49,7 +50,8 @@ def skim(
     -------
     pandas.DataFrame
         One row per pair (origin, destination) with hours, days, km, cost_usd, generalized
-        and the crossings used; unreachable pairs have NaN. Pivot it for a matrix:
+        and the crossings used; unreachable pairs have NaN (when no pair is reachable,
+        NoRouteError says which constraint cut them). Pivot it for a matrix:
         ``table.pivot(index="origin", columns="destination", values="hours")``.
 
     Examples
@@ -62,8 +64,12 @@ def skim(
     if by not in OBJECTIVES:
         msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
         raise ValueError(msg)
-    origin_ids = [network.resolve(o) for o in origins]
-    dest_ids = [network.resolve(d) for d in destinations]
+    origin_ids = [network.resolve(o) for o in as_names(origins, "origins")]
+    dest_ids = [network.resolve(d) for d in as_names(destinations, "destinations")]
+    if not origin_ids or not dest_ids:
+        given = f"{len(origin_ids)} and {len(dest_ids)} given"
+        msg = f"a skim needs at least one origin and one destination ({given})"
+        raise ValueError(msg)
     constraints = _constraints(network, [*origin_ids, *dest_ids], avoid, modes, statuses, month)
     graph = routing_graph(network)
     matrix, nodes, index = graph.compiled(by, constraints)
@@ -84,6 +90,23 @@ def skim(
             )
     table = pd.DataFrame(rows)
     table.insert(3, "days", table["hours"] / 24)
+    apart = table[table.origin != table.destination]
+    if len(apart) and apart["hours"].isna().all():
+        first = apart.iloc[0]
+        try:  # route() says which constraint cut the paths
+            route(
+                network,
+                first.origin,
+                first.destination,
+                by=by,
+                avoid=avoid,
+                modes=modes,
+                statuses=statuses,
+                month=month,
+            )
+        except NoRouteError as err:
+            msg = f"no pair of the skim is connected; for example {err}"
+            raise NoRouteError(msg) from err
     return table
 
 

@@ -20,7 +20,7 @@ from corridors.calibration import (
     leave_one_out,
     read_fit_ranges,
 )
-from corridors.errors import CorridorsError
+from corridors.errors import CorridorsError, DataError
 from corridors.network import Network
 from corridors.routing import route
 from corridors.sea import KM_PER_NM
@@ -30,8 +30,26 @@ __all__ = ["read_cases", "summarize", "validate"]
 
 
 def read_cases(path: str | Path | None = None) -> pd.DataFrame:
-    """The validation cases: ``data/calibration.csv`` by default, or another file like it."""
-    return read_table(path or default_data_dir() / "calibration.csv", "calibration")
+    """The validation cases: ``data/calibration.csv`` by default, or another file like it.
+
+    Raises
+    ------
+    DataError
+        A file without cases, or a case whose range is empty or upside down (low must be
+        above 0 and at most high), naming the line.
+    """
+    path = Path(path or default_data_dir() / "calibration.csv")
+    cases = read_table(path, "calibration")
+    problems = [f"{path.name}: no cases, only a header"] if cases.empty else []
+    for line, case in enumerate(cases.to_dict("records"), start=2):
+        where = f"{path.name} line {line}, column 'low': {case['low']:g}"
+        if case["low"] <= 0:
+            problems.append(f"{where} - a published range must start above 0")
+        elif case["low"] > case["high"]:
+            problems.append(f"{where} is above high {case['high']:g}")
+    if problems:
+        raise DataError(problems)
+    return cases
 
 
 def validate(

@@ -7,7 +7,7 @@ import math
 import pytest
 from small import border_network
 
-from corridors.errors import UnknownPlaceError
+from corridors.errors import NoRouteError, UnknownPlaceError
 from corridors.routing import route
 from corridors.skim import skim
 
@@ -37,8 +37,22 @@ def test_skim_matches_route_on_the_real_network(net, by):
 
 
 def test_unreachable_pairs_are_nan(net):
-    table = skim(net, ["kashgar"], ["gwadar"], modes=["rail"])
-    assert math.isnan(table.hours.iloc[0])
+    table = skim(net, ["kashgar", "chongqing"], ["gwadar", "qinzhou"], modes=["rail"])
+    hours = table.set_index(["origin", "destination"]).hours
+    assert math.isnan(hours["kashgar", "gwadar"]) and hours["chongqing", "qinzhou"] > 0
+
+
+def test_a_skim_with_no_connected_pair_says_which_constraint_cut_it(net):
+    with pytest.raises(
+        NoRouteError, match=r"no pair of the skim is connected.*the modes \(rail\)"
+    ):
+        skim(net, ["kashgar"], ["gwadar"], modes=["rail"])
+
+
+def test_skim_names_are_whole_strings_and_lists_may_not_be_empty(net):
+    assert skim(net, "Chongqing", "Qinzhou").shape[0] == 1
+    with pytest.raises(ValueError, match=r"at least one origin and one destination \(0 and 1"):
+        skim(net, [], ["Qinzhou"])
 
 
 def test_skim_errors(net):
