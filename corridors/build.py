@@ -18,7 +18,7 @@ import pyogrio
 from corridors.atomic import atomic_path, build_lock
 from corridors.network import SEA_LEGS_FILE, Network, sea_mesh_ports
 from corridors.sea import compute_sea_legs, write_sea_legs
-from corridors.tables import default_data_dir
+from corridors.tables import default_data_dir, packaged_data_dir, writable
 
 __all__ = ["GRAPH_FILES", "check_graphs", "default_graphs_dir", "write_graphs", "write_sea_cache"]
 
@@ -27,9 +27,15 @@ GRAPH_FILES = ("corridors.gpkg", "corridors.graphml")
 FIXED_DATE = "2000-01-01T00:00:00Z"
 
 
-def default_graphs_dir() -> Path:
-    """The ``graphs/`` folder beside ``data/``."""
-    return default_data_dir().parent / "graphs"
+def default_graphs_dir(data_dir: str | Path | None = None) -> Path:
+    """Where ``corridors build`` writes: the ``graphs/`` folder beside a data folder of one's
+    own (the checkout's ``data/``), or ``./graphs`` for the data inside an installed package,
+    which is never written into.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    if folder.resolve() == packaged_data_dir().resolve():
+        return Path.cwd() / "graphs"
+    return folder.parent / "graphs"
 
 
 def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
@@ -79,7 +85,7 @@ def write_sea_cache(network_places: pd.DataFrame, data_dir: str | Path) -> Path:
     """Recompute every sea leg between the sea ports with searoute and cache it in data/."""
     ports = sea_mesh_ports(network_places)
     legs = compute_sea_legs([(pid, row.lon, row.lat) for pid, row in ports.iterrows()])
-    path = Path(data_dir) / SEA_LEGS_FILE
+    path = writable(data_dir) / SEA_LEGS_FILE
     write_sea_legs(legs, path)
     return path
 

@@ -175,7 +175,7 @@ def _build(args) -> int:
     from corridors.tables import default_data_dir, read_tables
 
     data_dir = args.data or default_data_dir()
-    out = args.out or (data_dir.parent / "graphs" if args.data else default_graphs_dir())
+    out = args.out or default_graphs_dir(data_dir)
     if args.sea:
         places = read_tables(data_dir)["places"]
         path = write_sea_cache(places.set_index("id", drop=False), data_dir)
@@ -362,9 +362,11 @@ def _validate(args) -> int:
 def _calibrate(args) -> int:
     from corridors.calibration import calibrate, write_fitted
     from corridors.network import build_network
-    from corridors.tables import default_data_dir
+    from corridors.tables import default_data_dir, writable
 
     data_dir = args.data or default_data_dir()
+    if not args.dry_run:
+        writable(data_dir)
     result = calibrate(build_network, data_dir)
     if not args.dry_run:
         write_fitted(data_dir, result["values"], result["ranges"])

@@ -11,23 +11,62 @@ import csv
 import math
 import os
 import re
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from corridors.errors import DataError
+from corridors.errors import CorridorsError, DataError
 from corridors.schema import TABLES, Column, Table
 
-__all__ = ["COMPUTED_PREFIXES", "default_data_dir", "read_table", "read_tables"]
+__all__ = [
+    "COMPUTED_PREFIXES",
+    "default_data_dir",
+    "packaged_data_dir",
+    "read_table",
+    "read_tables",
+    "writable",
+]
 
 # A source cell may name a source id or say how the figure was obtained instead.
 COMPUTED_PREFIXES = ("computed:", "estimate:", "fitted:")
 
 
 def default_data_dir() -> Path:
-    """The ``data/`` folder: ``$CORRIDORS_DATA`` if set, else the one beside the package."""
+    """The data folder: ``$CORRIDORS_DATA`` if set; in a checkout the ``data/`` beside the
+    package; in an installed package the copy of it shipped inside (``corridors/defaultdata``,
+    read only).
+    """
     env = os.environ.get("CORRIDORS_DATA")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / "places.csv").exists():
+        return checkout
+    return packaged_data_dir()
+
+
+def packaged_data_dir() -> Path:
+    """The default data as shipped inside the installed package (never written to)."""
+    return Path(str(resources.files("corridors") / "defaultdata"))
+
+
+def writable(data_dir: str | Path) -> Path:
+    """``data_dir``, unless it is the copy inside the installed package, which stays read only.
+
+    Raises
+    ------
+    CorridorsError
+        For the packaged copy, saying how to work on a copy of one's own.
+    """
+    folder = Path(data_dir)
+    if folder.resolve() == packaged_data_dir().resolve():
+        msg = (
+            f"the default data inside the installed package ({folder}) is never written to; "
+            "copy that folder somewhere of your own and pass it with --data (or CORRIDORS_DATA)"
+        )
+        raise CorridorsError(msg)
+    return folder
 
 
 def read_tables(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
