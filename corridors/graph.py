@@ -37,6 +37,7 @@ __all__ = [
     "Constraints",
     "RoutingGraph",
     "layer_gauge",
+    "layer_leg",
     "layer_mode",
     "layer_service",
     "layers_of",
@@ -174,7 +175,8 @@ def _cached_graph(network: Network) -> RoutingGraph:
     for crossing in network.crossings.sort_index().to_dict("records"):
         _add_crossing(G, pd.Series(crossing), layers, rates, services, region)
     _add_transfers(G, network.transfers, _layers_by_place(G), services)
-    _add_access(G)
+    sea_ports = set(network.places.index[network.places.kind == "sea_port"])
+    _add_access(G, services, sea_ports)
     vot = float(network.parameters.loc["value_of_time", "value"])
     return RoutingGraph(G, vot)
 
@@ -205,8 +207,19 @@ def layer_gauge(layer: str) -> int | None:
 
 
 def layer_service(layer: str) -> str:
-    """The service of a layer (``rail:1435/china_europe`` -> ``china_europe``)."""
-    return layer.split("/")[1] if "/" in layer else ""
+    """The service of a layer (``rail:1435/china_europe@out`` -> ``china_europe``)."""
+    return layer.split("/")[1].split("@")[0] if "/" in layer else ""
+
+
+def layer_leg(layer: str) -> str:
+    """For a scoped service, which part of the trip a layer is: ``out`` before the border
+    or port, ``in`` after it; empty for other services."""
+    return layer.split("@")[1] if "@" in layer else ""
+
+
+def _scoped(layer: str, services) -> str:
+    service = layer_service(layer)
+    return str(services.loc[service, "scope"] or "") if service else ""
 
 
 def _edge(
@@ -242,7 +255,10 @@ def _add_link(G: nx.MultiDiGraph, link: dict, rates, services, passages) -> None
     ]
     for service in link["service"]:
         charge = line_haul(link["km"], services.loc[service], rate)
-        for layer in layers_of(link["mode"], link["gauge"], [service]):
+        copies = ["@out", "@in"] if services.loc[service, "scope"] else [""]
+        for layer in [
+            base + c for base in layers_of(link["mode"], link["gauge"], [service]) for c in copies
+        ]:
             for a, b in ((link["from"], link["to"]), (link["to"], link["from"])):
                 edge = _edge(
                     link["id"],
@@ -320,6 +336,8 @@ def _add_crossing(G, crossing: pd.Series, layers, rates, services, region) -> No
                 rate = rates.loc[(mode, region[departing])]
                 haul = [line_haul(crossing["km"], services.loc[layer_service(lu)], rate)]
             for lv in sides[v]:
+                if layer_leg(lv) == "out":
+                    continue  # a scoped train that crossed is on the second part of its trip
                 riding = f"{mode}/{ferry.name}" if ferry is not None else lu
                 edge = _edge(
                     crossing["id"],
@@ -342,7 +360,11 @@ def _add_transfers(G: nx.MultiDiGraph, transfers: pd.DataFrame, layers, services
     for place in sorted(layers):
         for l1 in layers[place]:
             for l2 in layers[place]:
-                if l1 == l2 or _stays_aboard(services, l1, l2):
+                if (
+                    l1 == l2
+                    or _stays_aboard(services, l1, l2)
+                    or not _scope_allows(services, l1, l2)
+                ):
                     continue
                 steps = _change_steps(place, l1, l2, rules)
                 if steps is None:
@@ -371,6 +393,20 @@ def _stays_aboard(services, l1: str, l2: str) -> bool:
     )
 
 
+def _scope_allows(services, l1: str, l2: str) -> bool:
+    """Changes to and from scoped services: a port-scoped (rail-sea) train hands over to the
+    sea at the end of its first part and takes over from it at the start of its second; a
+    border-scoped (China-Europe) train changes only at a border."""
+    scope1, scope2 = _scoped(l1, services), _scoped(l2, services)
+    if "border" in (scope1, scope2):
+        return False
+    if scope1 == "port":
+        return layer_leg(l1) == "out" and layer_mode(l2) == "sea"
+    if scope2 == "port":
+        return layer_leg(l2) == "in" and layer_mode(l1) == "sea"
+    return True
+
+
 def _change_steps(place: str, l1: str, l2: str, rules: dict) -> list[Charge] | None:
     """The handling steps of a change from layer l1 to l2 at a place, None if impossible."""
     m1, m2 = layer_mode(l1), layer_mode(l2)
@@ -384,9 +420,23 @@ def _change_steps(place: str, l1: str, l2: str, rules: dict) -> list[Charge] | N
     return [transfer_charge(pd.Series(rule), m1, m2)]
 
 
-def _add_access(G: nx.MultiDiGraph) -> None:
+def _add_access(G: nx.MultiDiGraph, services, sea_ports: set[str]) -> None:
+    """Free edges from a place's start node to its layers and from them to its end node.
+
+    A trip on a scoped service starts on its first part and ends on its second: a China-Europe
+    train cannot carry a domestic trip, and a rail-sea train ends its first part at a port (or
+    starts its second there).
+    """
     for place, layer in sorted(G.nodes):
-        for u, v in (((place, START), (place, layer)), ((place, layer), (place, END))):
+        scope, leg, port = _scoped(layer, services), layer_leg(layer), place in sea_ports
+        boards = not scope or (leg == "out") != (scope == "port" and port)
+        alights = not scope or leg == "in" or (scope == "port" and port)
+        for u, v, ok in (
+            ((place, START), (place, layer), boards),
+            ((place, layer), (place, END), alights),
+        ):
+            if not ok:
+                continue
             edge = _edge(
                 f"access:{place}",
                 "access",

@@ -309,6 +309,7 @@ TABLES: dict[str, Table] = {
                 Column("headway_hours", "float", required=False, minimum=0, maximum=720),
                 Column("within_regions", "list", required=False, choices=REGIONS),
                 Column("through", "bool", required=False),
+                Column("scope", required=False, choices=("", "border", "port")),
                 _source(),
                 Column("note", required=False),
             ),

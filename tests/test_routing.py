@@ -437,3 +437,17 @@ def test_closing_a_crossing_never_shortens_a_route(net, a, b, pick):
     except NoRouteError:
         return
     assert other.total["hours"] >= best.total["hours"] - 1e-6
+
+
+def test_china_europe_trains_carry_no_domestic_trip(net):
+    domestic = route(net, "Chongqing", "Shanghai", modes=["rail"])
+    assert "china_europe" not in set(domestic.legs.service)
+    abroad = route(net, "Chongqing", "Duisburg", modes=["rail"])
+    assert "china_europe" in set(abroad.legs.service)
+
+
+def test_rail_sea_trains_meet_the_sea(net):
+    assert "nwlsc" not in set(route(net, "Chongqing", "Nanning").legs.service)
+    assert set(route(net, "Qinzhou", "Chongqing").legs.service) == {"nwlsc"}
+    via_port = route(net, "Chongqing", "Singapore", via=["Qinzhou"])
+    assert list(via_port.legs.kind).count("port") == 1
