@@ -327,10 +327,12 @@ def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd
             f"({len(expected - found)} legs missing, {len(found - expected)} extra); "
             "run `corridors build --sea`"
         )
+    point = dict(zip(places.index, zip(places.lon, places.lat, strict=True), strict=True))
+    iso3 = places["iso3"].to_dict()
     rows = []
     for leg in legs:
         a, b = leg["from"], leg["to"]
-        if a not in places.index or b not in places.index:
+        if a not in point or b not in point:
             continue
         rows.append(
             {
@@ -342,14 +344,12 @@ def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd
                 "km": leg["km"],
                 "km_basis": "computed",
                 "km_source": ["computed: searoute maritime network"],
-                "geodesic_km": round(
-                    geodesic_km(*places.loc[a, ["lon", "lat"]], *places.loc[b, ["lon", "lat"]]), 1
-                ),
+                "geodesic_km": round(geodesic_km(*point[a], *point[b]), 1),
                 "cost_class": "sea",
-                "service": [service_of(places.loc[a, "iso3"], places.loc[b, "iso3"])],
+                "service": [service_of(iso3[a], iso3[b])],
                 "status": "operational",
                 "opening_year": None,
-                "countries": sorted({places.loc[a, "iso3"], places.loc[b, "iso3"]}),
+                "countries": sorted({iso3[a], iso3[b]}),
                 "passages": leg["passages"],
                 "closed": leg["closed"],
                 "source": [],
