@@ -121,6 +121,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--json", action="store_true", help="print JSON")
 
+    centrality = _command(
+        sub,
+        "centrality",
+        _centrality,
+        "which places, links or crossings the best routes depend on (betweenness)",
+    )
+    centrality.add_argument(
+        "--elements",
+        default="places",
+        choices=["places", "links", "crossings"],
+        help="what to rank (default: places passed through)",
+    )
+    centrality.add_argument(
+        "--by",
+        default="time",
+        choices=["time", "cost", "generalized", "distance"],
+        help="what the best routes minimise (default: time)",
+    )
+    centrality.add_argument("--origins", help="as for skim (default: every place)")
+    centrality.add_argument("--destinations", help="as for skim (default: every place)")
+    centrality.add_argument("--kind", help="only places of this kind (border_station, hub …)")
+    centrality.add_argument("--top", type=int, default=20, metavar="N", help="show N (20)")
+    centrality.add_argument("--json", action="store_true", help="print JSON")
+
     calibrate = _command(
         sub,
         "calibrate",
@@ -356,6 +380,37 @@ def _validate(args) -> int:
         "\nerror: share outside the published range (0 inside); loo: the same with the fitted "
         "parameters (fit_ranges.csv) refitted without the case"
     )
+    return 0
+
+
+def _centrality(args) -> int:
+    from corridors.centrality import betweenness
+
+    network = _network(args)
+    table = betweenness(
+        network,
+        elements=args.elements,
+        by=args.by,
+        origins=_places_arg(network, args.origins) if args.origins else None,
+        destinations=_places_arg(network, args.destinations) if args.destinations else None,
+    )
+    if args.kind:
+        kinds = set(table["kind"])
+        if args.kind not in kinds:
+            msg = (
+                f"no {args.elements} of kind {args.kind!r} rank; "
+                f"kinds here: {', '.join(sorted(kinds))}"
+            )
+            raise ValueError(msg)
+        table = table[table["kind"] == args.kind]
+    if args.top < 1:
+        msg = f"--top must be at least 1, not {args.top}"
+        raise ValueError(msg)
+    table = table.head(args.top)
+    if args.json:
+        print(json.dumps(table.to_dict("records"), indent=2, ensure_ascii=False))
+        return 0
+    print(table.round(4).to_string(index=False))
     return 0
 
 

@@ -411,7 +411,9 @@ def _change_steps(place: str, l1: str, l2: str, rules: dict) -> list[Charge] | N
     """The handling steps of a change from layer l1 to l2 at a place, None if impossible."""
     m1, m2 = layer_mode(l1), layer_mode(l2)
     if m1 == m2 and layer_gauge(l1) == layer_gauge(l2):
-        return []  # a change of service only: the wait is all
+        # a change of train or truck only: the wait is all; sea legs run port to port, so
+        # there is no free transshipment between ships
+        return None if m1 == "sea" else []
     rule = rules.get((place, m1, m2))
     if rule is None and m1 != m2:
         rule = rules.get(("*", m1, m2))

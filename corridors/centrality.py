@@ -1,0 +1,192 @@
+"""Centrality: which places, links and border crossings the network's best routes depend on.
+
+Betweenness is computed on the routing graph (:mod:`corridors.graph`), so the best routes it
+counts are the ones :func:`corridors.routing.route` finds, crossings, transfers and waits
+included, and it is reported back for physical places, links and crossings: for each, how
+many origin-destination pairs have a best route through it (a fraction where several routes
+tie). A place counts only when a route passes through it, not when it starts or ends there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+import pandas as pd
+
+# Dijkstra with shortest-path counts and predecessor lists, as networkx's betweenness uses it
+from networkx.algorithms.centrality.betweenness import (
+    _single_source_dijkstra_path_basic as _shortest_path_dag,
+)
+
+from corridors.graph import END, OBJECTIVES, START, routing_graph
+from corridors.network import Network
+from corridors.routing import _constraints, as_names
+
+__all__ = ["ELEMENTS", "betweenness", "edge_betweenness_subset"]
+
+ELEMENTS = ("places", "links", "crossings")
+COLUMNS = ["id", "name", "kind", "value", "share"]
+
+
+def betweenness(
+    network: Network,
+    *,
+    elements: str = "places",
+    by: str = "time",
+    origins: Iterable[str] | None = None,
+    destinations: Iterable[str] | None = None,
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    statuses: Iterable[str] = ("operational",),
+) -> pd.DataFrame:
+    """How many origin-destination pairs have their best route through each element.
+
+    Parameters
+    ----------
+    network : Network
+    elements : {"places", "links", "crossings"}
+        What to report: places passed through (not starts or ends), links, or crossings.
+    by : {"time", "cost", "generalized", "distance"}
+        What the best routes minimise.
+    origins, destinations : iterable of str, optional
+        The pairs counted (every place to every other when omitted), e.g. Chinese hubs to
+        foreign terminals.
+    avoid, modes, statuses :
+        As for :func:`corridors.routing.route`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        id, name, kind (the place kind, ``link`` or ``crossing``), value (pairs whose best
+        route uses it, fractions for ties) and share (of the connected pairs), highest first.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> table = betweenness(load_network(), elements="crossings",
+    ...                     origins=["Chongqing", "Chengdu"], destinations=["Duisburg", "Lodz"])
+    >>> row = table.iloc[0]
+    >>> row["id"], float(row["value"]), float(row["share"])
+    ('alashankou-dostyk', 4.0, 1.0)
+    """
+    if elements not in ELEMENTS:
+        msg = f"unknown elements {elements!r}; use one of {', '.join(ELEMENTS)}"
+        raise ValueError(msg)
+    if by not in OBJECTIVES:
+        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
+        raise ValueError(msg)
+    every = list(network.places.index)
+    sources = _places(network, origins, every, "origins")
+    targets = _places(network, destinations, every, "destinations")
+    constraints = _constraints(network, [], avoid, modes, statuses)
+    graph = routing_graph(network)
+    G = graph.simple(by, constraints)
+    sources = [p for p in sources if (p, START) in G]
+    targets = [p for p in targets if (p, END) in G]
+    by_edge = edge_betweenness_subset(
+        G, [(p, START) for p in sources], [(p, END) for p in targets]
+    )
+    pairs = _connected_pairs(G, sources, targets)
+    if elements == "places":
+        values = _through_places(by_edge, set(sources) & set(targets))
+    else:
+        kind = elements[:-1]
+        values = {}
+        for (u, v), value in by_edge.items():
+            edge = G[u][v]["edge"]
+            if edge["element_kind"] == kind:
+                values[edge["element"]] = values.get(edge["element"], 0.0) + value
+    return _table(network, values, elements, pairs)
+
+
+def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list) -> dict:
+    """For every edge, the number of source-target pairs whose shortest paths use it.
+
+    Brandes' accumulation restricted to the given targets, on weight ``w``: where several
+    shortest paths tie, each gets the share of the pair's paths that runs through it. (This
+    is what networkx's ``edge_betweenness_centrality_subset`` is meant to give; in networkx
+    3.6 it splits a node's dependency equally among its predecessors instead of by their
+    path counts, which is wrong where ties meet.)
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("s", "a", 1), ("s", "b", 1), ("a", "t", 1), ("b", "t", 1),
+    ...                            ("t", "u", 1)], weight="w")
+    >>> values = edge_betweenness_subset(G, ["s"], ["u"])
+    >>> values[("s", "a")], values[("t", "u")]
+    (0.5, 1.0)
+    """
+    wanted = set(targets)
+    values = dict.fromkeys(G.edges, 0.0)
+    for source in sources:
+        order, preds, sigma, _ = _shortest_path_dag(G, source, "w")
+        delta = dict.fromkeys(order, 0.0)
+        for w in reversed(order):
+            through = (1.0 if w in wanted and w != source else 0.0) + delta[w]
+            for v in preds[w]:
+                share = sigma[v] / sigma[w] * through
+                values[(v, w)] += share
+                delta[v] += share
+    return values
+
+
+def _places(network: Network, names, default: list[str], what: str) -> list[str]:
+    if names is None:
+        return default
+    found = sorted({network.resolve(n) for n in as_names(names, what)})
+    if not found:
+        msg = f"no {what} given"
+        raise ValueError(msg)
+    return found
+
+
+def _through_places(by_edge: dict, both_ends: set[str]) -> dict[str, float]:
+    """Pairs entering each place from another, less the pairs that end there."""
+    entering: dict[str, float] = {}
+    ending: dict[str, float] = {}
+    for (u, v), value in by_edge.items():
+        if v[1] == END:
+            ending[v[0]] = ending.get(v[0], 0.0) + value
+        elif u[0] != v[0]:
+            entering[v[0]] = entering.get(v[0], 0.0) + value
+    for place in both_ends:  # the pair (place, place) ends there without entering it
+        ending[place] = ending.get(place, 0.0) - 1.0
+    return {p: value - ending.get(p, 0.0) for p, value in entering.items()}
+
+
+def _connected_pairs(G: nx.DiGraph, sources: list[str], targets: list[str]) -> int:
+    wanted = {(p, END) for p in targets}
+    pairs = 0
+    for place in sources:
+        reached = nx.descendants(G, (place, START)) & wanted
+        pairs += len(reached - {(place, END)})
+    return pairs
+
+
+def _table(network: Network, values: dict, elements: str, pairs: int) -> pd.DataFrame:
+    rows = []
+    for element, value in values.items():
+        if round(value, 9) <= 0:
+            continue
+        if elements == "places":
+            name, kind = network.places.name_en[element], network.places.kind[element]
+        else:
+            frame = network.crossings
+            if elements == "links":
+                frame = network.links if element in network.links.index else network.sea_variants
+            a, b = frame.loc[element, "from"], frame.loc[element, "to"]
+            name = f"{network.places.name_en[a]} - {network.places.name_en[b]}"
+            kind = elements[:-1]
+        rows.append(
+            {
+                "id": element,
+                "name": name,
+                "kind": kind,
+                "value": round(value, 9),
+                "share": round(value / pairs, 9) if pairs else 0.0,
+            }
+        )
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    return table.sort_values(["value", "id"], ascending=[False, True]).reset_index(drop=True)
