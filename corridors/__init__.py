@@ -11,7 +11,10 @@ Examples
 ['chongqing', 'guiyang', 'liuzhou', 'nanning', 'qinzhou', 'singapore']
 """
 
-from corridors.basemap import load_basemap
+from __future__ import annotations
+
+import importlib
+
 from corridors.errors import (
     CorridorsError,
     DataError,
@@ -19,11 +22,33 @@ from corridors.errors import (
     ScenarioError,
     UnknownPlaceError,
 )
-from corridors.network import Network, build_network, load_network
-from corridors.plot import plot_route, time_cost_distance
-from corridors.routing import Route, route
-from corridors.skim import skim
-from corridors.validation import validate
+
+# The rest of the public API is imported on first use, so that `import corridors` (and the
+# command line) does not pay for geopandas, matplotlib or scipy before it needs them.
+_LAZY = {
+    "Network": "corridors.network",
+    "build_network": "corridors.network",
+    "load_network": "corridors.network",
+    "load_basemap": "corridors.basemap",
+    "plot_route": "corridors.plot",
+    "time_cost_distance": "corridors.plot",
+    "Route": "corridors.routing",
+    "route": "corridors.routing",
+    "skim": "corridors.skim",
+    "validate": "corridors.validation",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    msg = f"module 'corridors' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "CorridorsError",

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 
 from corridors.atomic import atomic_path
 from corridors.errors import DataError
@@ -143,6 +142,8 @@ def fit(
     start = (low + high) / 2
     if not cases or np.allclose(low, high):  # nothing to fit to: the middle of each range
         return {p: float(round(v, 4)) for p, v in zip(ranges["parameter"], start, strict=True)}
+
+    from scipy.optimize import least_squares
 
     residuals = _Residuals(cases, ranges, current)
     spread = np.where(high > low, high, low + 1e-9)
