@@ -21,3 +21,11 @@ def test_notebook_runs(path):
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
+    images = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "image/png" in output.get("data", {})
+    ]
+    assert images, "the notebook's figures are not shown inline"
