@@ -144,18 +144,36 @@ def plot_route(route: Route, *, title: str | None = None) -> Figure:
             f"{'best' if i == 0 else f'alternative {i}'}: {r.total['days']:.1f} days, "
             f"{r.total['km']:,.0f} km"
         )
-        frame.plot(ax=ax, color=colours[i % len(colours)], lw=2.5 - 0.4 * i, label=label)
-    stops = route.network.places.loc[route.places].to_crs(MAP_CRS)
-    stops.plot(ax=ax, color="black", markersize=6, zorder=3)
+        width = 3.0 if i == 0 else 1.6
+        frame.plot(
+            ax=ax, color=colours[i % len(colours)], lw=width, label=label, zorder=10 - i
+        )  # the best route is drawn last, on top
+    places = route.network.places
+    stops = places.loc[route.places].to_crs(MAP_CRS)
+    stops.plot(ax=ax, color="black", markersize=6, zorder=11)
+    labelled: list = []
+    spacing = 0.03 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
     for place, point in zip(stops.index, stops.geometry, strict=True):
-        if place in (route.origin, route.destination) or place in route.crossings:
-            ax.annotate(
-                place, (point.x, point.y), fontsize=7, xytext=(3, 3), textcoords="offset points"
-            )
+        if place not in (route.origin, route.destination) and place not in route.crossings:
+            continue
+        if any(point.distance(other) < spacing for other in labelled):
+            continue  # a station facing another across the border: one label for the pair
+        labelled.append(point)
+        ax.annotate(
+            places.name_en[place],
+            (point.x, point.y),
+            fontsize=7,
+            xytext=(3, 3),
+            textcoords="offset points",
+            zorder=12,
+        )
     ax.set_xlim(bounds[0] - pad, bounds[2] + pad)
     ax.set_ylim(bounds[1] - pad, bounds[3] + pad)
     ax.set_axis_off()
     ax.legend(loc="lower left", fontsize=8)
-    ax.set_title(title or f"{route.origin} → {route.destination} (by {route.objective})")
+    names = places.name_en
+    ax.set_title(
+        title or f"{names[route.origin]} → {names[route.destination]} (by {route.objective})"
+    )
     fig.tight_layout()
     return fig
