@@ -1,4 +1,5 @@
-"""Centrality: which places, links and border crossings the network's best routes depend on.
+"""Centrality and accessibility: which places, links and border crossings the network's best
+routes depend on, and how well each hub reaches foreign markets.
 
 Betweenness is computed on the routing graph (:mod:`corridors.graph`), so the best routes it
 counts are the ones :func:`corridors.routing.route` finds, crossings, transfers and waits
@@ -23,7 +24,7 @@ from corridors.graph import END, OBJECTIVES, START, routing_graph
 from corridors.network import Network
 from corridors.routing import _constraints, as_names
 
-__all__ = ["ELEMENTS", "betweenness", "edge_betweenness_subset"]
+__all__ = ["ELEMENTS", "accessibility", "betweenness", "edge_betweenness_subset"]
 
 ELEMENTS = ("places", "links", "crossings")
 COLUMNS = ["id", "name", "kind", "value", "share"]
@@ -190,3 +191,114 @@ def _table(network: Network, values: dict, elements: str, pairs: int) -> pd.Data
         )
     table = pd.DataFrame(rows, columns=COLUMNS)
     return table.sort_values(["value", "id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def accessibility(
+    network: Network,
+    *,
+    origins: Iterable[str] | None = None,
+    destinations: Iterable[str] | None = None,
+    weights: dict[str, float] | None = None,
+    by: str = "generalized",
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    statuses: Iterable[str] = ("operational",),
+) -> pd.DataFrame:
+    """How well each origin reaches foreign markets: mean time and cost, and market access.
+
+    Destinations are weighted by ``weights`` (place -> market size) or, by default, by the GDP
+    of their country (Natural Earth, in the shipped basemap; million USD), shared equally among
+    the destinations in that country. Market access is the
+    gravity form of the World Bank's Belt-and-Road model: the sum over destinations of
+    GDP x (1 + trade cost / goods value) ^ -theta, with the generalized cost of the best route
+    as trade cost, the container value and theta of ``parameters.csv``.
+
+    Parameters
+    ----------
+    origins : default the Chinese hubs
+    destinations : default every terminal, sea port and park outside China
+    weights : market size of each destination (names or ids); default its country's GDP
+    by, avoid, modes, statuses : as for :func:`corridors.skim.skim`
+
+    Returns
+    -------
+    pandas.DataFrame
+        origin, name, reached (share of destination GDP reachable), mean_hours, mean_days,
+        mean_cost_usd (GDP-weighted over the reachable destinations), market_access (GDP in
+        million USD, discounted), highest market access first.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> table = accessibility(load_network(), origins=["Chongqing", "Urumqi"])
+    >>> sorted(table.origin)
+    ['chongqing', 'urumqi']
+    >>> bool((table.market_access > 0).all())
+    True
+    """
+    from corridors.basemap import load_basemap
+    from corridors.skim import skim
+
+    places = network.places
+    if origins is None:
+        origins = list(places.index[(places.kind == "hub") & (places.iso3 == "CHN")])
+    if destinations is None:
+        foreign = (places.iso3 != "CHN") & places.kind.isin(
+            ["terminal", "sea_port", "overseas_park"]
+        )
+        destinations = list(places.index[foreign])
+    table = skim(
+        network,
+        origins,
+        destinations,
+        by=by,
+        avoid=avoid,
+        modes=modes,
+        statuses=statuses,
+        month=None,
+    )
+    if weights is None:
+        gdp = load_basemap().set_index("iso3")["gdp_md_est"]
+        weight = _destination_weights(places.loc[sorted(set(table.destination))], gdp)
+    else:
+        weight = {network.resolve(k): float(v) for k, v in weights.items()}
+        bad = {k: v for k, v in weight.items() if not v >= 0 or v == float("inf")}
+        if bad:
+            msg = f"market sizes must be finite and not negative: {bad}"
+            raise ValueError(msg)
+    table["weight"] = table.destination.map(weight).fillna(0.0)
+    parameters = network.parameters["value"]
+    value, theta = float(parameters["container_value"]), float(parameters["market_access_theta"])
+    rows = []
+    for origin, group in table.groupby("origin", sort=True):
+        reached = group.dropna(subset=["hours"])
+        total = group.weight.sum()
+        w = reached.weight
+        rows.append(
+            {
+                "origin": origin,
+                "name": places.name_en[origin],
+                "reached": float(w.sum() / total) if total else 0.0,
+                "mean_hours": _mean(reached.hours, w),
+                "mean_days": _mean(reached.hours, w) / 24,
+                "mean_cost_usd": _mean(reached.cost_usd, w),
+                "market_access": float((w * (1 + reached.generalized / value) ** -theta).sum()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    return out.sort_values(["market_access", "origin"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def _destination_weights(destinations: pd.DataFrame, gdp: pd.Series) -> dict[str, float]:
+    """Each country's GDP shared equally among its destinations (0 where unknown)."""
+    counts = destinations.iso3.value_counts()
+    return {
+        place: float(gdp.get(iso3, 0.0)) / counts[iso3]
+        for place, iso3 in destinations.iso3.items()
+    }
+
+
+def _mean(values: pd.Series, weights: pd.Series) -> float:
+    return float((values * weights).sum() / weights.sum()) if weights.sum() else float("nan")

@@ -125,7 +125,14 @@ def _parser() -> argparse.ArgumentParser:
         sub,
         "centrality",
         _centrality,
-        "which places, links or crossings the best routes depend on (betweenness)",
+        "betweenness of places, links or crossings; accessibility and market access of hubs",
+    )
+    centrality.add_argument(
+        "--measure",
+        default="betweenness",
+        choices=["betweenness", "accessibility"],
+        help="betweenness (default) or accessibility (mean time and cost to foreign markets, "
+        "market access)",
     )
     centrality.add_argument(
         "--elements",
@@ -384,16 +391,24 @@ def _validate(args) -> int:
 
 
 def _centrality(args) -> int:
-    from corridors.centrality import betweenness
+    from corridors.centrality import accessibility, betweenness
 
     network = _network(args)
-    table = betweenness(
-        network,
-        elements=args.elements,
-        by=args.by,
-        origins=_places_arg(network, args.origins) if args.origins else None,
-        destinations=_places_arg(network, args.destinations) if args.destinations else None,
-    )
+    origins = _places_arg(network, args.origins) if args.origins else None
+    destinations = _places_arg(network, args.destinations) if args.destinations else None
+    if args.measure == "accessibility":
+        table = accessibility(network, origins=origins, destinations=destinations, by=args.by)
+        table = table.rename(columns={"origin": "id"}).assign(
+            kind=network.places.kind[table.origin].to_numpy(), value=table.market_access
+        )
+    else:
+        table = betweenness(
+            network,
+            elements=args.elements,
+            by=args.by,
+            origins=origins,
+            destinations=destinations,
+        )
     if args.kind:
         kinds = set(table["kind"])
         if args.kind not in kinds:

@@ -49,7 +49,11 @@ PASSAGE_IDS = (
     "bering",
 )
 # parameters.csv rows the model needs, and the values they may take
-PARAMETER_RANGES = {"value_of_time": (0.0, 10_000.0)}  # USD per FEU-hour
+PARAMETER_RANGES = {
+    "value_of_time": (0.0, 10_000.0),  # USD per FEU-hour
+    "container_value": (1_000.0, 10_000_000.0),  # USD per FEU
+    "market_access_theta": (0.5, 20.0),  # trade elasticity
+}
 OPEN_HOURS = r"([01]?\d|2[0-3])-([01]?\d|2[0-4])"  # opening hours, e.g. 9-18
 REGIONS = ("china", "area_1520", "europe", "southeast_asia", "south_asia", "sea")
 

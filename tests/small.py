@@ -43,7 +43,9 @@ BASE = {
         }
     ],
     "parameters": [
-        {"name": "value_of_time", "value": "10", "unit": "USD per FEU-hour", "source": "test"}
+        {"name": "value_of_time", "value": "10", "unit": "USD per FEU-hour", "source": "test"},
+        {"name": "container_value", "value": "1000", "unit": "USD per FEU", "source": "test"},
+        {"name": "market_access_theta", "value": "2", "unit": "elasticity", "source": "test"},
     ],
     "mode_params": [
         {

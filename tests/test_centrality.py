@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 from small import border_network, link, place, write_network
 
-from corridors.centrality import betweenness, edge_betweenness_subset
+from corridors.centrality import accessibility, betweenness, edge_betweenness_subset
 from corridors.cli import main
 from corridors.routing import route
 
@@ -95,3 +95,34 @@ def test_matches_networkx_on_all_pairs_with_ties(seed):
     ours = edge_betweenness_subset(G, list(G), list(G))
     theirs = nx.edge_betweenness_centrality(G, normalized=False, weight="w")
     assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+def test_accessibility_on_a_hand_built_network(tmp_path):
+    net = border_network(tmp_path / "data")
+    table = accessibility(net, origins=["a"], destinations=["c", "d"], weights={"c": 1, "d": 3})
+    row = table.iloc[0]
+    # a->c: 2 h + 10 h border = 12 h, 400 USD; a->d: 16 h, 600 USD (generalized +10 USD/h)
+    assert row["mean_hours"] == pytest.approx((1 * 12 + 3 * 16) / 4)
+    assert row["mean_cost_usd"] == pytest.approx((1 * 400 + 3 * 600) / 4)
+    expected = 1 * (1 + 520 / 1000) ** -2 + 3 * (1 + 760 / 1000) ** -2
+    assert row["market_access"] == pytest.approx(expected)
+    assert row["reached"] == 1.0
+
+
+def test_accessibility_of_the_chinese_hubs(net):
+    table = accessibility(net).set_index("origin")
+    assert (table.reached > 0.999).all()  # Jalal-Abad waits for the CKU railway
+    # the north-west is closest to the European and Central Asian markets
+    assert table.market_access["urumqi"] > table.market_access["kunming"]
+    assert 10 < table.mean_days["chongqing"] < 20
+
+
+def test_accessibility_rejects_bad_market_sizes(net):
+    with pytest.raises(ValueError, match="market sizes must be finite and not negative"):
+        accessibility(net, origins=["Chongqing"], weights={"Duisburg": -1})
+
+
+def test_cli_accessibility(capsys):
+    assert main(["centrality", "--measure", "accessibility", "--top", "2", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["id"] == "urumqi" and rows[0]["value"] == rows[0]["market_access"]
