@@ -320,9 +320,8 @@ def _add_crossing(G, crossing: pd.Series, layers, rates, services, region) -> No
         a: _crossing_layers(layers.get(a, []), join, crossing["gauge_from"]),
         b: _crossing_layers(layers.get(b, []), join, crossing["gauge_to"]),
     }
-    for here, there, gauge in ((a, b, crossing["gauge_to"]), (b, a, crossing["gauge_from"])):
+    for here, there, gauge in ((a, b, crossing["gauge_from"]), (b, a, crossing["gauge_to"])):
         if not sides[here]:  # a station served only across the border: its trains run on
-            gauge = crossing["gauge_from"] if here == a else crossing["gauge_to"]
             sides[here] = [_relayer(layer, gauge) for layer in sides[there]]
     for outbound, (u, v) in ((True, (a, b)), (False, (b, a))):
         steps = crossing_charges(crossing, outbound=outbound)
