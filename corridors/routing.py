@@ -232,7 +232,7 @@ def route(
     best = _search(graph, network, stops, by, constraints)
     if best is None:
         raise NoRouteError(_explain(graph, network, stops, by, constraints))
-    notes = _passage_notes(graph, best, by, constraints)
+    notes = _passage_notes(graph, best, constraints)
     found = []
     if alternatives:
         found = _alternatives(graph, network, stops, by, constraints, best, alternatives)
@@ -514,7 +514,7 @@ def _as_route(graph, network, path, by, constraints) -> Route:
     return Route(path[0][0], path[-1][0], by, legs, total, stations, network)
 
 
-def _passage_notes(graph: RoutingGraph, r: Route, by: str, constraints: Constraints) -> list:
+def _passage_notes(graph: RoutingGraph, r: Route, constraints: Constraints) -> list[str]:
     """For each sea leg re-routed round an avoided passage, the other ways round it."""
     if not constraints.passages:
         return []
