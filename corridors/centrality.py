@@ -24,7 +24,13 @@ from corridors.graph import END, OBJECTIVES, START, routing_graph
 from corridors.network import Network
 from corridors.routing import _constraints, as_names
 
-__all__ = ["ELEMENTS", "accessibility", "betweenness", "edge_betweenness_subset"]
+__all__ = [
+    "ELEMENTS",
+    "accessibility",
+    "betweenness",
+    "default_ends",
+    "edge_betweenness_subset",
+]
 
 ELEMENTS = ("places", "links", "crossings")
 COLUMNS = ["id", "name", "kind", "value", "share"]
@@ -289,6 +295,17 @@ def accessibility(
     return out.sort_values(["market_access", "origin"], ascending=[False, True]).reset_index(
         drop=True
     )
+
+
+def default_ends(network: Network, origins=None, destinations=None) -> tuple[list, list]:
+    """The Chinese hubs and the foreign terminals, sea ports and parks, unless given."""
+    places = network.places
+    if origins is None:
+        origins = list(places.index[(places.kind == "hub") & (places.iso3 == "CHN")])
+    if destinations is None:
+        kinds = ["terminal", "sea_port", "overseas_park"]
+        destinations = list(places.index[(places.iso3 != "CHN") & places.kind.isin(kinds)])
+    return list(origins), list(destinations)
 
 
 def _destination_weights(destinations: pd.DataFrame, gdp: pd.Series) -> dict[str, float]:
