@@ -126,6 +126,8 @@ class Route:
                 "km": round(r["km"], 1),
                 "hours": round(r["hours"], 2),
                 "cost_usd": round(r["cost_usd"], 2),
+                "passages": [p for p in r["passages"].split(";") if p],
+                "basis": r["basis"],
             }
             for r in self.legs.to_dict("records")
         ]
