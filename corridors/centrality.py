@@ -11,6 +11,7 @@ tie). A place counts only when a route passes through it, not when it starts or 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import networkx as nx
 import pandas as pd
@@ -22,7 +23,7 @@ from networkx.algorithms.centrality.betweenness import (
 
 from corridors.graph import END, OBJECTIVES, START, routing_graph
 from corridors.network import Network
-from corridors.routing import _constraints, as_names
+from corridors.routing import _constraints, as_names, border_scoped
 
 __all__ = [
     "ELEMENTS",
@@ -137,6 +138,29 @@ def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list) -> dict
                 values[(v, w)] += share
                 delta[v] += share
     return values
+
+
+def _pair_betweenness(network, graph, by, constraints, sources, targets) -> tuple[dict, int]:
+    """Edge betweenness and connected pairs, trips within one country counted on the graph
+    without the border-scoped services (as route() does), the others on the whole graph."""
+    iso3 = network.places.iso3
+    by_edge: dict = {}
+    pairs = 0
+    for country in sorted({iso3[p] for p in sources}):
+        here = [p for p in sources if iso3[p] == country]
+        for domestic in (True, False):
+            there = [p for p in targets if (iso3[p] == country) == domestic]
+            if not there:
+                continue
+            barred = border_scoped(network) if domestic else frozenset()
+            G = graph.simple(by, replace(constraints, services=barred))
+            found = edge_betweenness_subset(
+                G, [(p, START) for p in here], [(p, END) for p in there]
+            )
+            for edge, value in found.items():
+                by_edge[edge] = by_edge.get(edge, 0.0) + value
+            pairs += _connected_pairs(G, here, there)
+    return by_edge, pairs
 
 
 def _places(network: Network, names, default: list[str], what: str) -> list[str]:

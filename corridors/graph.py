@@ -59,6 +59,7 @@ class Constraints:
     countries: frozenset[str] = frozenset()
     passages: frozenset[str] = frozenset()
     closed_for_season: frozenset[str] = frozenset()  # crossing ids closed in the month asked
+    services: frozenset[str] = frozenset()  # services that may not carry this trip
 
     def allows(self, edge: dict) -> bool:
         """Whether an edge of the routing graph may be used."""
@@ -123,8 +124,11 @@ class RoutingGraph:
         cost = self.edge_cost(by)
         reduced = nx.DiGraph()
         reduced.add_nodes_from(self.G.nodes)
+        barred = constraints.services
         for u, v, key, edge in self.G.edges(keys=True, data=True):
             if not constraints.allows(edge):
+                continue
+            if barred and (layer_service(u[1]) in barred or layer_service(v[1]) in barred):
                 continue
             w = cost(edge)
             if w < 0 or w != w:

@@ -31,7 +31,15 @@ from corridors.network import Network
 from corridors.schema import MODES, STATUSES
 from corridors.sea import PASSAGES
 
-__all__ = ["MAX_ALTERNATIVES", "Route", "as_names", "resolve_avoid", "route"]
+__all__ = [
+    "MAX_ALTERNATIVES",
+    "Route",
+    "as_names",
+    "border_scoped",
+    "domestic_barred",
+    "resolve_avoid",
+    "route",
+]
 
 LEG_COLUMNS = [
     "from",
@@ -229,7 +237,9 @@ def route(
     if stops[0] == stops[-1]:
         msg = f"origin and destination are the same place ({stops[0]})"
         raise ValueError(msg)
-    constraints = _constraints(network, stops, avoid, modes, statuses, month)
+    constraints = _constraints(
+        network, stops, avoid, modes, statuses, month, trip=(stops[0], stops[-1])
+    )
     graph = routing_graph(network)
     best = _search(graph, network, stops, by, constraints)
     if best is None:
@@ -317,7 +327,20 @@ def _whole_number(value, what: str, low: int, high: int) -> int:
     return value
 
 
-def _constraints(network, stops, avoid, modes, statuses, month=None) -> Constraints:
+def domestic_barred(network: Network, origin: str, destination: str) -> frozenset[str]:
+    """The services a trip between two places may not use: border-scoped services (the
+    China-Europe block train) carry no trip that begins and ends in one country, not even
+    one that would leave the country and come back to ride them."""
+    iso3 = network.places.iso3
+    return border_scoped(network) if iso3[origin] == iso3[destination] else frozenset()
+
+
+def border_scoped(network: Network) -> frozenset[str]:
+    """Ids of the services that carry only cargo crossing a border (``scope`` border)."""
+    return frozenset(network.services.loc[network.services["scope"] == "border", "id"])
+
+
+def _constraints(network, stops, avoid, modes, statuses, month=None, trip=None) -> Constraints:
     found = resolve_avoid(network, as_names(avoid, "avoid"))
     if found["places"] & set(stops):
         clash = sorted(found["places"] & set(stops))
@@ -343,6 +366,7 @@ def _constraints(network, stops, avoid, modes, statuses, month=None) -> Constrai
         countries=frozenset(found["countries"]),
         passages=frozenset(found["passages"]),
         closed_for_season=_closed_in(network, month),
+        services=domestic_barred(network, *trip) if trip else frozenset(),
     )
 
 
@@ -431,11 +455,13 @@ def _search_itinerary(G: nx.DiGraph, stops: list[str], crossing_steps: set[int])
         for source, (cost, path) in sorted(frontier.items(), key=repr):
             used = {place for place, _ in path} - {source[0]}
             if i in crossing_steps:
-                found = _crossing_step(G, source, stop, used)
+                lengths, paths = _crossing_step(G, source, stop, used)
             else:
-                target = targets[0] if len(targets) == 1 else None
-                found = _dijkstra(G, source, target, used)
-            lengths, paths = found
+                lengths, paths = {}, {}
+                for target in targets:
+                    found = _simple_path(G, source, target, used)
+                    if found is not None:
+                        lengths[target], paths[target] = found
             for target in targets:
                 if target in lengths and (
                     target not in best or cost + lengths[target] < best[target][0]
@@ -457,20 +483,48 @@ def _crossing_step(G: nx.DiGraph, source, station: str, used: set[str]):
     return lengths, paths
 
 
-def _dijkstra(G: nx.DiGraph, source, target, used: set[str]) -> tuple[dict, dict]:
-    """Distances and paths from source avoiding the ``used`` places (to one target, stopping
-    early, when given)."""
+# How many times a segment is searched again when its best path passes a place twice.
+REVISIT_RETRIES = 30
+
+
+def _simple_path(G: nx.DiGraph, source, target, used: set[str]):
+    """(length, path) of the shortest path that avoids the ``used`` places and passes no
+    place twice, or None.
+
+    The expanded graph lets a plain shortest path touch a place twice on different layers
+    (out over a border and straight back, to ride a faster through train). Each time the
+    path does, the link or crossing that brings it back is barred in that direction (on
+    every layer) and the search repeated.
+    """
+    barred: set[tuple[str, str, str]] = set()
 
     def weight(u, v, data):
-        return None if v[0] in used else data["w"]
+        if v[0] in used or (data["edge"]["element"], u[0], v[0]) in barred:
+            return None
+        return data["w"]
 
-    if target is None:
-        return nx.single_source_dijkstra(G, source, weight=weight)
-    try:
-        length, path = nx.single_source_dijkstra(G, source, target, weight=weight)
-    except nx.NetworkXNoPath:
-        return {}, {}
-    return {target: length}, {target: path}
+    for _ in range(REVISIT_RETRIES):
+        try:
+            length, path = nx.single_source_dijkstra(G, source, target, weight=weight)
+        except nx.NetworkXNoPath:
+            return None
+        back = _returning_edge(path)
+        if back is None:
+            return length, path
+        u, v = back
+        barred.add((G[u][v]["edge"]["element"], u[0], v[0]))
+    return None
+
+
+def _returning_edge(path: list) -> tuple | None:
+    """The edge by which a path comes back to a place it has left, if any."""
+    seen: set[str] = set()
+    for u, v in itertools.pairwise(path):
+        if u[0] != v[0]:
+            seen.add(u[0])
+            if v[0] in seen:
+                return u, v
+    return None
 
 
 def _as_route(graph, network, path, by, constraints) -> Route:

@@ -7,7 +7,9 @@ are then summed from its edges, so the figures match :func:`corridors.routing.ro
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,14 @@ from scipy.sparse.csgraph import dijkstra
 from corridors.errors import NoRouteError
 from corridors.graph import END, OBJECTIVES, START, routing_graph
 from corridors.network import Network
-from corridors.routing import _constraints, as_names, route
+from corridors.routing import (
+    _constraints,
+    _returning_edge,
+    _simple_path,
+    as_names,
+    border_scoped,
+    route,
+)
 
 __all__ = ["skim"]
 
@@ -72,22 +81,31 @@ def skim(
         raise ValueError(msg)
     constraints = _constraints(network, [*origin_ids, *dest_ids], avoid, modes, statuses, month)
     graph = routing_graph(network)
-    matrix, nodes, index = graph.compiled(by, constraints)
-    reduced = graph.simple(by, constraints)
-    sources = [index[(o, START)] for o in origin_ids]
-    _, predecessors = dijkstra(matrix, indices=sources, return_predecessors=True)
-    rows = []
-    for i, origin in enumerate(origin_ids):
-        for dest in dest_ids:
-            rows.append(
-                {
-                    "origin": origin,
-                    "destination": dest,
-                    **_path_totals(
+    iso3 = network.places.iso3
+    totals: dict[tuple[str, str], dict] = {}
+    # one pass for trips between countries, one for trips within one (no China-Europe train)
+    for domestic in (False, True):
+        pairs = {(o, d) for o in origin_ids for d in dest_ids if (iso3[o] == iso3[d]) == domestic}
+        if not pairs:
+            continue
+        narrowed = replace(
+            constraints, services=border_scoped(network) if domestic else frozenset()
+        )
+        matrix, nodes, index = graph.compiled(by, narrowed)
+        reduced = graph.simple(by, narrowed)
+        sources = sorted({o for o, _ in pairs})
+        _, predecessors = dijkstra(
+            matrix, indices=[index[(o, START)] for o in sources], return_predecessors=True
+        )
+        for i, origin in enumerate(sources):
+            for dest in dest_ids:
+                if (origin, dest) in pairs:
+                    totals[(origin, dest)] = _path_totals(
                         reduced, nodes, index, predecessors[i], origin, dest, graph.value_of_time
-                    ),
-                }
-            )
+                    )
+    rows = [
+        {"origin": o, "destination": d, **totals[(o, d)]} for o in origin_ids for d in dest_ids
+    ]
     table = pd.DataFrame(rows)
     table.insert(3, "days", table["hours"] / 24)
     apart = table[table.origin != table.destination]
@@ -120,13 +138,19 @@ def _path_totals(reduced, nodes, index, pred, origin, dest, value_of_time) -> di
     path = [node]
     while pred[path[-1]] >= 0:
         path.append(pred[path[-1]])
+    path = [nodes[i] for i in path[::-1]]
+    if _returning_edge(path) is not None:  # as route(): no place passed twice
+        found = _simple_path(reduced, (origin, START), (dest, END), set())
+        if found is None:
+            return empty
+        path = found[1]
     totals = dict.fromkeys(("hours", "km", "cost_usd"), 0.0)
     crossings = []
-    for j, i in zip(path[1:], path[:-1], strict=True):
-        edge = reduced[nodes[j]][nodes[i]]["edge"]
+    for u, v in itertools.pairwise(path):
+        edge = reduced[u][v]["edge"]
         for measure in totals:
             totals[measure] += edge[measure]
         if edge["element_kind"] == "crossing":
             crossings.append(edge["element"])
     totals["generalized"] = totals["cost_usd"] + value_of_time * totals["hours"]
-    return totals | {"crossings": crossings[::-1]}
+    return totals | {"crossings": crossings}

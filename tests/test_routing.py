@@ -9,6 +9,7 @@ from small import BASE, border_network, crossing, link, place, write_network
 
 from corridors.errors import NoRouteError, UnknownPlaceError
 from corridors.routing import route
+from corridors.skim import skim
 
 
 @pytest.fixture
@@ -451,3 +452,16 @@ def test_rail_sea_trains_meet_the_sea(net):
     assert set(route(net, "Qinzhou", "Chongqing").legs.service) == {"nwlsc"}
     via_port = route(net, "Chongqing", "Singapore", via=["Qinzhou"])
     assert list(via_port.legs.kind).count("port") == 1
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [("Bishkek", "Tianjin"), ("Zhengzhou", "Manzhouli"), ("Jinghe", "Chengdu")],
+)
+def test_no_border_u_turn_to_ride_a_faster_train(net, origin, destination):
+    """Out over a border and straight back would board a China-Europe train for a domestic
+    trip; the search bars the link or crossing that brings a route back."""
+    r = route(net, origin, destination, by="generalized")
+    assert len(set(r.places)) == len(r.places)
+    table = skim(net, [origin], [destination], by="generalized")
+    assert table.hours.iloc[0] == pytest.approx(r.total["hours"])
