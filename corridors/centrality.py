@@ -270,22 +270,9 @@ def accessibility(
     from corridors.skim import skim
 
     places = network.places
-    if origins is None:
-        origins = list(places.index[(places.kind == "hub") & (places.iso3 == "CHN")])
-    if destinations is None:
-        foreign = (places.iso3 != "CHN") & places.kind.isin(
-            ["terminal", "sea_port", "overseas_park"]
-        )
-        destinations = list(places.index[foreign])
+    origins, destinations = default_ends(network, origins, destinations)
     table = skim(
-        network,
-        origins,
-        destinations,
-        by=by,
-        avoid=avoid,
-        modes=modes,
-        statuses=statuses,
-        month=None,
+        network, origins, destinations, by=by, avoid=avoid, modes=modes, statuses=statuses
     )
     if weights is None:
         gdp = load_basemap().set_index("iso3")["gdp_md_est"]
