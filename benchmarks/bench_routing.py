@@ -7,6 +7,9 @@ Run: ``python benchmarks/bench_routing.py``. Prints milliseconds and ratios; ass
   the same expanded graph with a plain edge attribute (no constraints, no reporting).
 - skim: every hub to every sea port and terminal, ``corridors.skim`` (compiled once to CSR,
   scipy csgraph) against one networkx ``single_source_dijkstra`` per origin on the same graph.
+- betweenness: the edge betweenness of every hub-to-port/terminal pair, corridors' subset
+  Brandes against networkx's ``edge_betweenness_centrality_subset`` on the same graph (which
+  splits ties differently, so only the time is compared here; tests check exactness).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Callable
 import networkx as nx
 
 from corridors import load_network
+from corridors.centrality import edge_betweenness_subset
 from corridors.graph import START, Constraints, routing_graph
 from corridors.routing import route
 from corridors.skim import skim
@@ -78,6 +82,20 @@ def main() -> None:
         f"plain networkx, same work (paths and totals) {same_work:.1f} ms, ratio "
         f"{ours / same_work:.2f}; networkx lengths only {lengths_only:.1f} ms, ratio "
         f"{ours / lengths_only:.2f}"
+    )
+
+    sources = [(h, START) for h in hubs]
+    sinks = [(t, "@to") for t in targets]
+    ours = best_of(lambda: edge_betweenness_subset(simple, sources, sinks), repeat=3)
+    plain = best_of(
+        lambda: nx.edge_betweenness_centrality_subset(
+            simple, sources, sinks, normalized=False, weight="hours"
+        ),
+        repeat=3,
+    )
+    print(
+        f"edge betweenness {len(hubs)} hubs x {len(targets)} ports/terminals: corridors "
+        f"{ours:.1f} ms, networkx subset {plain:.1f} ms, ratio {ours / plain:.2f}"
     )
 
 

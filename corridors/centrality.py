@@ -108,11 +108,12 @@ def betweenness(
     return _table(network, values, elements, pairs)
 
 
-def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list) -> dict:
+def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list, weight="w") -> dict:
     """For every edge, the number of source-target pairs whose shortest paths use it.
 
-    Brandes' accumulation restricted to the given targets, on weight ``w``: where several
-    shortest paths tie, each gets the share of the pair's paths that runs through it. (This
+    Brandes' accumulation restricted to the given targets, on the edge attribute ``weight``:
+    where several shortest paths tie, each gets the share of the pair's paths that runs
+    through it. (This
     is what networkx's ``edge_betweenness_centrality_subset`` is meant to give; in networkx
     3.6 it splits a node's dependency equally among its predecessors instead of by their
     path counts, which is wrong where ties meet.)
@@ -129,7 +130,7 @@ def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list) -> dict
     wanted = set(targets)
     values = dict.fromkeys(G.edges, 0.0)
     for source in sources:
-        order, preds, sigma, _ = _shortest_path_dag(G, source, "w")
+        order, preds, sigma, _ = _shortest_path_dag(G, source, weight)
         delta = dict.fromkeys(order, 0.0)
         for w in reversed(order):
             through = (1.0 if w in wanted and w != source else 0.0) + delta[w]
