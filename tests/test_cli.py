@@ -154,3 +154,44 @@ def test_validate_json(capsys):
     out = json.loads(capsys.readouterr().out)
     assert {"cases", "summary"} == set(out)
     assert out["summary"]["km"]["cases"] >= 10
+
+
+def test_validate_table_shows_leave_one_out(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert " loo" in out.splitlines()[0]
+    assert "leave-one-out" in out
+
+
+def test_calibrate_dry_run_json_writes_nothing(data_copy, capsys):
+    before = (data_copy / "services.csv").read_bytes()
+    assert main(["--data", str(data_copy), "calibrate", "--dry-run", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"values", "cases", "rounds"} == set(out)
+    assert set(out["values"]) >= {"rail_europe_speed", "port_dwell"}
+    assert all({"error", "loo_error"} == set(c) for c in out["cases"].values())
+    assert (data_copy / "services.csv").read_bytes() == before
+
+
+def test_calibrate_refuses_the_installed_data(monkeypatch, capsys):
+    from corridors import tables
+
+    monkeypatch.setattr(tables, "packaged_data_dir", tables.default_data_dir)
+    assert main(["calibrate"]) == 1
+    assert "is never written to" in capsys.readouterr().err
+
+
+def test_route_prints_services_passages_and_notes(capsys):
+    argv = ["route", "Shanghai", "Rotterdam", "--modes", "sea", "--avoid", "Suez"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "sea passages: Panama Canal" in out
+    assert "note: shanghai-rotterdam at sea without Suez Canal" in out
+    assert " liner " in out
+
+
+def test_tcd_into_a_folder_names_the_file(tmp_path, capsys):
+    assert main(["route", "Chongqing", "Qinzhou", "--tcd", str(tmp_path)]) == 0
+    written = tmp_path / "chongqing-qinzhou-tcd.png"
+    assert written.exists()
+    assert f"wrote {written}" in capsys.readouterr().err
