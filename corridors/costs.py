@@ -191,11 +191,8 @@ def transfer_charge(row: pd.Series, from_mode: str, to_mode: str) -> Charge:
         kind = "port"
     else:
         kind = "transfer"
-    basis = (
-        f"transfers:{row['place']}/{row['from_mode']}/{row['to_mode']}:hours"
-        if ("from_mode" in row)
-        else ""
-    )
+    rule = f"{row['place']}/{row.get('from_mode', from_mode)}/{row.get('to_mode', to_mode)}"
+    basis = f"transfers:{rule}:hours"
     return Charge(kind, 0.0, float(row["hours"]), float(row["usd"]), basis=basis)
 
 
