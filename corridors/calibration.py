@@ -241,7 +241,7 @@ def calibrate(network_loader, data_dir: str | Path | None = None, *, rounds: int
     cases = read_cases(folder / "calibration.csv")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "data"
-        _copy_data(folder, work)
+        shutil.copytree(folder, work)
         values: dict[str, float] = {}
         done = 0
         while done < rounds:
@@ -322,7 +322,3 @@ def _key(table: str, row: dict) -> str:
 def _row_keys(path: Path, table: str) -> dict[str, dict]:
     with path.open(newline="", encoding="utf-8") as handle:
         return {_key(table, row): row for row in csv.DictReader(handle)}
-
-
-def _copy_data(src: Path, dst: Path) -> None:
-    shutil.copytree(src, dst)

@@ -140,12 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=["places", "links", "crossings"],
         help="what to rank (default: places passed through)",
     )
-    centrality.add_argument(
-        "--by",
-        default="time",
-        choices=["time", "cost", "generalized", "distance"],
-        help="what the best routes minimise (default: time)",
-    )
+    _by_option(centrality)
     centrality.add_argument("--origins", help="as for skim (default: every place)")
     centrality.add_argument("--destinations", help="as for skim (default: every place)")
     centrality.add_argument("--kind", help="only places of this kind (border_station, hub …)")
@@ -165,13 +160,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _routing_options(parser: argparse.ArgumentParser) -> None:
+def _by_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by",
         default="time",
         choices=["time", "cost", "generalized", "distance"],
-        help="what to minimise (default: time)",
+        help="what the best routes minimise (default: time)",
     )
+
+
+def _routing_options(parser: argparse.ArgumentParser) -> None:
+    _by_option(parser)
     parser.add_argument(
         "--avoid",
         action="append",

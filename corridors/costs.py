@@ -38,8 +38,6 @@ __all__ = [
     "transfer_charge",
 ]
 
-HOURS_PER_WEEK = 168
-
 
 @dataclass(frozen=True)
 class Charge:
