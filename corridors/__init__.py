@@ -41,7 +41,10 @@ _LAZY = {
 
 def __getattr__(name: str):
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        # bind it here, where importing corridors.skim has just bound the module of that name
+        globals()[name] = value
+        return value
     msg = f"module 'corridors' has no attribute {name!r}"
     raise AttributeError(msg)
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_matrix
 
 from corridors.costs import (
     Charge,
@@ -30,6 +29,7 @@ from corridors.costs import (
     service_wait,
     transfer_charge,
 )
+from corridors.engine import Engine, Reduced
 from corridors.network import Network
 
 __all__ = [
@@ -80,83 +80,107 @@ CACHE_SIZE = 32
 
 @dataclass(eq=False)
 class RoutingGraph:
-    """The expanded graph of a network, and its value of time (USD per FEU-hour)."""
+    """The expanded graph of a network, compiled for the engine, and its value of time
+    (USD per FEU-hour).
+
+    ``G`` is the networkx data model; ``engine`` holds the same edges as arrays, in the order
+    of their nodes (sorted) and keys, with tags for every constraint.
+    """
 
     G: nx.MultiDiGraph
     value_of_time: float
-    _csr: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    engine: Engine = field(init=False, repr=False)
+    places: list[str] = field(init=False, repr=False)
+    _reduced: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
-    def _cached(self, key, make):
-        """A bounded cache: the value for ``key``, made on a miss; the oldest evicted."""
-        if key in self._csr:
-            self._csr.move_to_end(key)
-            return self._csr[key]
-        value = make()
-        self._csr[key] = value
-        while len(self._csr) > CACHE_SIZE:
-            self._csr.popitem(last=False)
+    def __post_init__(self) -> None:
+        self.engine = _compile(self.G)
+        self.places = sorted({place for place, _ in self.G.nodes})
+
+    def weight(self, by: str) -> np.ndarray:
+        """The objective value of every edge of the engine."""
+        values = self.engine.values
+        if by == "time":
+            return values["hours"]
+        if by == "cost":
+            return values["cost_usd"]
+        if by == "distance":
+            return values["km"]
+        return generalized(values["cost_usd"], values["hours"], self.value_of_time)
+
+    def reduced(self, by: str, constraints: Constraints) -> Reduced:
+        """The allowed edges, the cheapest of each node pair for ``by``, in CSR layout.
+
+        Made once per objective and constraints, then cached (the last ``CACHE_SIZE`` kept).
+        """
+        key = (by, constraints)
+        if key in self._reduced:
+            self._reduced.move_to_end(key)
+            return self._reduced[key]
+        keep = self.engine.mask(_barred_tags(self.engine, constraints))
+        value = self.engine.reduce(self.weight(by), keep)
+        self._reduced[key] = value
+        while len(self._reduced) > CACHE_SIZE:
+            self._reduced.popitem(last=False)
         return value
 
-    def edge_cost(self, by: str) -> Callable[[dict], float]:
-        """The objective value of one edge."""
-        if by == "time":
-            return lambda e: e["hours"]
-        if by == "cost":
-            return lambda e: e["cost_usd"]
-        if by == "distance":
-            return lambda e: e["km"]
-        vot = self.value_of_time
-        return lambda e: generalized(e["cost_usd"], e["hours"], vot)
+    def edge(self, reduced: Reduced, entry: int) -> dict:
+        """The attributes (element, steps, hours …) of one entry of a reduced graph."""
+        return self.engine.data[reduced.edge[entry]]
 
-    def best_edge(self, u, v, by: str, constraints: Constraints) -> dict:
-        """The allowed edge u->v that the objective prefers (ties: smallest key)."""
-        return self.simple(by, constraints)[u][v]["edge"]
+    def node(self, place: str, layer: str) -> int | None:
+        """The engine index of a node, None if the graph has no such node."""
+        return self.engine.index.get((place, layer))
 
-    def simple(self, by: str, constraints: Constraints) -> nx.DiGraph:
-        """The graph reduced to its allowed edges, one per node pair: the cheapest for ``by``.
 
-        Each edge keeps its objective value as ``w`` and the chosen edge as ``edge``. Built
-        once per objective and constraints, then cached (the last ``CACHE_SIZE`` kept).
-        """
-        return self._cached(("simple", by, constraints), lambda: self._reduce(by, constraints))
+def _compile(G: nx.MultiDiGraph) -> Engine:
+    """The routing graph's edges as arrays, sorted by (tail, head, key), with their tags."""
+    nodes = sorted(G.nodes, key=repr)
+    index = {node: i for i, node in enumerate(nodes)}
+    rows = sorted(
+        ((index[u], index[v], key, data) for u, v, key, data in G.edges(keys=True, data=True)),
+        key=lambda row: row[:3],
+    )
+    tags: dict[tuple[str, str], list[int]] = {}
+    for i, (u, v, _, data) in enumerate(rows):
+        services = {layer_service(nodes[u][1]), layer_service(nodes[v][1])} - {""}
+        for tag in [
+            ("status", data["status"]),
+            ("element", data["element"]),
+            *(("mode", m) for m in data["modes"]),
+            *(("place", p) for p in data["places"]),
+            *(("country", c) for c in data["countries"]),
+            *(("passage", p) for p in data["passages"]),
+            *(("service", s) for s in services),
+        ]:
+            tags.setdefault(tag, []).append(i)
+    places = sorted({place for place, _ in nodes})
+    code = {place: i for i, place in enumerate(places)}
+    return Engine(
+        nodes,
+        np.array([r[0] for r in rows], dtype=np.int32),
+        np.array([r[1] for r in rows], dtype=np.int32),
+        {m: np.array([r[3][m] for r in rows], dtype=float) for m in ("hours", "km", "cost_usd")},
+        tags={tag: np.array(edges, dtype=np.int64) for tag, edges in tags.items()},
+        node_place=np.array([code[place] for place, _ in nodes], dtype=np.int32),
+        data=[r[3] for r in rows],
+        _index=index,
+    )
 
-    def _reduce(self, by: str, constraints: Constraints) -> nx.DiGraph:
-        cost = self.edge_cost(by)
-        reduced = nx.DiGraph()
-        reduced.add_nodes_from(self.G.nodes)
-        barred = constraints.services
-        for u, v, key, edge in self.G.edges(keys=True, data=True):
-            if not constraints.allows(edge):
-                continue
-            if barred and (layer_service(u[1]) in barred or layer_service(v[1]) in barred):
-                continue
-            w = cost(edge)
-            if w < 0 or w != w:
-                msg = f"edge {edge['element']} has a {by} of {w}: it cannot be routed"
-                raise ValueError(msg)
-            old = reduced.get_edge_data(u, v)
-            if old is None or (w, key) < (old["w"], old["key"]):
-                reduced.add_edge(u, v, w=w, key=key, edge=edge)
-        return reduced
 
-    def compiled(self, by: str, constraints: Constraints) -> tuple[csr_matrix, list, dict]:
-        """The graph as a CSR matrix for scipy.sparse.csgraph, with its node list and index.
-
-        Parallel edges keep their cheapest allowed member. Weights get 1e-9 added so that
-        zero-cost edges stay edges in the sparse matrix.
-        """
-        return self._cached(("csr", by, constraints), lambda: self._matrix(by, constraints))
-
-    def _matrix(self, by: str, constraints: Constraints) -> tuple[csr_matrix, list, dict]:
-        reduced = self.simple(by, constraints)
-        nodes = sorted(reduced.nodes, key=repr)
-        index = {node: i for i, node in enumerate(nodes)}
-        edges = list(reduced.edges(data="w"))
-        rows = [index[u] for u, _, _ in edges]
-        cols = [index[v] for _, v, _ in edges]
-        data = np.array([w for _, _, w in edges], dtype=float) + 1e-9
-        matrix = csr_matrix((data, (rows, cols)), shape=(len(nodes), len(nodes)))
-        return matrix, nodes, index
+def _barred_tags(engine: Engine, constraints: Constraints) -> list[tuple[str, str]]:
+    """The tags of the edges ``constraints`` bar (see :meth:`Constraints.allows`)."""
+    c = constraints
+    present = {
+        kind: {value for k, value in engine.tags if k == kind} for kind in ("status", "mode")
+    }
+    barred = [("status", s) for s in present["status"] - c.statuses]
+    if c.modes is not None:
+        barred += [("mode", m) for m in present["mode"] - c.modes]
+    barred += [("place", p) for p in c.places] + [("country", x) for x in c.countries]
+    barred += [("element", e) for e in c.elements | c.closed_for_season]
+    barred += [("passage", p) for p in c.passages] + [("service", s) for s in c.services]
+    return sorted(barred)
 
 
 def routing_graph(network: Network) -> RoutingGraph:

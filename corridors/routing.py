@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 
+from corridors.engine import Reduced, shortest_paths
 from corridors.errors import NoRouteError, UnknownPlaceError
 from corridors.graph import (
     END,
@@ -390,18 +390,18 @@ def _search(graph: RoutingGraph, network, stops, by, constraints) -> Route | Non
     A via stop that is a border station means crossing the border there: the route takes
     one of that station's crossings (in either direction) right before or after it.
     """
-    G = graph.simple(by, constraints)
-    if any((stop, START) not in G for stop in stops):
+    reduced = graph.reduced(by, constraints)
+    if any(graph.node(stop, START) is None for stop in stops):
         return None  # a place with no links at all
     found = [
-        _search_itinerary(G, itinerary, crossing_steps)
+        _search_itinerary(graph, reduced, itinerary, crossing_steps)
         for itinerary, crossing_steps in _itineraries(network, stops)
     ]
     found = [f for f in found if f is not None]
     if not found:
         return None
-    _, path = min(found, key=lambda f: (f[0], repr(f[1])))
-    return _as_route(graph, network, path, by, constraints)
+    _, path = min(found)
+    return _as_route(graph, network, reduced, path, by)
 
 
 def _itineraries(network: Network, stops: list[str]) -> list[tuple[list[str], set[int]]]:
@@ -441,125 +441,157 @@ def _crossing_partners(network: Network, station: str) -> set[str]:
     )
 
 
-def _search_itinerary(G: nx.DiGraph, stops: list[str], crossing_steps: set[int]):
-    """(cost, path) of the best path through ``stops``, or None.
+def _search_itinerary(graph: RoutingGraph, reduced: Reduced, stops, crossing_steps):
+    """(cost, path of node indices) of the best path through ``stops``, or None.
 
     Between stops the path avoids every place it has already passed; a step in
     ``crossing_steps`` is one border-crossing edge.
     """
-    frontier = {(stops[0], START): (0.0, [(stops[0], START)])}
+    place = graph.engine.node_place
+    start = graph.node(stops[0], START)
+    frontier = {start: (0.0, [start])}
     for i, stop in enumerate(stops[1:], start=1):
-        last = i == len(stops) - 1
-        targets = [(stop, END)] if last else list(G.successors((stop, START)))
+        if i == len(stops) - 1:
+            targets = [graph.node(stop, END)]
+        else:
+            targets = reduced.head[reduced.out_entries(graph.node(stop, START))].tolist()
         best: dict = {}
-        for source, (cost, path) in sorted(frontier.items(), key=repr):
-            used = {place for place, _ in path} - {source[0]}
+        for source, (cost, path) in sorted(frontier.items()):
+            used = set(place[path].tolist()) - {int(place[source])}
             if i in crossing_steps:
-                lengths, paths = _crossing_step(G, source, stop, used)
+                found = _crossing_step(graph, reduced, source, stop, used)
             else:
-                lengths, paths = {}, {}
-                for target in targets:
-                    found = _simple_path(G, source, target, used)
-                    if found is not None:
-                        lengths[target], paths[target] = found
-            for target in targets:
-                if target in lengths and (
-                    target not in best or cost + lengths[target] < best[target][0]
-                ):
-                    best[target] = (cost + lengths[target], path + paths[target][1:])
+                found = _simple_paths(graph, reduced, source, targets, used)
+            for target, (length, tail) in found.items():
+                if target not in best or cost + length < best[target][0]:
+                    best[target] = (cost + length, path + tail[1:])
         if not best:
             return None
         frontier = best
-    return frontier[(stops[-1], END)]
+    return frontier.get(graph.node(stops[-1], END))
 
 
-def _crossing_step(G: nx.DiGraph, source, station: str, used: set[str]):
-    lengths, paths = {}, {}
-    if station in used:
-        return lengths, paths
-    for v, data in G[source].items():
-        if v[0] == station and data["edge"]["element_kind"] == "crossing":
-            lengths[v], paths[v] = data["w"], [source, v]
-    return lengths, paths
+def _crossing_step(graph: RoutingGraph, reduced: Reduced, source: int, station: str, used):
+    """The crossing edges from ``source`` to a layer of ``station``."""
+    found = {}
+    code = graph.places.index(station)
+    if code in used:
+        return found
+    for entry in reduced.out_entries(source):
+        v = int(reduced.head[entry])
+        if graph.engine.node_place[v] == code and (
+            graph.edge(reduced, entry)["element_kind"] == "crossing"
+        ):
+            found[v] = (float(reduced.weight[entry]), [source, v])
+    return found
 
 
 # How many times a segment is searched again when its best path passes a place twice.
 REVISIT_RETRIES = 30
 
 
-def _simple_path(G: nx.DiGraph, source, target, used: set[str]):
-    """(length, path) of the shortest path that avoids the ``used`` places and passes no
-    place twice, or None.
+def _simple_paths(graph: RoutingGraph, reduced: Reduced, source: int, targets, used) -> dict:
+    """target -> (length, path) of the shortest paths that avoid the ``used`` places and
+    pass no place twice, for the targets that have one.
 
     The expanded graph lets a plain shortest path touch a place twice on different layers
     (out over a border and straight back, to ride a faster through train). Each time the
     path does, the link or crossing that brings it back is barred in that direction (on
     every layer) and the search repeated.
     """
-    barred: set[tuple[str, str, str]] = set()
+    place = graph.engine.node_place
+    open_ = ~np.isin(place[reduced.head], list(used))
+    found = {}
+    for target in targets:
+        keep = open_.copy()
+        for _ in range(REVISIT_RETRIES):
+            dist, pred = shortest_paths(reduced, source, keep)
+            if not np.isfinite(dist[0, target]):
+                break
+            path = _tree_path(pred[0], target)
+            back = _returning_step(place[path].tolist())
+            if back is None:
+                found[target] = (float(dist[0, target]), path)
+                break
+            keep &= ~_same_way(graph, reduced, path[back], path[back + 1])
+    return found
 
-    def weight(u, v, data):
-        if v[0] in used or (data["edge"]["element"], u[0], v[0]) in barred:
-            return None
-        return data["w"]
 
-    for _ in range(REVISIT_RETRIES):
-        try:
-            length, path = nx.single_source_dijkstra(G, source, target, weight=weight)
-        except nx.NetworkXNoPath:
-            return None
-        back = _returning_edge(path)
-        if back is None:
-            return length, path
-        u, v = back
-        barred.add((G[u][v]["edge"]["element"], u[0], v[0]))
+def _tree_path(pred: np.ndarray, target: int) -> list[int]:
+    path = [target]
+    while pred[path[-1]] >= 0:
+        path.append(int(pred[path[-1]]))
+    return path[::-1]
+
+
+def _same_way(graph: RoutingGraph, reduced: Reduced, u: int, v: int) -> np.ndarray:
+    """The entries of the element of edge u -> v between the same two places, same way."""
+    place = graph.engine.node_place
+    element = graph.edge(reduced, int(reduced.positions([u], [v])[0]))["element"]
+    edges = graph.engine.tags[("element", element)]
+    return (
+        np.isin(reduced.edge, edges)
+        & (place[reduced.tail] == place[u])
+        & (place[reduced.head] == place[v])
+    )
+
+
+def _returning_step(places: list[int]) -> int | None:
+    """The step by which a path (given as the place of each node) comes back to a place it
+    has left, if any.
+
+    Examples
+    --------
+    >>> _returning_step([0, 0, 1, 2, 2]), _returning_step([0, 1, 0, 2])
+    (None, 1)
+    """
+    seen: set[int] = set()
+    for i, (a, b) in enumerate(itertools.pairwise(places)):
+        if a != b:
+            seen.add(a)
+            if b in seen:
+                return i
     return None
 
 
-def _returning_edge(path: list) -> tuple | None:
-    """The edge by which a path comes back to a place it has left, if any."""
-    seen: set[str] = set()
-    for u, v in itertools.pairwise(path):
-        if u[0] != v[0]:
-            seen.add(u[0])
-            if v[0] in seen:
-                return u, v
-    return None
-
-
-def _as_route(graph, network, path, by, constraints) -> Route:
+def _as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Route:
     service_mode = dict(zip(network.services["id"], network.services["mode"], strict=True))
-    rows = []
-    for u, v in itertools.pairwise(path):
-        edge = graph.best_edge(u, v, by, constraints)
+    iso3 = network.places.iso3
+    nodes = graph.engine.nodes
+    columns: dict[str, list] = {c: [] for c in LEG_COLUMNS if not c.startswith("cum_")}
+    for entry, u, v in zip(
+        reduced.positions(path[:-1], path[1:]), path[:-1], path[1:], strict=True
+    ):
+        edge = graph.edge(reduced, entry)
         if edge["element_kind"] == "access":
             continue
+        (a, layer_a), (b, layer_b) = nodes[u], nodes[v]
+        countries = sorted(edge["countries"] or {iso3[a]})
         for step in edge["steps"]:
-            rows.append(
-                {
-                    "from": u[0],
-                    "to": v[0],
-                    "kind": step.kind,
-                    "mode": service_mode.get(step.service) or _leg_mode(edge, u, v),
-                    "service": step.service,
-                    "element": edge["element"],
-                    "km": step.km,
-                    "hours": step.hours,
-                    "cost_usd": step.cost_usd,
-                    "countries": sorted(edge["countries"] or {network.places.iso3[u[0]]}),
-                    "passages": ";".join(sorted(edge["passages"]))
-                    if step.kind == "line_haul"
-                    else "",
-                    "basis": step.basis,
-                }
-            )
-    legs = pd.DataFrame(rows, columns=[c for c in LEG_COLUMNS if not c.startswith("cum_")])
+            for column, value in (
+                ("from", a),
+                ("to", b),
+                ("kind", step.kind),
+                ("mode", service_mode.get(step.service) or _leg_mode(edge, layer_a, layer_b)),
+                ("service", step.service),
+                ("element", edge["element"]),
+                ("km", step.km),
+                ("hours", step.hours),
+                ("cost_usd", step.cost_usd),
+                ("countries", countries),
+                (
+                    "passages",
+                    ";".join(sorted(edge["passages"])) if step.kind == "line_haul" else "",
+                ),
+                ("basis", step.basis),
+            ):
+                columns[column].append(value)
     for column in ("km", "hours", "cost_usd"):
-        legs[f"cum_{column}"] = legs[column].cumsum()
-    legs = legs[LEG_COLUMNS]
-    hours, cost = float(legs.hours.sum()), float(legs.cost_usd.sum())
+        columns[f"cum_{column}"] = np.cumsum(columns[column], dtype=float).tolist()
+    legs = pd.DataFrame({c: columns[c] for c in LEG_COLUMNS})
+    hours, cost = float(sum(columns["hours"])), float(sum(columns["cost_usd"]))
     total = {
-        "km": float(legs.km.sum()),
+        "km": float(sum(columns["km"])),
         "hours": hours,
         "days": hours / 24,
         "cost_usd": cost,
@@ -567,7 +599,7 @@ def _as_route(graph, network, path, by, constraints) -> Route:
     }
     crossed = legs[legs.kind == "crossing"]
     stations = [p for a, b in zip(crossed["from"], crossed["to"], strict=True) for p in (a, b)]
-    return Route(path[0][0], path[-1][0], by, legs, total, stations, network)
+    return Route(nodes[path[0]][0], nodes[path[-1]][0], by, legs, total, stations, network)
 
 
 def _passage_notes(graph: RoutingGraph, r: Route, constraints: Constraints) -> list[str]:
@@ -604,10 +636,10 @@ def _sea_nodes(graph: RoutingGraph, place: str) -> list:
     return [n for n in graph.G.nodes if n[0] == place and layer_mode(n[1]) == "sea"]
 
 
-def _leg_mode(edge: dict, u: tuple, v: tuple) -> str:
+def _leg_mode(edge: dict, layer_u: str, layer_v: str) -> str:
     if edge["element_kind"] == "transfer":
-        return f"{layer_mode(u[1])}>{layer_mode(v[1])}"
-    return layer_mode(u[1])
+        return f"{layer_mode(layer_u)}>{layer_mode(layer_v)}"
+    return layer_mode(layer_u)
 
 
 def _alternatives(graph, network, stops, by, constraints, best, k) -> list[Route]:

@@ -1,31 +1,23 @@
 """Origin-destination skims: many-to-many hours, km, USD and generalized cost in one pass.
 
-The routing graph is compiled once to a CSR matrix and searched with
-``scipy.sparse.csgraph.dijkstra`` from every origin at once; the totals of each optimal path
-are then summed from its edges, so the figures match :func:`corridors.routing.route`.
+The routing graph is compiled once (:mod:`corridors.engine`) and searched from every origin
+at once; the totals of every optimal path are summed along the predecessor trees for all
+pairs together, so the figures match :func:`corridors.routing.route`.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy.sparse.csgraph import dijkstra
 
+from corridors.engine import path_sums, shortest_paths
 from corridors.errors import NoRouteError
-from corridors.graph import END, OBJECTIVES, START, routing_graph
+from corridors.graph import END, OBJECTIVES, START, RoutingGraph, routing_graph
 from corridors.network import Network
-from corridors.routing import (
-    _constraints,
-    _returning_edge,
-    _simple_path,
-    as_names,
-    border_scoped,
-    route,
-)
+from corridors.routing import _constraints, _simple_paths, as_names, border_scoped, route
 
 __all__ = ["skim"]
 
@@ -85,24 +77,10 @@ def skim(
     totals: dict[tuple[str, str], dict] = {}
     # one pass for trips between countries, one for trips within one (no China-Europe train)
     for domestic in (False, True):
-        pairs = {(o, d) for o in origin_ids for d in dest_ids if (iso3[o] == iso3[d]) == domestic}
-        if not pairs:
-            continue
-        narrowed = replace(
-            constraints, services=border_scoped(network) if domestic else frozenset()
-        )
-        matrix, nodes, index = graph.compiled(by, narrowed)
-        reduced = graph.simple(by, narrowed)
-        sources = sorted({o for o, _ in pairs})
-        _, predecessors = dijkstra(
-            matrix, indices=[index[(o, START)] for o in sources], return_predecessors=True
-        )
-        for i, origin in enumerate(sources):
-            for dest in dest_ids:
-                if (origin, dest) in pairs:
-                    totals[(origin, dest)] = _path_totals(
-                        reduced, nodes, index, predecessors[i], origin, dest, graph.value_of_time
-                    )
+        pairs = [(o, d) for o in origin_ids for d in dest_ids if (iso3[o] == iso3[d]) == domestic]
+        if pairs:
+            barred = border_scoped(network) if domestic else frozenset()
+            totals |= _pair_totals(graph, replace(constraints, services=barred), by, pairs)
     rows = [
         {"origin": o, "destination": d, **totals[(o, d)]} for o in origin_ids for d in dest_ids
     ]
@@ -128,29 +106,77 @@ def skim(
     return table
 
 
-def _path_totals(reduced, nodes, index, pred, origin, dest, value_of_time) -> dict:
-    empty: dict[str, object] = dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
-    if origin == dest:
-        return dict.fromkeys(MEASURES, 0.0) | {"crossings": []}
-    node = index[(dest, END)]
-    if pred[node] < 0:
-        return empty
-    path = [node]
-    while pred[path[-1]] >= 0:
-        path.append(pred[path[-1]])
-    path = [nodes[i] for i in path[::-1]]
-    if _returning_edge(path) is not None:  # as route(): no place passed twice
-        found = _simple_path(reduced, (origin, START), (dest, END), set())
-        if found is None:
-            return empty
-        path = found[1]
-    totals = dict.fromkeys(("hours", "km", "cost_usd"), 0.0)
-    crossings = []
-    for u, v in itertools.pairwise(path):
-        edge = reduced[u][v]["edge"]
-        for measure in totals:
-            totals[measure] += edge[measure]
-        if edge["element_kind"] == "crossing":
-            crossings.append(edge["element"])
-    totals["generalized"] = totals["cost_usd"] + value_of_time * totals["hours"]
-    return totals | {"crossings": crossings}
+def _pair_totals(graph: RoutingGraph, constraints, by: str, pairs: list) -> dict:
+    """Totals of the best route of each (origin, destination) pair, from one many-source
+    search: summed along the predecessor trees for all pairs at once."""
+    reduced = graph.reduced(by, constraints)
+    pairs = list(dict.fromkeys(pairs))
+    out = {(o, d): dict.fromkeys(MEASURES, 0.0) | {"crossings": []} for o, d in pairs if o == d}
+    ends = [(graph.node(o, START), graph.node(d, END)) for o, d in pairs]
+    linked = [
+        i
+        for i, ((o, d), (s, t)) in enumerate(zip(pairs, ends, strict=True))
+        if o != d and s is not None and t is not None
+    ]
+    sources = sorted({ends[i][0] for i in linked})
+    dist, pred = shortest_paths(reduced, sources)
+    row = {s: r for r, s in enumerate(sources)}
+    engine = graph.engine
+    place = engine.node_place
+    values = np.stack([engine.values[m][reduced.edge] for m in ("hours", "km", "cost_usd")])
+    moves = place[reduced.tail] != place[reduced.head]
+    found = path_sums(
+        reduced,
+        dist,
+        pred,
+        np.array([row[ends[i][0]] for i in linked], dtype=np.int64),
+        np.array([ends[i][1] for i in linked], dtype=np.int64),
+        values,
+        collect=moves,
+    )
+    paths = found.grouped(len(linked))
+    for k, i in enumerate(linked):
+        origin, dest = pairs[i]
+        if not found.reached[k]:
+            continue
+        entries = paths[k]
+        left = place[reduced.tail[entries]].tolist()
+        if len(set(left)) < len(left) or place[ends[i][1]] in left:  # passes a place twice
+            out[(origin, dest)] = _simple_totals(graph, reduced, ends[i])
+            continue
+        hours, km, cost = found.sums[k]
+        out[(origin, dest)] = {
+            "hours": hours,
+            "km": km,
+            "cost_usd": cost,
+            "generalized": cost + graph.value_of_time * hours,
+            "crossings": _crossings(graph, reduced, entries),
+        }
+    empty = dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
+    return {pair: out.get(pair, empty) for pair in pairs}
+
+
+def _crossings(graph: RoutingGraph, reduced, entries) -> list[str]:
+    edges = (graph.edge(reduced, e) for e in entries)
+    return [e["element"] for e in edges if e["element_kind"] == "crossing"]
+
+
+def _simple_totals(graph: RoutingGraph, reduced, ends: tuple[int, int]) -> dict:
+    """As route() does: the best path that passes no place twice, and its totals."""
+    source, target = ends
+    found = _simple_paths(graph, reduced, source, [target], set()).get(target)
+    if found is None:
+        return dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
+    path = found[1]
+    entries = reduced.positions(path[:-1], path[1:])
+    edges = reduced.edge[entries]
+    hours, km, cost = (
+        float(graph.engine.values[m][edges].sum()) for m in ("hours", "km", "cost_usd")
+    )
+    return {
+        "hours": hours,
+        "km": km,
+        "cost_usd": cost,
+        "generalized": cost + graph.value_of_time * hours,
+        "crossings": _crossings(graph, reduced, entries),
+    }

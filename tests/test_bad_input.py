@@ -196,7 +196,7 @@ def test_the_routing_graph_cache_is_bounded(net):
                 route(net, "Chongqing", "Duisburg", by=by, avoid=[crossing_id])
             except Exception:  # some closures leave no route; the cache is what is tested
                 continue
-    assert len(graph._csr) <= CACHE_SIZE
+    assert len(graph._reduced) <= CACHE_SIZE
 
 
 def test_the_most_alternatives_return_in_reasonable_work(net):
