@@ -14,13 +14,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
-# Dijkstra with shortest-path counts and predecessor lists, as networkx's betweenness uses it
-from networkx.algorithms.centrality.betweenness import (
-    _single_source_dijkstra_path_basic as _shortest_path_dag,
-)
-
+from corridors.engine import compile_graph
+from corridors.engine.brandes import betweenness as kernel
 from corridors.graph import END, OBJECTIVES, START, routing_graph
 from corridors.network import Network
 from corridors.routing import _constraints, as_names, border_scoped
@@ -89,34 +87,28 @@ def betweenness(
     targets = _places(network, destinations, every, "destinations")
     constraints = _constraints(network, [], avoid, modes, statuses)
     graph = routing_graph(network)
-    G = graph.simple(by, constraints)
-    sources = [p for p in sources if (p, START) in G]
-    targets = [p for p in targets if (p, END) in G]
-    by_edge = edge_betweenness_subset(
-        G, [(p, START) for p in sources], [(p, END) for p in targets]
-    )
-    pairs = _connected_pairs(G, sources, targets)
+    sources = [p for p in sources if graph.node(p, START) is not None]
+    targets = [p for p in targets if graph.node(p, END) is not None]
+    by_entry, pairs = _pair_betweenness(network, graph, by, constraints, sources, targets)
+    engine = graph.engine
     if elements == "places":
-        values = _through_places(by_edge, set(sources) & set(targets))
+        values = _through_places(graph, by_entry, set(sources) & set(targets))
     else:
         kind = elements[:-1]
         values = {}
-        for (u, v), value in by_edge.items():
-            edge = G[u][v]["edge"]
-            if edge["element_kind"] == kind:
-                values[edge["element"]] = values.get(edge["element"], 0.0) + value
+        for edge, value in by_entry.items():
+            data = engine.data[edge]
+            if data["element_kind"] == kind:
+                values[data["element"]] = values.get(data["element"], 0.0) + value
     return _table(network, values, elements, pairs)
 
 
 def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list, weight="w") -> dict:
     """For every edge, the number of source-target pairs whose shortest paths use it.
 
-    Brandes' accumulation restricted to the given targets, on the edge attribute ``weight``:
-    where several shortest paths tie, each gets the share of the pair's paths that runs
-    through it. (This
-    is what networkx's ``edge_betweenness_centrality_subset`` is meant to give; in networkx
-    3.6 it splits a node's dependency equally among its predecessors instead of by their
-    path counts, which is wrong where ties meet.)
+    Brandes' accumulation restricted to the given targets, on the edge attribute ``weight``,
+    run by the compiled kernel (:mod:`corridors.engine.brandes`): where several shortest
+    paths tie, each gets the share of the pair's paths that runs through it.
 
     Examples
     --------
@@ -127,25 +119,22 @@ def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list, weight=
     >>> values[("s", "a")], values[("t", "u")]
     (0.5, 1.0)
     """
-    wanted = set(targets)
-    values = dict.fromkeys(G.edges, 0.0)
-    for source in sources:
-        order, preds, sigma, _ = _shortest_path_dag(G, source, weight)
-        delta = dict.fromkeys(order, 0.0)
-        for w in reversed(order):
-            through = (1.0 if w in wanted and w != source else 0.0) + delta[w]
-            for v in preds[w]:
-                share = sigma[v] / sigma[w] * through
-                values[(v, w)] += share
-                delta[v] += share
-    return values
+    engine, reduced = compile_graph(G, weight)
+    index = engine.index
+    found = kernel(reduced, [index[s] for s in sources], [index[t] for t in targets])
+    nodes = engine.nodes
+    return {
+        (nodes[u], nodes[v]): float(value)
+        for u, v, value in zip(reduced.tail, reduced.head, found.entries, strict=True)
+    }
 
 
 def _pair_betweenness(network, graph, by, constraints, sources, targets) -> tuple[dict, int]:
-    """Edge betweenness and connected pairs, trips within one country counted on the graph
-    without the border-scoped services (as route() does), the others on the whole graph."""
+    """Betweenness of the engine's edges and the connected pairs; trips within one country
+    are counted without the border-scoped services (as route() does), the others on the
+    whole graph."""
     iso3 = network.places.iso3
-    by_edge: dict = {}
+    by_edge = np.zeros(len(graph.engine.tail))
     pairs = 0
     for country in sorted({iso3[p] for p in sources}):
         here = [p for p in sources if iso3[p] == country]
@@ -154,14 +143,16 @@ def _pair_betweenness(network, graph, by, constraints, sources, targets) -> tupl
             if not there:
                 continue
             barred = border_scoped(network) if domestic else frozenset()
-            G = graph.simple(by, replace(constraints, services=barred))
-            found = edge_betweenness_subset(
-                G, [(p, START) for p in here], [(p, END) for p in there]
+            reduced = graph.reduced(by, replace(constraints, services=barred))
+            found = kernel(
+                reduced,
+                [graph.node(p, START) for p in here],
+                [graph.node(p, END) for p in there],
+                skip=[graph.node(p, END) if p in there else -1 for p in here],
             )
-            for edge, value in found.items():
-                by_edge[edge] = by_edge.get(edge, 0.0) + value
-            pairs += _connected_pairs(G, here, there)
-    return by_edge, pairs
+            np.add.at(by_edge, reduced.edge, found.entries)
+            pairs += int(found.reached.sum())
+    return {int(e): float(by_edge[e]) for e in np.flatnonzero(by_edge)}, pairs
 
 
 def _places(network: Network, names, default: list[str], what: str) -> list[str]:
@@ -174,27 +165,20 @@ def _places(network: Network, names, default: list[str], what: str) -> list[str]
     return found
 
 
-def _through_places(by_edge: dict, both_ends: set[str]) -> dict[str, float]:
+def _through_places(graph, by_edge: dict, both_ends: set[str]) -> dict[str, float]:
     """Pairs entering each place from another, less the pairs that end there."""
+    nodes = graph.engine.nodes
     entering: dict[str, float] = {}
     ending: dict[str, float] = {}
-    for (u, v), value in by_edge.items():
-        if v[1] == END:
-            ending[v[0]] = ending.get(v[0], 0.0) + value
-        elif u[0] != v[0]:
-            entering[v[0]] = entering.get(v[0], 0.0) + value
+    for edge, value in by_edge.items():
+        (u, _), (v, layer) = nodes[graph.engine.tail[edge]], nodes[graph.engine.head[edge]]
+        if layer == END:
+            ending[v] = ending.get(v, 0.0) + value
+        elif u != v:
+            entering[v] = entering.get(v, 0.0) + value
     for place in both_ends:  # the pair (place, place) ends there without entering it
         ending[place] = ending.get(place, 0.0) - 1.0
     return {p: value - ending.get(p, 0.0) for p, value in entering.items()}
-
-
-def _connected_pairs(G: nx.DiGraph, sources: list[str], targets: list[str]) -> int:
-    wanted = {(p, END) for p in targets}
-    pairs = 0
-    for place in sources:
-        reached = nx.descendants(G, (place, START)) & wanted
-        pairs += len(reached - {(place, END)})
-    return pairs
 
 
 def _table(network: Network, values: dict, elements: str, pairs: int) -> pd.DataFrame:

@@ -91,11 +91,13 @@ class RoutingGraph:
     value_of_time: float
     engine: Engine = field(init=False, repr=False)
     places: list[str] = field(init=False, repr=False)
+    elements: np.ndarray = field(init=False, repr=False)
     _reduced: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
     def __post_init__(self) -> None:
         self.engine = _compile(self.G)
         self.places = sorted({place for place, _ in self.G.nodes})
+        self.elements = np.array([edge["element"] for edge in self.engine.data], dtype=object)
 
     def weight(self, by: str) -> np.ndarray:
         """The objective value of every edge of the engine."""
@@ -147,6 +149,7 @@ def _compile(G: nx.MultiDiGraph) -> Engine:
         for tag in [
             ("status", data["status"]),
             ("element", data["element"]),
+            ("kind", data["element_kind"]),
             *(("mode", m) for m in data["modes"]),
             *(("place", p) for p in data["places"]),
             *(("country", c) for c in data["countries"]),

@@ -7,6 +7,7 @@ pairs together, so the figures match :func:`corridors.routing.route`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -73,19 +74,34 @@ def skim(
         raise ValueError(msg)
     constraints = _constraints(network, [*origin_ids, *dest_ids], avoid, modes, statuses, month)
     graph = routing_graph(network)
+    origin = np.repeat(np.array(origin_ids, dtype=object), len(dest_ids))
+    dest = np.tile(np.array(dest_ids, dtype=object), len(origin_ids))
     iso3 = network.places.iso3
-    totals: dict[tuple[str, str], dict] = {}
+    domestic = iso3.reindex(origin).to_numpy() == iso3.reindex(dest).to_numpy()
+    sums = np.full((len(origin), 3), np.nan)
+    crossings: list[list[str]] = [[] for _ in origin]
     # one pass for trips between countries, one for trips within one (no China-Europe train)
-    for domestic in (False, True):
-        pairs = [(o, d) for o in origin_ids for d in dest_ids if (iso3[o] == iso3[d]) == domestic]
-        if pairs:
-            barred = border_scoped(network) if domestic else frozenset()
-            totals |= _pair_totals(graph, replace(constraints, services=barred), by, pairs)
-    rows = [
-        {"origin": o, "destination": d, **totals[(o, d)]} for o in origin_ids for d in dest_ids
-    ]
-    table = pd.DataFrame(rows)
-    table.insert(3, "days", table["hours"] / 24)
+    for within in (False, True):
+        picked = np.flatnonzero(domestic == within)
+        if picked.size:
+            barred = border_scoped(network) if within else frozenset()
+            narrowed = replace(constraints, services=barred)
+            sums[picked], found = _pair_totals(graph, narrowed, by, origin[picked], dest[picked])
+            for i, used in zip(picked, found, strict=True):
+                crossings[i] = used
+    hours, km, cost = sums.T
+    table = pd.DataFrame(
+        {
+            "origin": origin,
+            "destination": dest,
+            "hours": hours,
+            "days": hours / 24,
+            "km": km,
+            "cost_usd": cost,
+            "generalized": cost + graph.value_of_time * hours,
+            "crossings": crossings,
+        }
+    )
     apart = table[table.origin != table.destination]
     if len(apart) and apart["hours"].isna().all():
         first = apart.iloc[0]
@@ -106,77 +122,78 @@ def skim(
     return table
 
 
-def _pair_totals(graph: RoutingGraph, constraints, by: str, pairs: list) -> dict:
-    """Totals of the best route of each (origin, destination) pair, from one many-source
-    search: summed along the predecessor trees for all pairs at once."""
+def _pair_totals(graph: RoutingGraph, constraints, by: str, origins, dests):
+    """Hours, km and USD of the best route of each pair origins[i] -> dests[i], and the
+    crossings it uses: one many-source search, then sums along the predecessor trees for
+    all pairs at once. A pair whose best path passes a place twice is searched again as
+    route() does."""
     reduced = graph.reduced(by, constraints)
-    pairs = list(dict.fromkeys(pairs))
-    out = {(o, d): dict.fromkeys(MEASURES, 0.0) | {"crossings": []} for o, d in pairs if o == d}
-    ends = [(graph.node(o, START), graph.node(d, END)) for o, d in pairs]
-    linked = [
-        i
-        for i, ((o, d), (s, t)) in enumerate(zip(pairs, ends, strict=True))
-        if o != d and s is not None and t is not None
-    ]
-    sources = sorted({ends[i][0] for i in linked})
+    engine, place = graph.engine, graph.engine.node_place
+    start, end = _nodes(graph, origins, START), _nodes(graph, dests, END)
+    same = origins == dests
+    linked = np.flatnonzero((start >= 0) & (end >= 0) & ~same)
+    sources, rows = np.unique(start[linked], return_inverse=True)
     dist, pred = shortest_paths(reduced, sources)
-    row = {s: r for r, s in enumerate(sources)}
-    engine = graph.engine
-    place = engine.node_place
     values = np.stack([engine.values[m][reduced.edge] for m in ("hours", "km", "cost_usd")])
     moves = place[reduced.tail] != place[reduced.head]
-    found = path_sums(
-        reduced,
-        dist,
-        pred,
-        np.array([row[ends[i][0]] for i in linked], dtype=np.int64),
-        np.array([ends[i][1] for i in linked], dtype=np.int64),
-        values,
-        collect=moves,
-    )
-    paths = found.grouped(len(linked))
+    found = path_sums(reduced, dist, pred, rows, end[linked], values, collect=moves)
+    sums = np.full((len(origins), 3), np.nan)
+    sums[same] = 0.0
+    sums[linked] = found.sums
+    crossed = _crossings(graph, reduced, found, len(linked))
+    out: list[list[str]] = [[] for _ in origins]
     for k, i in enumerate(linked):
-        origin, dest = pairs[i]
-        if not found.reached[k]:
-            continue
-        entries = paths[k]
-        left = place[reduced.tail[entries]].tolist()
-        if len(set(left)) < len(left) or place[ends[i][1]] in left:  # passes a place twice
-            out[(origin, dest)] = _simple_totals(graph, reduced, ends[i])
-            continue
-        hours, km, cost = found.sums[k]
-        out[(origin, dest)] = {
-            "hours": hours,
-            "km": km,
-            "cost_usd": cost,
-            "generalized": cost + graph.value_of_time * hours,
-            "crossings": _crossings(graph, reduced, entries),
-        }
-    empty = dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
-    return {pair: out.get(pair, empty) for pair in pairs}
+        out[i] = crossed[k]
+    for k in _revisiting(graph, reduced, found, end[linked]):
+        i = linked[k]
+        sums[i], out[i] = _simple_totals(graph, reduced, (start[i], end[i]))
+    return sums, out
 
 
-def _crossings(graph: RoutingGraph, reduced, entries) -> list[str]:
-    edges = (graph.edge(reduced, e) for e in entries)
-    return [e["element"] for e in edges if e["element_kind"] == "crossing"]
+def _nodes(graph: RoutingGraph, places: np.ndarray, layer: str) -> np.ndarray:
+    """The engine index of each place's start or end node, -1 where it has none."""
+    unique, inverse = np.unique(places.astype(str), return_inverse=True)
+    found = [graph.node(p, layer) for p in unique]
+    return np.array([-1 if n is None else n for n in found], dtype=np.int64)[inverse]
 
 
-def _simple_totals(graph: RoutingGraph, reduced, ends: tuple[int, int]) -> dict:
-    """As route() does: the best path that passes no place twice, and its totals."""
-    source, target = ends
+def _crossings(graph: RoutingGraph, reduced, found, pairs: int) -> list[list[str]]:
+    """The crossing ids each pair's path uses, in order."""
+    is_crossing = np.isin(reduced.edge, graph.engine.tags.get(("kind", "crossing"), []))
+    picked = is_crossing[found.entry]
+    pair, step, entry = found.pair[picked], found.step[picked], found.entry[picked]
+    order = np.lexsort((-step, pair))
+    names = graph.elements[reduced.edge[entry[order]]].tolist()
+    bounds = np.searchsorted(pair[order], np.arange(pairs + 1)).tolist()
+    return [names[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _revisiting(graph: RoutingGraph, reduced, found, ends: np.ndarray) -> np.ndarray:
+    """The pairs whose path leaves a place twice or leaves the destination before it ends
+    there."""
+    place = graph.engine.node_place
+    count = len(graph.places)
+    reached = np.flatnonzero(found.reached)
+    keys = np.concatenate(
+        [
+            found.pair.astype(np.int64) * count + place[reduced.tail[found.entry]],
+            reached.astype(np.int64) * count + place[ends[reached]],
+        ]
+    )
+    unique, counts = np.unique(keys, return_counts=True)
+    return np.unique(unique[counts > 1] // count)
+
+
+def _simple_totals(graph: RoutingGraph, reduced, ends) -> tuple[np.ndarray, list[str]]:
+    """As route() does: the best path that passes no place twice, its hours, km and USD,
+    and its crossings."""
+    source, target = int(ends[0]), int(ends[1])
     found = _simple_paths(graph, reduced, source, [target], set()).get(target)
     if found is None:
-        return dict.fromkeys(MEASURES, np.nan) | {"crossings": []}
+        return np.full(3, np.nan), []
     path = found[1]
-    entries = reduced.positions(path[:-1], path[1:])
-    edges = reduced.edge[entries]
-    hours, km, cost = (
-        float(graph.engine.values[m][edges].sum()) for m in ("hours", "km", "cost_usd")
-    )
-    return {
-        "hours": hours,
-        "km": km,
-        "cost_usd": cost,
-        "generalized": cost + graph.value_of_time * hours,
-        "crossings": _crossings(graph, reduced, entries),
-    }
+    edges = reduced.edge[reduced.positions(path[:-1], path[1:])]
+    values = graph.engine.values
+    sums = np.array([values[m][edges].sum() for m in ("hours", "km", "cost_usd")])
+    data = (graph.engine.data[e] for e in edges)
+    return sums, [d["element"] for d in data if d["element_kind"] == "crossing"]
