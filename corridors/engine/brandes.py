@@ -58,15 +58,14 @@ def betweenness(reduced: Reduced, sources, targets=None, skip=None) -> Betweenne
         is_target[:] = False
         is_target[np.asarray(targets, dtype=np.int64)] = True
     skip = np.full(len(sources), -1, dtype=np.int64) if skip is None else np.asarray(skip)
-    matrix = reduced.matrix
     nodes = np.zeros(reduced.n)
     entries = np.zeros(len(reduced.edge))
     reached = np.zeros(len(sources), dtype=np.int64)
     if len(sources):
         _brandes(
-            matrix.indptr.astype(np.int64),
-            matrix.indices.astype(np.int64),
-            matrix.data.astype(np.float64),
+            reduced.indptr.astype(np.int64),
+            reduced.head.astype(np.int64),
+            reduced.weight.astype(np.float64),
             sources,
             is_target,
             skip.astype(np.int64),

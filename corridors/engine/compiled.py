@@ -10,6 +10,7 @@ in through :func:`compile_graph`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -93,7 +94,15 @@ class Engine:
         chosen, tail, head, w = chosen[order], tail[order], head[order], w[order]
         first = np.ones(len(chosen), dtype=bool)
         first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
-        return Reduced(self.n, chosen[first], tail[first], head[first], w[first])
+        indptr = np.zeros(self.n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(tail[first], minlength=self.n), out=indptr[1:])
+        return Reduced(self.n, indptr, head[first], w[first], chosen[first].astype(np.int32))
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the edge arrays (not the labels or tags)."""
+        arrays = [self.tail, self.head, *self.values.values()]
+        return sum(a.nbytes for a in arrays)
 
     def to_networkx(self, names: Sequence[str] | None = None) -> nx.MultiDiGraph:
         """The graph as a networkx multigraph: one edge per row, keyed by its row, with its
@@ -110,40 +119,45 @@ class Engine:
 
 @dataclass(frozen=True, eq=False)
 class Reduced:
-    """A graph with at most one edge per node pair, sorted by (tail, head): the CSR layout.
-
-    ``edge`` gives, for each entry, the row of the :class:`Engine` it came from.
-    """
+    """A graph with at most one edge per node pair, in CSR layout: the entries of node u are
+    ``indptr[u]:indptr[u + 1]``, sorted by head. ``edge`` gives, for each entry, the row of
+    the :class:`Engine` it came from."""
 
     n: int
-    edge: np.ndarray
-    tail: np.ndarray
+    indptr: np.ndarray
     head: np.ndarray
     weight: np.ndarray
+    edge: np.ndarray
+
+    @functools.cached_property
+    def tail(self) -> np.ndarray:
+        """The tail node of each entry."""
+        return np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.indptr))
 
     @property
     def matrix(self) -> csr_matrix:
         """The CSR matrix (zero weights kept as explicit entries: they are edges)."""
-        return self.submatrix(None)
+        return csr_matrix((self.weight, self.head, self.indptr), shape=(self.n, self.n))
 
-    def submatrix(self, keep: np.ndarray | None) -> csr_matrix:
-        """The CSR matrix of the entries where ``keep`` is true (all when None)."""
-        tail, head, weight = self.tail, self.head, self.weight
-        if keep is not None:
-            tail, head, weight = tail[keep], head[keep], weight[keep]
+    def submatrix(self, keep: np.ndarray) -> csr_matrix:
+        """The CSR matrix of the entries where ``keep`` is true."""
         indptr = np.zeros(self.n + 1, dtype=np.int32)
-        np.cumsum(np.bincount(tail, minlength=self.n), out=indptr[1:])
-        return csr_matrix((weight, head, indptr), shape=(self.n, self.n))
+        np.cumsum(np.bincount(self.tail[keep], minlength=self.n), out=indptr[1:])
+        return csr_matrix((self.weight[keep], self.head[keep], indptr), shape=(self.n, self.n))
 
-    def positions(self, tails: np.ndarray, heads: np.ndarray) -> np.ndarray:
+    def positions(self, tails, heads) -> np.ndarray:
         """The entry of each edge tails[i] -> heads[i] (which must exist)."""
         keys = self.tail.astype(np.int64) * self.n + self.head
         return np.searchsorted(keys, np.asarray(tails, dtype=np.int64) * self.n + heads)
 
     def out_entries(self, node: int) -> np.ndarray:
         """The entries that leave ``node``."""
-        lo, hi = np.searchsorted(self.tail, [node, node + 1])
-        return np.arange(lo, hi)
+        return np.arange(self.indptr[node], self.indptr[node + 1])
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays."""
+        return sum(a.nbytes for a in (self.indptr, self.head, self.weight, self.edge))
 
 
 def compile_graph(G: nx.Graph, weight: str = "weight") -> tuple[Engine, Reduced]:
@@ -197,6 +211,5 @@ def compile_graph(G: nx.Graph, weight: str = "weight") -> tuple[Engine, Reduced]
         np.array(tails, dtype=np.int32),
         np.array(heads, dtype=np.int32),
         {weight: np.array(weights, dtype=float)},
-        _index=index,
     )
     return engine, engine.reduce(engine.values[weight])

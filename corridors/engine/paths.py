@@ -1,11 +1,12 @@
 """Shortest paths on a reduced graph, and totals along them from the predecessor trees.
 
-The searches are ``scipy.sparse.csgraph.dijkstra``; the totals walk every requested path at
-once, one edge per step for all of them, with array operations.
+The searches are ``scipy.sparse.csgraph.dijkstra``; the totals walk every requested path
+from its target up the predecessor tree in a compiled (numba) loop.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
@@ -96,28 +97,45 @@ def path_sums(
     [[3.0], [1.0]]
     """
     rows = np.asarray(rows, dtype=np.int64)
-    node = np.asarray(targets, dtype=np.int64).copy()
-    reached = np.isfinite(dist[rows, node])
-    sums = np.zeros((len(node), len(values)))
+    targets = np.asarray(targets, dtype=np.int64)
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    indptr, indices = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
+    pred = pred.astype(np.int64)
+    reached = np.isfinite(dist[rows, targets])
+    sums = np.zeros((len(targets), len(values)))
+    wanted = np.zeros(len(reduced.edge), dtype=np.bool_) if collect is None else collect
+    counted = _walk(indptr, indices, pred, rows, targets, values, wanted, sums, None)
+    found = np.empty((3, counted), dtype=np.int64)
+    if counted:
+        sums[:] = 0.0
+        _walk(indptr, indices, pred, rows, targets, values, wanted, sums, found)
     sums[~reached] = np.nan
-    pairs, steps, entries = [], [], []
-    active = np.flatnonzero(pred[rows, node] >= 0)
-    step = 0
-    while active.size:
-        up = pred[rows[active], node[active]]
-        entry = reduced.positions(up, node[active])
-        sums[active] += values[:, entry].T
-        if collect is not None:
-            picked = collect[entry]
-            pairs.append(active[picked])
-            steps.append(np.full(int(picked.sum()), step))
-            entries.append(entry[picked])
-        node[active] = up
-        active = active[pred[rows[active], up] >= 0]
-        step += 1
-    if collect is None or not pairs:
-        empty = np.empty(0, dtype=np.int64)
-        return PathSums(sums, reached, empty, empty, empty)
-    return PathSums(
-        sums, reached, np.concatenate(pairs), np.concatenate(steps), np.concatenate(entries)
-    )
+    return PathSums(sums, reached, found[0], found[1], found[2])
+
+
+@numba.njit(cache=True)
+def _walk(indptr, indices, pred, rows, targets, values, wanted, sums, found):
+    """Walk each pair's path from its target to its source, summing ``values`` of every
+    entry and writing the ``wanted`` entries to ``found`` (pair, step, entry) when given;
+    returns how many there are."""
+    counted = 0
+    for i in range(targets.size):
+        v = targets[i]
+        u = pred[rows[i], v]
+        step = 0
+        while u >= 0:
+            k = indptr[u]
+            while indices[k] != v:
+                k += 1
+            for m in range(values.shape[0]):
+                sums[i, m] += values[m, k]
+            if wanted[k]:
+                if found is not None:
+                    found[0, counted] = i
+                    found[1, counted] = step
+                    found[2, counted] = k
+                counted += 1
+            v = u
+            u = pred[rows[i], v]
+            step += 1
+    return counted
