@@ -7,6 +7,8 @@ pairs together, so the figures match :func:`corridors.routing.route`.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 from collections.abc import Iterable
 from dataclasses import replace
@@ -76,19 +78,10 @@ def skim(
     graph = routing_graph(network)
     origin = np.repeat(np.array(origin_ids, dtype=object), len(dest_ids))
     dest = np.tile(np.array(dest_ids, dtype=object), len(origin_ids))
-    iso3 = network.places.iso3
-    domestic = iso3.reindex(origin).to_numpy() == iso3.reindex(dest).to_numpy()
     sums = np.full((len(origin), 3), np.nan)
     crossings: list[list[str]] = [[] for _ in origin]
-    # one pass for trips between countries, one for trips within one (no China-Europe train)
-    for within in (False, True):
-        picked = np.flatnonzero(domestic == within)
-        if picked.size:
-            barred = border_scoped(network) if within else frozenset()
-            narrowed = replace(constraints, services=barred)
-            sums[picked], found = _pair_totals(graph, narrowed, by, origin[picked], dest[picked])
-            for i, used in zip(picked, found, strict=True):
-                crossings[i] = used
+    with _collector_paused():
+        _fill(network, graph, constraints, by, origin, dest, sums, crossings)
     hours, km, cost = sums.T
     table = pd.DataFrame(
         {
@@ -120,6 +113,34 @@ def skim(
             msg = f"no pair of the skim is connected; for example {err}"
             raise NoRouteError(msg) from err
     return table
+
+
+def _fill(network, graph, constraints, by, origin, dest, sums, crossings) -> None:
+    """Totals and crossings of every pair: one pass for trips between countries, one for
+    trips within one (no China-Europe train)."""
+    iso3 = network.places.iso3
+    domestic = iso3.reindex(origin).to_numpy() == iso3.reindex(dest).to_numpy()
+    for within in (False, True):
+        picked = np.flatnonzero(domestic == within)
+        if picked.size:
+            barred = border_scoped(network) if within else frozenset()
+            narrowed = replace(constraints, services=barred)
+            sums[picked], found = _pair_totals(graph, narrowed, by, origin[picked], dest[picked])
+            for i, used in zip(picked, found, strict=True):
+                crossings[i] = used
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector: making thousands of small lists next to a
+    large network triggers full collections that cost more than the skim itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _pair_totals(graph: RoutingGraph, constraints, by: str, origins, dests):

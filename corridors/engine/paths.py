@@ -6,7 +6,6 @@ from its target up the predecessor tree in a compiled (numba) loop.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
@@ -104,38 +103,12 @@ def path_sums(
     reached = np.isfinite(dist[rows, targets])
     sums = np.zeros((len(targets), len(values)))
     wanted = np.zeros(len(reduced.edge), dtype=np.bool_) if collect is None else collect
-    counted = _walk(indptr, indices, pred, rows, targets, values, wanted, sums, None)
+    from corridors.engine.kernels import walk
+
+    counted = walk(indptr, indices, pred, rows, targets, values, wanted, sums, None)
     found = np.empty((3, counted), dtype=np.int64)
     if counted:
         sums[:] = 0.0
-        _walk(indptr, indices, pred, rows, targets, values, wanted, sums, found)
+        walk(indptr, indices, pred, rows, targets, values, wanted, sums, found)
     sums[~reached] = np.nan
     return PathSums(sums, reached, found[0], found[1], found[2])
-
-
-@numba.njit(cache=True)
-def _walk(indptr, indices, pred, rows, targets, values, wanted, sums, found):
-    """Walk each pair's path from its target to its source, summing ``values`` of every
-    entry and writing the ``wanted`` entries to ``found`` (pair, step, entry) when given;
-    returns how many there are."""
-    counted = 0
-    for i in range(targets.size):
-        v = targets[i]
-        u = pred[rows[i], v]
-        step = 0
-        while u >= 0:
-            k = indptr[u]
-            while indices[k] != v:
-                k += 1
-            for m in range(values.shape[0]):
-                sums[i, m] += values[m, k]
-            if wanted[k]:
-                if found is not None:
-                    found[0, counted] = i
-                    found[1, counted] = step
-                    found[2, counted] = k
-                counted += 1
-            v = u
-            u = pred[rows[i], v]
-            step += 1
-    return counted

@@ -1,0 +1,271 @@
+"""Speed of corridors against plain networkx and the raw kernels, measured in one run.
+
+Run ``python benchmarks/run.py [--quick] [--json]``. For every benchmark it prints the sizes,
+corridors' seconds, plain networkx's seconds for the same work, the raw kernel's seconds
+(scipy or the numba kernel called directly on the same arrays) and both ratios; with
+``--json`` one object per line (name, sizes, corridors_s, networkx_s, kernel_s). It checks
+that the answers agree and asserts nothing about time: timings belong here, not in tests.
+
+Default network (the routing graph, every constraint off but operational links only):
+
+- route: ``corridors.route`` Chongqing-Duisburg, leg table included; networkx
+  ``dijkstra_path`` on the same reduced graph; scipy's Dijkstra from the origin.
+- skim: every place to every place, hours, km, USD and crossings of each pair; networkx one
+  ``single_source_dijkstra`` per origin and the sums along each path; scipy's many-source
+  Dijkstra with predecessors.
+- centrality: the full betweenness report of the places; networkx
+  ``betweenness_centrality_subset`` from every start node to every end node on the same
+  graph; the Brandes kernel on the same arrays.
+
+Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``--quick``):
+
+- skim: 100 sources x 1,000 targets, length and minutes of each pair; networkx
+  ``single_source_dijkstra`` per source and the sums along each path; scipy alone.
+- betweenness: from 100 sources sampled as networkx's ``k=`` does with a fixed seed (the same
+  sources given to both), weighted by length; networkx ``betweenness_centrality``.
+- memory: the engine's arrays (edge rows and the CSR reduction) per node, against scipy's
+  CSR matrix of the same graph.
+
+And the command line: ``corridors route Chongqing Duisburg`` wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+from networkx.algorithms.centrality.betweenness import _rescale
+from scipy.sparse.csgraph import dijkstra
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from synthetic import grid_network
+
+from corridors import load_network, route, skim
+from corridors.centrality import betweenness
+from corridors.engine import compile_graph, path_sums, shortest_paths
+from corridors.engine.brandes import betweenness as kernel
+from corridors.graph import END, START, Constraints, routing_graph
+
+
+def seconds(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def report(name: str, sizes: str, ours: float, plain: float | None, raw: float | None, as_json):
+    if as_json:
+        row = {"name": name, "sizes": sizes, "corridors_s": ours}
+        print(json.dumps(row | {"networkx_s": plain, "kernel_s": raw}))
+        return
+    parts = [f"{name:<22} {sizes:<34} corridors {ours:8.4f} s"]
+    if plain is not None:
+        parts.append(f"networkx {plain:8.4f} s ({plain / ours:6.1f}x faster)")
+    if raw is not None:
+        parts.append(f"kernel {raw:8.4f} s ({ours / raw:5.2f}x the kernel)")
+    print("  ".join(parts))
+
+
+def as_digraph(reduced, nodes) -> nx.DiGraph:
+    """The reduced graph for networkx, edges in the same order, weight ``w``."""
+    G = nx.DiGraph()
+    G.add_nodes_from(nodes)
+    G.add_weighted_edges_from(
+        (nodes[u], nodes[v], w)
+        for u, v, w in zip(
+            reduced.tail.tolist(), reduced.head.tolist(), reduced.weight.tolist(), strict=True
+        )
+    )
+    return G
+
+
+def default_network(repeat: int, as_json: bool) -> None:
+    net = load_network()
+    graph = routing_graph(net)
+    reduced = graph.reduced("time", Constraints())
+    nodes = graph.engine.nodes
+    G = as_digraph(reduced, nodes)
+    hours = dict(
+        zip(
+            zip(reduced.tail.tolist(), reduced.head.tolist(), strict=True),
+            reduced.edge.tolist(),
+            strict=True,
+        )
+    )
+    values = graph.engine.values
+    places = [p for p in net.places.index if graph.node(p, START) is not None]
+    route(net, "Chongqing", "Duisburg")
+    skim(net, places, places)
+
+    source, target = graph.node("chongqing", START), graph.node("duisburg", END)
+    report(
+        "route",
+        "Chongqing-Duisburg",
+        seconds(lambda: route(net, "Chongqing", "Duisburg"), repeat * 5),
+        seconds(lambda: nx.dijkstra_path(G, nodes[source], nodes[target]), repeat * 5),
+        seconds(lambda: dijkstra(reduced.matrix, indices=source), repeat * 5),
+        as_json,
+    )
+
+    index = graph.engine.index
+
+    def plain_skim():
+        for origin in places:
+            _, paths = nx.single_source_dijkstra(G, (origin, START))
+            for dest in places:
+                path = paths.get((dest, END), [])
+                edges = [hours[(index[u], index[v])] for u, v in itertools.pairwise(path)]
+                [values[m][edges].sum() for m in ("hours", "km", "cost_usd")]
+
+    starts = [graph.node(p, START) for p in places]
+    report(
+        "skim",
+        f"{len(places)} x {len(places)} places",
+        seconds(lambda: skim(net, places, places), repeat),
+        seconds(plain_skim, 1),
+        seconds(
+            lambda: dijkstra(reduced.matrix, indices=starts, return_predecessors=True), repeat
+        ),
+        as_json,
+    )
+
+    ends = [graph.node(p, END) for p in places]
+    theirs = nx.betweenness_centrality_subset(
+        G, [nodes[s] for s in starts], [nodes[t] for t in ends], normalized=False, weight="weight"
+    )
+    ours = kernel(reduced, starts, ends)
+    gap = max(abs(ours.nodes[index[v]] - value) for v, value in theirs.items())
+    report(
+        "centrality",
+        f"{len(places)} x {len(places)}, |diff| {gap:.1e}",
+        seconds(lambda: betweenness(net), repeat),
+        seconds(
+            lambda: nx.betweenness_centrality_subset(
+                G, [nodes[s] for s in starts], [nodes[t] for t in ends], weight="weight"
+            ),
+            1,
+        ),
+        seconds(lambda: kernel(reduced, starts, ends), repeat),
+        as_json,
+    )
+
+
+def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
+    G = grid_network(size)
+    engine, reduced = compile_graph(G, weight="length")
+    _, by_minutes = compile_graph(G, weight="minutes")
+    nodes = engine.nodes
+    rng = np.random.default_rng(1)
+    sources = rng.choice(engine.n, count, replace=False)
+    targets = rng.choice(engine.n, 10 * count, replace=False)
+    rows = np.repeat(np.arange(count), len(targets))
+    ends = np.tile(targets, count)
+    minutes = by_minutes.weight  # same edges, same CSR order: the graph has no parallel edges
+    values = np.stack([reduced.weight, minutes])
+
+    def ours():
+        dist, pred = shortest_paths(reduced, sources)
+        return path_sums(reduced, dist, pred, rows, ends, values).sums
+
+    def plain():
+        sums = []
+        for s in sources.tolist():
+            _, paths = nx.single_source_dijkstra(G, nodes[s], weight="length")
+            for t in targets.tolist():
+                path = paths[nodes[t]]
+                edges = [G.edges[u, v] for u, v in itertools.pairwise(path)]
+                sums.append((sum(e["length"] for e in edges), sum(e["minutes"] for e in edges)))
+        return np.array(sums)
+
+    ours()
+    gap = float(np.nanmax(np.abs(ours() - plain())))
+    report(
+        "synthetic skim",
+        f"{engine.n:,} nodes, {count}x{len(targets)}, |diff| {gap:.0e}",
+        seconds(ours, repeat),
+        seconds(plain, 1),
+        seconds(
+            lambda: dijkstra(reduced.matrix, indices=sources, return_predecessors=True), repeat
+        ),
+        as_json,
+    )
+
+    sampled = random.Random(42).sample(list(G.nodes()), count)  # as networkx's k= samples
+    index = engine.index
+
+    def ours_betweenness():
+        found = kernel(reduced, [index[s] for s in sampled])
+        return dict(zip(nodes, found.nodes.tolist(), strict=True))
+
+    plain_s = time.perf_counter()
+    theirs = nx.betweenness_centrality(G, k=count, normalized=False, weight="length", seed=42)
+    plain_s = time.perf_counter() - plain_s
+    scaled = _rescale(
+        ours_betweenness(),
+        len(G),
+        normalized=False,
+        directed=False,
+        endpoints=False,
+        sampled_nodes=sampled,
+    )
+    gap = max(abs(scaled[v] - theirs[v]) / max(1.0, abs(theirs[v])) for v in G)
+    report(
+        "synthetic betweenness",
+        f"{engine.n:,} nodes, k={count}, rel diff {gap:.0e}",
+        seconds(ours_betweenness, repeat),
+        plain_s,
+        None,
+        as_json,
+    )
+
+    csr = reduced.matrix
+    csr_bytes = csr.data.nbytes + csr.indices.nbytes + csr.indptr.nbytes
+    held = engine.nbytes + reduced.nbytes
+    if as_json:
+        row = {"name": "synthetic memory", "bytes_per_node": held / engine.n}
+        print(json.dumps(row | {"csr_bytes_per_node": csr_bytes / engine.n}))
+    else:
+        print(
+            f"{'synthetic memory':<22} engine arrays {held / engine.n:.1f} bytes per node, "
+            f"scipy CSR {csr_bytes / engine.n:.1f} ({held / csr_bytes:.2f}x the CSR)"
+        )
+
+
+def command_line(repeat: int, as_json: bool) -> None:
+    command = ["corridors", "route", "Chongqing", "Duisburg"]
+    subprocess.run(command, check=True, capture_output=True)
+    wall = seconds(lambda: subprocess.run(command, check=True, capture_output=True), repeat)
+    report("cli route", "corridors route Chongqing Duisburg", wall, None, None, as_json)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a 10,000-node synthetic graph")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 5
+    default_network(repeat, args.json)
+    if args.quick:
+        synthetic(10_000, 20, repeat, args.json)
+    else:
+        synthetic(100_000, 100, repeat, args.json)
+    command_line(repeat, args.json)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The compiled loops of the engine (numba, cached on disk after the first call).
+
+Imported only by the functions that need them, so commands that do not (a single route)
+never pay for numba's import.
+"""
+
+import heapq
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def walk(indptr, indices, pred, rows, targets, values, wanted, sums, found):
+    """Walk each pair's path from its target to its source, summing ``values`` of every
+    entry and writing the ``wanted`` entries to ``found`` (pair, step, entry) when given;
+    returns how many there are."""
+    counted = 0
+    for i in range(targets.size):
+        v = targets[i]
+        u = pred[rows[i], v]
+        step = 0
+        while u >= 0:
+            k = indptr[u]
+            while indices[k] != v:
+                k += 1
+            for m in range(values.shape[0]):
+                sums[i, m] += values[m, k]
+            if wanted[k]:
+                if found is not None:
+                    found[0, counted] = i
+                    found[1, counted] = step
+                    found[2, counted] = k
+                counted += 1
+            v = u
+            u = pred[rows[i], v]
+            step += 1
+    return counted
+
+
+@numba.njit(cache=True)
+def brandes(indptr, indices, data, sources, is_target, skip, nodes, entries, reached):
+    n = indptr.size - 1
+    tail_of = np.empty(indices.size, np.int64)
+    for u in range(n):
+        tail_of[indptr[u] : indptr[u + 1]] = u
+    sigma = np.zeros(n)
+    seen = np.full(n, np.inf)
+    done = np.zeros(n, np.bool_)
+    delta = np.zeros(n)
+    order = np.empty(n, np.int64)
+    # predecessor lists as linked lists in a pool: each edge is relaxed once per source
+    first = np.full(n, -1, np.int64)
+    following = np.empty(indices.size, np.int64)
+    via = np.empty(indices.size, np.int64)
+    for i in range(sources.size):
+        s = sources[i]
+        sigma[:] = 0.0
+        seen[:] = np.inf
+        done[:] = False
+        delta[:] = 0.0
+        first[:] = -1
+        pool = 0
+        count = 0
+        found = 0
+        sigma[s] = 1.0
+        seen[s] = 0.0
+        heap = [(0.0, 0, s, s)]
+        while len(heap) > 0:
+            dist, _, pred, v = heapq.heappop(heap)
+            if done[v]:
+                continue
+            sigma[v] += sigma[pred]
+            order[found] = v
+            found += 1
+            done[v] = True
+            for k in range(indptr[v], indptr[v + 1]):
+                w = indices[k]
+                vw = dist + data[k]
+                if not done[w] and vw < seen[w]:
+                    seen[w] = vw
+                    count += 1
+                    heapq.heappush(heap, (vw, count, v, w))
+                    sigma[w] = 0.0
+                    via[pool] = k
+                    following[pool] = -1
+                    first[w] = pool
+                    pool += 1
+                elif vw == seen[w]:
+                    sigma[w] += sigma[v]
+                    via[pool] = k
+                    following[pool] = first[w]
+                    first[w] = pool
+                    pool += 1
+        for j in range(found - 1, -1, -1):
+            w = order[j]
+            counted = is_target[w] and w != s
+            coeff = ((1.0 if counted else 0.0) + delta[w]) / sigma[w]
+            p = first[w]
+            while p >= 0:
+                k = via[p]
+                c = sigma[tail_of[k]] * coeff
+                entries[k] += c
+                delta[tail_of[k]] += c
+                p = following[p]
+            if w != s:
+                nodes[w] += delta[w]
+            if counted and w != skip[i]:
+                reached[i] += 1
