@@ -194,9 +194,10 @@ def routing_graph(network: Network) -> RoutingGraph:
 @functools.lru_cache(maxsize=8)
 def _cached_graph(network: Network) -> RoutingGraph:
     G = nx.MultiDiGraph()
-    rates = network.mode_params.set_index(["mode", "cost_class"])
-    services = network.services.set_index("id", drop=False)
-    passages = network.passages.set_index("id", drop=False)
+    # rows by key, made once: a pandas lookup per edge would cost more than the graph
+    rates = _rows(network.mode_params.set_index(["mode", "cost_class"]))
+    services = _rows(network.services.set_index("id", drop=False))
+    passages = _rows(network.passages.set_index("id", drop=False))
     for link in network.links.sort_index().to_dict("records"):
         _add_link(G, link, rates, services, passages)
     for variant in network.sea_variants.sort_index().to_dict("records"):
@@ -210,6 +211,21 @@ def _cached_graph(network: Network) -> RoutingGraph:
     _add_access(G, services, sea_ports)
     vot = float(network.parameters.loc["value_of_time", "value"])
     return RoutingGraph(G, vot)
+
+
+class _Row(dict):
+    """A table row as a dict that, like a pandas row, knows its index label as ``name``."""
+
+    def __init__(self, name, values: dict):
+        super().__init__(values)
+        self.name = name
+
+
+def _rows(frame: pd.DataFrame) -> dict:
+    """Each row of ``frame`` by its index label."""
+    return {
+        key: _Row(key, row) for key, row in zip(frame.index, frame.to_dict("records"), strict=True)
+    }
 
 
 def layers_of(mode: str, gauges: Iterable[int] = (), services: Iterable[str] = ("",)) -> list[str]:
@@ -250,7 +266,7 @@ def layer_leg(layer: str) -> str:
 
 def _scoped(layer: str, services) -> str:
     service = layer_service(layer)
-    return str(services.loc[service, "scope"] or "") if service else ""
+    return str(services[service]["scope"] or "") if service else ""
 
 
 def _edge(
@@ -280,13 +296,11 @@ def _edge(
 
 
 def _add_link(G: nx.MultiDiGraph, link: dict, rates, services, passages) -> None:
-    rate = rates.loc[(link["mode"], link["cost_class"])]
-    transits = [
-        passage_charge(passages.loc[p]) for p in link.get("passages") or () if p in passages.index
-    ]
+    rate = rates[(link["mode"], link["cost_class"])]
+    transits = [passage_charge(passages[p]) for p in link.get("passages") or () if p in passages]
     for service in link["service"]:
-        charge = line_haul(link["km"], services.loc[service], rate)
-        copies = ["@out", "@in"] if services.loc[service, "scope"] else [""]
+        charge = line_haul(link["km"], services[service], rate)
+        copies = ["@out", "@in"] if services[service]["scope"] else [""]
         for layer in [
             base + c for base in layers_of(link["mode"], link["gauge"], [service]) for c in copies
         ]:
@@ -314,9 +328,9 @@ def _layers_by_place(G: nx.MultiDiGraph) -> dict[str, list[str]]:
 def _boarding(services, from_layer: str, to_layer: str) -> list[Charge]:
     """The wait for the service of ``to_layer`` when it is not the one already riding."""
     before, after = layer_service(from_layer), layer_service(to_layer)
-    if not after or (before and services.loc[before, "group"] == services.loc[after, "group"]):
+    if not after or (before and services[before]["group"] == services[after]["group"]):
         return []
-    return service_wait(services.loc[after])
+    return service_wait(services[after])
 
 
 def _crossing_layers(layers: list[str], mode: str, gauge) -> list[str]:
@@ -345,7 +359,7 @@ def _add_crossing(G, crossing: pd.Series, layers, rates, services, region) -> No
     dwell, and it joins the rail layers of the gauge given at each end.
     """
     a, b, mode = crossing["from"], crossing["to"], crossing["mode"]
-    ferry = services.loc[crossing["service"]] if crossing.get("service") else None
+    ferry = services[crossing["service"]] if crossing.get("service") else None
     join = "rail" if ferry is not None and not pd.isna(crossing["gauge_from"]) else mode
     sides = {
         a: _crossing_layers(layers.get(a, []), join, crossing["gauge_from"]),
@@ -357,14 +371,14 @@ def _add_crossing(G, crossing: pd.Series, layers, rates, services, region) -> No
     for outbound, (u, v) in ((True, (a, b)), (False, (b, a))):
         steps = crossing_charges(crossing, outbound=outbound)
         if ferry is not None:
-            rate = rates.loc[(ferry["mode"], "sea")]
+            rate = rates[(ferry["mode"], "sea")]
             steps = [*service_wait(ferry), *steps, line_haul(crossing["km"], ferry, rate)]
         departing = crossing["countries"][0 if outbound else 1]
         for lu in sides[u]:
             haul = []
             if ferry is None and crossing["km"]:
-                rate = rates.loc[(mode, region[departing])]
-                haul = [line_haul(crossing["km"], services.loc[layer_service(lu)], rate)]
+                rate = rates[(mode, region[departing])]
+                haul = [line_haul(crossing["km"], services[layer_service(lu)], rate)]
             for lv in sides[v]:
                 if layer_leg(lv) == "out":
                     continue  # a scoped train that crossed is on the second part of its trip
@@ -418,9 +432,7 @@ def _stays_aboard(services, l1: str, l2: str) -> bool:
     rail-sea train) changes to or from another service of the same mode only at a border."""
     if layer_mode(l1) != layer_mode(l2):
         return False
-    return any(
-        bool(services.loc[s, "through"]) for s in (layer_service(l1), layer_service(l2)) if s
-    )
+    return any(bool(services[s]["through"]) for s in (layer_service(l1), layer_service(l2)) if s)
 
 
 def _scope_allows(services, l1: str, l2: str) -> bool:

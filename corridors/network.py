@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import networkx as nx
 import pandas as pd
+import shapely
 from shapely.geometry import LineString, Point
 
 from corridors.errors import DataError
@@ -354,7 +355,7 @@ def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd
                 "closed": leg["closed"],
                 "source": [],
                 "note": "",
-                "geometry": LineString(leg["coords"]),
+                "geometry": shapely.linestrings(leg["coords"]),
             }
         )
     table = _frame(

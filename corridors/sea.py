@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-import searoute
+import numpy as np
 from shapely.geometry import LineString
 
 from corridors.atomic import atomic_path
@@ -71,6 +71,8 @@ def sea_leg(
     >>> round(leg["nm"], -2)
     10600.0
     """
+    import searoute  # only computing legs needs it (a second of import)
+
     restrictions = sorted(set(ALWAYS_CLOSED) | set(closed))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # searoute warns when no path is left
@@ -209,8 +211,14 @@ def _leg(feature: dict) -> dict:
     if unknown:
         msg = f"{where}: unknown passage(s) {', '.join(unknown)}"
         raise ValueError(msg)
-    coords = leg["coords"]
-    if len(coords) < 2 or not all(len(c) == 2 and all(map(math.isfinite, c)) for c in coords):
+    try:
+        coords = np.asarray(leg["coords"], dtype=float)
+    except ValueError:
+        coords = np.empty(0)
+    if coords.ndim != 2 or coords.shape[0] < 2 or coords.shape[1] != 2:
+        coords = np.full((1, 1), np.nan)
+    if not np.isfinite(coords).all():
         msg = f"{where}, geometry: not a line of finite lon/lat pairs"
         raise ValueError(msg)
+    leg["coords"] = coords
     return leg
