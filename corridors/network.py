@@ -42,8 +42,8 @@ class Network:
     ----------
     places, links, crossings : geopandas.GeoDataFrame
         One row per place, per link (land, inland water and sea) and per border crossing.
-    transfers, mode_params, services, passages, countries, sources, provinces,
-    city_clusters, corridors, parameters : pandas.DataFrame
+    transfers, mode_params, services, passages, countries, sources, provinces, trade_types,
+    observed, city_clusters, corridors, parameters : pandas.DataFrame
         The other tables of ``data/``, typed.
     sea_variants : pandas.DataFrame
         Sea legs recomputed with passages closed (the router compares them with the open
@@ -60,6 +60,8 @@ class Network:
     countries: pd.DataFrame
     sources: pd.DataFrame
     provinces: pd.DataFrame
+    trade_types: pd.DataFrame
+    observed: pd.DataFrame
     city_clusters: pd.DataFrame
     corridors: pd.DataFrame
     parameters: pd.DataFrame
@@ -209,6 +211,8 @@ def build_network(data_dir: str | Path | None = None) -> Network:
         countries=tables["countries"],
         sources=tables["sources"],
         provinces=tables["provinces"],
+        trade_types=tables["trade_types"],
+        observed=tables["observed"],
         city_clusters=tables["city_clusters"],
         corridors=tables["corridors"],
         parameters=tables["parameters"].set_index("name", drop=False),

@@ -53,6 +53,7 @@ PARAMETER_RANGES = {
     "value_of_time": (0.0, 10_000.0),  # USD per FEU-hour
     "container_value": (1_000.0, 10_000_000.0),  # USD per FEU
     "market_access_theta": (0.5, 20.0),  # trade elasticity
+    "cny_per_usd": (1.0, 20.0),  # yuan per USD
 }
 OPEN_HOURS = r"([01]?\d|2[0-3])-([01]?\d|2[0-4])"  # opening hours, e.g. 9-18
 REGIONS = ("china", "area_1520", "europe", "southeast_asia", "south_asia", "sea")
@@ -145,6 +146,22 @@ TABLES: dict[str, Table] = {
             key=("id",),
             doc="The 31 mainland provinces, their trade-pattern type and 2017 figures "
             "(100 million yuan) from seed 001.",
+        ),
+        Table(
+            "observed",
+            (
+                Column("id"),
+                Column("measure", choices=("china_europe_trains", "rail_sea_trains")),
+                Column("places", "list", refers_to="places.id"),
+                Column("year", "int", minimum=1990),
+                Column("value", "float", minimum=0),
+                Column("unit"),
+                _source(),
+                Column("note", required=False),
+            ),
+            key=("id",),
+            doc="Published volumes the flow model is compared with (trains per year at a "
+            "port); never fitted to.",
         ),
         Table(
             "trade_types",

@@ -11,12 +11,12 @@ import contextlib
 import gc
 import itertools
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from corridors.engine import path_sums, shortest_paths
+from corridors.engine import Reduced, path_sums, shortest_paths
 from corridors.errors import NoRouteError
 from corridors.graph import END, OBJECTIVES, START, RoutingGraph, routing_graph
 from corridors.network import Network
@@ -116,18 +116,30 @@ def skim(
 
 
 def _fill(network, graph, constraints, by, origin, dest, sums, crossings) -> None:
-    """Totals and crossings of every pair: one pass for trips between countries, one for
-    trips within one (no China-Europe train)."""
+    """Totals and crossings of every pair."""
+    for picked, paths in best_paths(network, graph, constraints, by, origin, dest):
+        sums[picked] = paths.sums
+        for i, used in zip(picked, _crossings(graph, paths), strict=True):
+            crossings[i] = used
+
+
+def best_paths(network, graph, constraints, by, origins, dests):
+    """The best path of every pair origins[i] -> dests[i]: one pass for trips between
+    countries, one for trips within one (no China-Europe train).
+
+    Yields
+    ------
+    numpy.ndarray, PairPaths
+        The pairs of the pass (indices into origins) and their paths.
+    """
     iso3 = network.places.iso3
-    domestic = iso3.reindex(origin).to_numpy() == iso3.reindex(dest).to_numpy()
+    domestic = iso3.reindex(origins).to_numpy() == iso3.reindex(dests).to_numpy()
     for within in (False, True):
         picked = np.flatnonzero(domestic == within)
         if picked.size:
             barred = border_scoped(network) if within else frozenset()
             narrowed = replace(constraints, services=barred)
-            sums[picked], found = _pair_totals(graph, narrowed, by, origin[picked], dest[picked])
-            for i, used in zip(picked, found, strict=True):
-                crossings[i] = used
+            yield picked, _pair_paths(graph, narrowed, by, origins[picked], dests[picked])
 
 
 @contextlib.contextmanager
@@ -143,11 +155,25 @@ def _collector_paused():
             gc.enable()
 
 
-def _pair_totals(graph: RoutingGraph, constraints, by: str, origins, dests):
-    """Hours, km and USD of the best route of each pair origins[i] -> dests[i], and the
-    crossings it uses: one many-source search, then sums along the predecessor trees for
-    all pairs at once. A pair whose best path passes a place twice is searched again as
-    route() does."""
+@dataclass(frozen=True)
+class PairPaths:
+    """The best paths of a list of pairs.
+
+    ``sums`` holds hours, km and USD of each pair (NaN where unreachable); ``pair``, ``step``
+    and ``entry`` list the place-changing entries of ``reduced`` (links and crossings) on
+    every path, ``step`` counting back from the destination.
+    """
+
+    reduced: Reduced
+    sums: np.ndarray
+    pair: np.ndarray
+    step: np.ndarray
+    entry: np.ndarray
+
+
+def _pair_paths(graph: RoutingGraph, constraints, by: str, origins, dests) -> PairPaths:
+    """One many-source search, then sums along the predecessor trees for all pairs at once.
+    A pair whose best path passes a place twice is searched again as route() does."""
     reduced = graph.reduced(by, constraints)
     engine, place = graph.engine, graph.engine.node_place
     start, end = _nodes(graph, origins, START), _nodes(graph, dests, END)
@@ -161,14 +187,22 @@ def _pair_totals(graph: RoutingGraph, constraints, by: str, origins, dests):
     sums = np.full((len(origins), 3), np.nan)
     sums[same] = 0.0
     sums[linked] = found.sums
-    crossed = _crossings(graph, reduced, found, len(linked))
-    out: list[list[str]] = [[] for _ in origins]
-    for k, i in enumerate(linked):
-        out[i] = crossed[k]
-    for k in _revisiting(graph, reduced, found, end[linked]):
-        i = linked[k]
-        sums[i], out[i] = _simple_totals(graph, reduced, (start[i], end[i]))
-    return sums, out
+    pair, step, entry = linked[found.pair], found.step, found.entry
+    again = linked[_revisiting(graph, reduced, found, end[linked])]
+    if again.size:
+        kept = ~np.isin(pair, again)
+        pair, step, entry = [pair[kept]], [step[kept]], [entry[kept]]
+        for i in again:
+            path = _simple_path(graph, reduced, start[i], end[i])
+            sums[i] = _path_sums(graph, reduced, path)
+            if path:
+                entries = reduced.positions(path[:-1], path[1:])
+                entries = entries[moves[entries]][::-1]
+                pair.append(np.full(len(entries), i))
+                step.append(np.arange(len(entries)))
+                entry.append(entries)
+        pair, step, entry = np.concatenate(pair), np.concatenate(step), np.concatenate(entry)
+    return PairPaths(reduced, sums, pair, step, entry)
 
 
 def _nodes(graph: RoutingGraph, places: np.ndarray, layer: str) -> np.ndarray:
@@ -178,14 +212,15 @@ def _nodes(graph: RoutingGraph, places: np.ndarray, layer: str) -> np.ndarray:
     return np.array([-1 if n is None else n for n in found], dtype=np.int64)[inverse]
 
 
-def _crossings(graph: RoutingGraph, reduced, found, pairs: int) -> list[list[str]]:
+def _crossings(graph: RoutingGraph, paths: PairPaths) -> list[list[str]]:
     """The crossing ids each pair's path uses, in order."""
+    reduced = paths.reduced
     is_crossing = np.isin(reduced.edge, graph.engine.tags.get(("kind", "crossing"), []))
-    picked = is_crossing[found.entry]
-    pair, step, entry = found.pair[picked], found.step[picked], found.entry[picked]
+    picked = is_crossing[paths.entry]
+    pair, step, entry = paths.pair[picked], paths.step[picked], paths.entry[picked]
     order = np.lexsort((-step, pair))
     names = graph.elements[reduced.edge[entry[order]]].tolist()
-    bounds = np.searchsorted(pair[order], np.arange(pairs + 1)).tolist()
+    bounds = np.searchsorted(pair[order], np.arange(len(paths.sums) + 1)).tolist()
     return [names[a:b] for a, b in itertools.pairwise(bounds)]
 
 
@@ -205,16 +240,15 @@ def _revisiting(graph: RoutingGraph, reduced, found, ends: np.ndarray) -> np.nda
     return np.unique(unique[counts > 1] // count)
 
 
-def _simple_totals(graph: RoutingGraph, reduced, ends) -> tuple[np.ndarray, list[str]]:
-    """As route() does: the best path that passes no place twice, its hours, km and USD,
-    and its crossings."""
-    source, target = int(ends[0]), int(ends[1])
-    found = _simple_paths(graph, reduced, source, [target], set()).get(target)
-    if found is None:
-        return np.full(3, np.nan), []
-    path = found[1]
+def _simple_path(graph: RoutingGraph, reduced, source: int, target: int) -> list[int]:
+    """As route() does: the best path that passes no place twice (empty if none)."""
+    found = _simple_paths(graph, reduced, int(source), [int(target)], set()).get(int(target))
+    return [] if found is None else found[1]
+
+
+def _path_sums(graph: RoutingGraph, reduced, path: list[int]) -> np.ndarray:
+    """Hours, km and USD along a path of nodes (NaN for no path)."""
+    if not path:
+        return np.full(3, np.nan)
     edges = reduced.edge[reduced.positions(path[:-1], path[1:])]
-    values = graph.engine.values
-    sums = np.array([values[m][edges].sum() for m in ("hours", "km", "cost_usd")])
-    data = (graph.engine.data[e] for e in edges)
-    return sums, [d["element"] for d in data if d["element_kind"] == "crossing"]
+    return np.array([graph.engine.values[m][edges].sum() for m in ("hours", "km", "cost_usd")])

@@ -46,6 +46,7 @@ BASE = {
         {"name": "value_of_time", "value": "10", "unit": "USD per FEU-hour", "source": "test"},
         {"name": "container_value", "value": "1000", "unit": "USD per FEU", "source": "test"},
         {"name": "market_access_theta", "value": "2", "unit": "elasticity", "source": "test"},
+        {"name": "cny_per_usd", "value": "5", "unit": "yuan per USD", "source": "test"},
     ],
     "mode_params": [
         {
