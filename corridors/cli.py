@@ -125,14 +125,23 @@ def _parser() -> argparse.ArgumentParser:
         sub,
         "centrality",
         _centrality,
-        "betweenness of places, links or crossings; accessibility and market access of hubs",
+        "betweenness of places, links or crossings; accessibility and market access of hubs; "
+        "OD-demand flows",
     )
     centrality.add_argument(
         "--measure",
         default="betweenness",
-        choices=["betweenness", "accessibility"],
-        help="betweenness (default) or accessibility (mean time and cost to foreign markets, "
-        "market access)",
+        choices=MEASURES,
+        help="betweenness (of places, default), edge-betweenness (links and crossings), "
+        "accessibility (GDP-weighted mean hours to foreign markets), market-access (World "
+        "Bank gravity form) or flow (FEU per year of the OD demand on links, crossings and "
+        "sea ports)",
+    )
+    centrality.add_argument(
+        "--demand",
+        metavar="FILE",
+        help="for --measure flow: a CSV of origin, destination, feu_per_year (default: the "
+        "gravity model of the hubs' provincial exports)",
     )
     centrality.add_argument(
         "--elements",
@@ -389,30 +398,22 @@ def _validate(args) -> int:
     return 0
 
 
-def _centrality(args) -> int:
-    from corridors.centrality import accessibility, betweenness
+MEASURES = ["betweenness", "edge-betweenness", "accessibility", "market-access", "flow"]
 
+
+def _centrality(args) -> int:
     network = _network(args)
     origins = _places_arg(network, args.origins) if args.origins else None
     destinations = _places_arg(network, args.destinations) if args.destinations else None
-    if args.measure == "accessibility":
-        table = accessibility(network, origins=origins, destinations=destinations, by=args.by)
-        table = table.rename(columns={"origin": "id"}).assign(
-            kind=network.places.kind[table.origin].to_numpy(), value=table.market_access
-        )
-    else:
-        table = betweenness(
-            network,
-            elements=args.elements,
-            by=args.by,
-            origins=origins,
-            destinations=destinations,
-        )
+    if args.demand and args.measure != "flow":
+        msg = f"--demand goes with --measure flow, not {args.measure}"
+        raise ValueError(msg)
+    table = _measure(network, args, origins, destinations)
     if args.kind:
         kinds = set(table["kind"])
         if args.kind not in kinds:
             msg = (
-                f"no {args.elements} of kind {args.kind!r} rank; "
+                f"no {args.measure} of kind {args.kind!r} ranks; "
                 f"kinds here: {', '.join(sorted(kinds))}"
             )
             raise ValueError(msg)
@@ -426,6 +427,48 @@ def _centrality(args) -> int:
         return 0
     print(table.round(4).to_string(index=False))
     return 0
+
+
+def _measure(network, args, origins, destinations):
+    """The table of one centrality measure: id, name, kind, value first."""
+    import pandas as pd
+
+    from corridors.centrality import accessibility, betweenness
+
+    if args.measure in ("accessibility", "market-access"):
+        table = accessibility(network, origins=origins, destinations=destinations, by=args.by)
+        value = table.mean_hours if args.measure == "accessibility" else table.market_access
+        table = table.rename(columns={"origin": "id"}).assign(
+            kind=network.places.kind[table.origin].to_numpy(), value=value
+        )
+        ascending = args.measure == "accessibility"  # the fastest first
+        first = ["id", "name", "kind", "value"]
+        table = table[first + [c for c in table.columns if c not in first]]
+        return table.sort_values(["value", "id"], ascending=[ascending, True])
+    if args.measure == "flow":
+        return _flow_table(network, args)
+    groups = ["links", "crossings"] if args.measure == "edge-betweenness" else [args.elements]
+    tables = [
+        betweenness(
+            network, elements=elements, by=args.by, origins=origins, destinations=destinations
+        )
+        for elements in groups
+    ]
+    table = pd.concat(tables, ignore_index=True)
+    return table.sort_values(["value", "id"], ascending=[False, True])
+
+
+def _flow_table(network, args):
+    import pandas as pd
+
+    from corridors.demand import read_demand
+    from corridors.flows import assign
+
+    demand = read_demand(network, args.demand) if args.demand else None
+    flows = assign(network, demand, by=args.by)
+    table = pd.concat([flows.crossings, flows.links, flows.ports], ignore_index=True)
+    table = table.assign(value=table.feu_per_year)[["id", "name", "kind", "value"]]
+    return table.sort_values(["value", "id"], ascending=[False, True])
 
 
 def _calibrate(args) -> int:

@@ -33,6 +33,7 @@ import pandas as pd
 
 from corridors.errors import DataError, UnknownPlaceError
 from corridors.network import Network
+from corridors.routing import as_names
 
 __all__ = ["COLUMNS", "check_demand", "gravity_demand", "origin_exports", "read_demand"]
 
@@ -80,7 +81,12 @@ def gravity_demand(
     from corridors.centrality import default_ends
     from corridors.skim import skim
 
-    origins, destinations = default_ends(network, origins, destinations)
+    origins, destinations = (
+        [network.resolve(p) for p in as_names(ends, what)]
+        for ends, what in zip(
+            default_ends(network, origins, destinations), ("origins", "destinations"), strict=True
+        )
+    )
     table = skim(
         network, origins, destinations, by=by, avoid=avoid, modes=modes, statuses=statuses
     )

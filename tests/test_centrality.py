@@ -82,7 +82,7 @@ def test_cli(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 3 and set(rows[0]) == {"id", "name", "kind", "value", "share"}
     assert main(["centrality", "--kind", "spaceport"]) == 1
-    assert "no places of kind 'spaceport' rank" in capsys.readouterr().err
+    assert "no betweenness of kind 'spaceport' ranks" in capsys.readouterr().err
     assert main(["centrality", "--top", "0"]) == 1
 
 
@@ -122,7 +122,23 @@ def test_accessibility_rejects_bad_market_sizes(net):
         accessibility(net, origins=["Chongqing"], weights={"Duisburg": -1})
 
 
-def test_cli_accessibility(capsys):
-    assert main(["centrality", "--measure", "accessibility", "--top", "2", "--json"]) == 0
+def test_cli_accessibility_and_market_access(capsys):
+    assert main(["centrality", "--measure", "market-access", "--top", "2", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["id"] == "urumqi" and rows[0]["value"] == rows[0]["market_access"]
+    assert main(["centrality", "--measure", "accessibility", "--top", "3", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["value"] for r in rows] == sorted(r["mean_hours"] for r in rows)  # fastest first
+
+
+def test_cli_edge_betweenness_ranks_links_and_crossings(capsys):
+    args = ["centrality", "--measure", "edge-betweenness", "--top", "400", "--json"]
+    assert main(args) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["kind"] for r in rows} == {"link", "crossing"}
+    assert [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
+
+
+def test_cli_demand_goes_with_flow_only(capsys, tmp_path):
+    assert main(["centrality", "--demand", str(tmp_path / "od.csv")]) == 1
+    assert "--demand goes with --measure flow" in capsys.readouterr().err
