@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
@@ -99,7 +100,9 @@ class Network:
 
         Nodes are place ids (``x``/``y`` are lon/lat); every link gives an edge each way
         keyed by link id; every crossing gives an edge each way, keyed by crossing id, with
-        the dwell hours of that direction. ``G.graph["crs"]`` is ``"EPSG:4326"``.
+        the dwell hours of that direction. Every edge carries ``hours`` and ``cost_usd`` of
+        the fastest way over it in the routing graph (a link's fastest service, a crossing's
+        dwell, handling and haul). ``G.graph["crs"]`` is ``"EPSG:4326"``.
 
         Examples
         --------
@@ -108,7 +111,10 @@ class Network:
         'EPSG:4326'
         >>> G.edges["alashankou", "dostyk", "alashankou-dostyk"]["kind"]
         'crossing'
+        >>> round(G.edges["chongqing", "chengdu", "chongqing-chengdu-rail"]["hours"], 1)
+        11.0
         """
+        fastest = self._fastest()
         G = nx.MultiDiGraph(crs=CRS, created_with=f"corridors {version('corridors')}")
         for row in self.places.sort_index().itertuples():
             G.add_node(
@@ -130,8 +136,8 @@ class Network:
                 "cost_class": link["cost_class"],
                 "passages": ";".join(link["passages"]),
             }
-            G.add_edge(link["from"], link["to"], key=link["id"], **attrs)
-            G.add_edge(link["to"], link["from"], key=link["id"], **attrs)
+            for a, b in ((link["from"], link["to"]), (link["to"], link["from"])):
+                G.add_edge(a, b, key=link["id"], **attrs, **fastest.get((link["id"], a, b), {}))
         for crossing in self.crossings.sort_index().to_dict("records"):
             attrs = {
                 "kind": "crossing",
@@ -139,21 +145,36 @@ class Network:
                 "km": crossing["km"],
                 "status": crossing["status"],
             }
-            G.add_edge(
-                crossing["from"],
-                crossing["to"],
-                key=crossing["id"],
-                dwell_hours=crossing["dwell_hours_out"],
-                **attrs,
-            )
-            G.add_edge(
-                crossing["to"],
-                crossing["from"],
-                key=crossing["id"],
-                dwell_hours=crossing["dwell_hours_in"],
-                **attrs,
-            )
+            for a, b, dwell in (
+                (crossing["from"], crossing["to"], crossing["dwell_hours_out"]),
+                (crossing["to"], crossing["from"], crossing["dwell_hours_in"]),
+            ):
+                timed = fastest.get((crossing["id"], a, b), {})
+                G.add_edge(a, b, key=crossing["id"], dwell_hours=dwell, **attrs, **timed)
         return G
+
+    def _fastest(self) -> dict[tuple[str, str, str], dict[str, float]]:
+        """(element, from, to) -> hours and cost_usd of its fastest routing-graph edge."""
+        from corridors.graph import routing_graph
+
+        graph = routing_graph(self)
+        engine = graph.engine
+        place = np.array(graph.places, dtype=object)[engine.node_place]
+        edges = pd.DataFrame(
+            {
+                "element": graph.elements,
+                "a": place[engine.tail],
+                "b": place[engine.head],
+                "hours": engine.values["hours"],
+                "cost_usd": engine.values["cost_usd"],
+            }
+        )
+        edges = edges[edges.a != edges.b].sort_values(["hours", "cost_usd"], kind="stable")
+        first = edges.drop_duplicates(["element", "a", "b"])
+        return {
+            (e, a, b): {"hours": float(h), "cost_usd": float(c)}
+            for e, a, b, h, c in first.itertuples(index=False)
+        }
 
 
 @functools.lru_cache(maxsize=4)
@@ -231,15 +252,17 @@ def _where(table: str, row: dict) -> str:
 
 
 def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
-    region = countries.set_index("iso3")["region"]
-    union = countries.set_index("iso3")["customs_union"].fillna("")
+    region = countries.set_index("iso3")["region"].to_dict()
+    union = countries.set_index("iso3")["customs_union"].fillna("").to_dict()
+    rates = params.to_dict("index")
+    point = {row.Index: row for row in places[["iso3", "lon", "lat"]].itertuples()}
     rows = []
     for row in links.to_dict("records"):
         where = _where("links", row)
         a, b = row["from"], row["to"]
-        if a not in places.index or b not in places.index:
+        if a not in point or b not in point:
             continue  # already reported as a bad reference
-        pa, pb = places.loc[a], places.loc[b]
+        pa, pb = point[a], point[b]
         if a == b:
             problems.append(f"{where}, column 'to': a link cannot join {a!r} to itself")
         if pa.iso3 != pb.iso3 and (not union[pa.iso3] or union[pa.iso3] != union[pb.iso3]):
@@ -254,7 +277,7 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
                 "need gauges in mm (e.g. 1435 or 1000;1435), other modes none"
             )
         cost_class = row["cost_class"] or region[pa.iso3]
-        if (row["mode"], cost_class) not in params.index:
+        if (row["mode"], cost_class) not in rates:
             problems.append(
                 f"{where}, column 'cost_class': no {row['mode']}/{cost_class} row "
                 "in mode_params.csv"
@@ -263,7 +286,7 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
         geodesic = geodesic_km(pa.lon, pa.lat, pb.lon, pb.lat)
         km, km_source = row["km"], list(row["km_source"])
         if km is None or pd.isna(km):
-            factor = params.loc[(row["mode"], cost_class), "circuity"]
+            factor = rates[(row["mode"], cost_class)]["circuity"]
             km = round(geodesic * factor, 1)
             km_source = [
                 f"computed: geodesic {geodesic:.1f} km x circuity {factor} "
@@ -286,7 +309,7 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
                 "km_source": km_source,
                 "geodesic_km": round(geodesic, 1),
                 "cost_class": cost_class,
-                "service": row["service"] or [params.loc[(row["mode"], cost_class), "service"]],
+                "service": row["service"] or [rates[(row["mode"], cost_class)]["service"]],
                 "status": row["status"],
                 "opening_year": row["opening_year"],
                 "countries": sorted({pa.iso3, pb.iso3}),
@@ -479,8 +502,8 @@ def _steps(corridor_places: list[str]) -> list[tuple[str, str]]:
 
 
 def _check_corridors(corridors, links, crossings, problems) -> None:
-    joined = {frozenset((r["from"], r["to"])): r["mode"] for _, r in links.iterrows()}
-    crossed = {frozenset((r["from"], r["to"])) for _, r in crossings.iterrows()}
+    joined = {frozenset(pair) for pair in zip(links["from"], links["to"], strict=True)}
+    crossed = {frozenset(pair) for pair in zip(crossings["from"], crossings["to"], strict=True)}
     for row in corridors.to_dict("records"):
         for a, b in _steps(row["places"]):
             pair = frozenset((a, b))

@@ -7,6 +7,7 @@ crossing, gauge change and transfer on the way is charged, and reports the resul
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -272,12 +273,7 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
         "passages": set(),
         "elements": set(),
     }
-    elements = set(network.links.index) | set(network.crossings.index)
-    countries = NameIndex(
-        (row["iso3"], row["name_en"], [row["name_en"], row["name_zh"]])
-        for row in network.countries.to_dict("records")
-    )
-    passages = NameIndex((key, names[0], names) for key, names in PASSAGES.items())
+    elements, countries, passages = _avoidable(network)
     for item in items:
         if item in elements:
             out["elements"].add(item)
@@ -294,6 +290,26 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
                 item, closest, what="place, country, sea passage, link or crossing id"
             )
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _avoidable(network: Network) -> tuple[set[str], NameIndex, NameIndex]:
+    """Link and crossing ids, and name indexes of countries and sea passages."""
+    elements = set(network.links.index) | set(network.crossings.index)
+    countries = NameIndex(
+        (row["iso3"], row["name_en"], [row["name_en"], row["name_zh"]])
+        for row in network.countries.to_dict("records")
+    )
+    passages = NameIndex((key, names[0], names) for key, names in PASSAGES.items())
+    return elements, countries, passages
+
+
+@functools.lru_cache(maxsize=8)
+def _lookups(network: Network) -> tuple[dict[str, str], dict[str, str]]:
+    """The mode of each service and the country of each place."""
+    services = network.services
+    service_mode = dict(zip(services["id"], services["mode"], strict=True))
+    return service_mode, network.places.iso3.to_dict()
 
 
 def as_names(value, what: str) -> list[str]:
@@ -555,8 +571,7 @@ def _returning_step(places: list[int]) -> int | None:
 
 
 def _as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Route:
-    service_mode = dict(zip(network.services["id"], network.services["mode"], strict=True))
-    iso3 = network.places.iso3
+    service_mode, iso3 = _lookups(network)
     nodes = graph.engine.nodes
     columns: dict[str, list] = {c: [] for c in LEG_COLUMNS if not c.startswith("cum_")}
     for entry, u, v in zip(
