@@ -16,9 +16,11 @@ import pandas as pd
 import pyogrio
 
 from corridors.atomic import atomic_path, build_lock
-from corridors.network import SEA_LEGS_FILE, Network, sea_mesh_ports
+from corridors.cache import CACHE_FILE, write_cache
+from corridors.graph import compile_network
+from corridors.network import SEA_LEGS_FILE, Network, built_from, sea_mesh_ports
 from corridors.sea import compute_sea_legs, write_sea_legs
-from corridors.tables import default_data_dir, packaged_data_dir, writable
+from corridors.tables import default_graphs_dir, writable
 
 __all__ = ["GRAPH_FILES", "check_graphs", "default_graphs_dir", "write_graphs", "write_sea_cache"]
 
@@ -27,19 +29,9 @@ GRAPH_FILES = ("corridors.gpkg", "corridors.graphml")
 FIXED_DATE = "2000-01-01T00:00:00Z"
 
 
-def default_graphs_dir(data_dir: str | Path | None = None) -> Path:
-    """Where ``corridors build`` writes: the ``graphs/`` folder beside a data folder of one's
-    own (the checkout's ``data/``), or ``./graphs`` for the data inside an installed package,
-    which is never written into.
-    """
-    folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    if folder.resolve() == packaged_data_dir().resolve():
-        return Path.cwd() / "graphs"
-    return folder.parent / "graphs"
-
-
 def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
-    """Write ``corridors.gpkg`` (layers places, links, crossings) and ``corridors.graphml``.
+    """Write ``corridors.gpkg`` (layers places, links, crossings), ``corridors.graphml`` and,
+    for a network built from a data folder, the compiled graph (:mod:`corridors.cache`).
 
     Each file is written whole beside its target and moved into place (:mod:`corridors.atomic`),
     and concurrent builds into one folder run in turn, so a killed or parallel build never
@@ -55,7 +47,10 @@ def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
             _write_gpkg(network, tmp)
         with atomic_path(graphml) as tmp:
             nx.write_graphml(_graphml_ready(network), tmp, named_key_ids=True)
-    return [gpkg, graphml]
+        written = [gpkg, graphml]
+        if built_from(network) is not None:  # the compiled graph, for commands to read
+            written.append(write_cache(network, compile_network(network), folder / CACHE_FILE))
+    return written
 
 
 def _write_gpkg(network: Network, path: Path) -> None:

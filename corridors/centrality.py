@@ -240,7 +240,9 @@ def accessibility(
     pandas.DataFrame
         origin, name, reached (share of destination GDP reachable), mean_hours, mean_days,
         mean_cost_usd (GDP-weighted over the reachable destinations), market_access (GDP in
-        million USD, discounted), highest market access first.
+        million USD, discounted) and the trade-pattern type of the origin's province (seed
+        001; empty outside China), highest market access first. Group by ``trade_type`` to
+        see how border-type or dual-circulation provinces reach the world.
 
     Examples
     --------
@@ -288,6 +290,9 @@ def accessibility(
             }
         )
     out = pd.DataFrame(rows)
+    province = places.province.reindex(out.origin).fillna("")
+    trade_type = network.provinces.set_index("id")["trade_type"]
+    out["trade_type"] = province.map(trade_type).fillna("").to_numpy()
     return out.sort_values(["market_access", "origin"], ascending=[False, True]).reset_index(
         drop=True
     )

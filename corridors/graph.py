@@ -15,8 +15,8 @@ import functools
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -31,6 +31,9 @@ from corridors.costs import (
 )
 from corridors.engine import Engine, Reduced
 from corridors.network import Network
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "OBJECTIVES",
@@ -83,21 +86,34 @@ class RoutingGraph:
     """The expanded graph of a network, compiled for the engine, and its value of time
     (USD per FEU-hour).
 
-    ``G`` is the networkx data model; ``engine`` holds the same edges as arrays, in the order
-    of their nodes (sorted) and keys, with tags for every constraint.
+    ``engine`` holds the edges as arrays, in the order of their nodes (sorted) and keys,
+    with tags for every constraint; :meth:`to_networkx` gives the same graph as networkx.
     """
 
-    G: nx.MultiDiGraph
+    engine: Engine
     value_of_time: float
-    engine: Engine = field(init=False, repr=False)
     places: list[str] = field(init=False, repr=False)
     elements: np.ndarray = field(init=False, repr=False)
     _reduced: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
     def __post_init__(self) -> None:
-        self.engine = _compile(self.G)
-        self.places = sorted({place for place, _ in self.G.nodes})
-        self.elements = np.array([edge["element"] for edge in self.engine.data], dtype=object)
+        self.places = sorted({place for place, _ in self.engine.nodes})
+        self.elements = np.empty(len(self.engine.tail), dtype=object)
+        for (kind, value), edges in self.engine.tags.items():
+            if kind == "element":
+                self.elements[edges] = value
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The routing graph as networkx: nodes (place, layer), every edge's attributes."""
+        import networkx as nx
+
+        G = nx.MultiDiGraph()
+        G.add_nodes_from(self.engine.nodes)
+        nodes, data = self.engine.nodes, self.engine.data
+        for i, (u, v) in enumerate(zip(self.engine.tail, self.engine.head, strict=True)):
+            edge = data[i]
+            G.add_edge(nodes[u], nodes[v], key=edge["key"], **edge)
+        return G
 
     def weight(self, by: str) -> np.ndarray:
         """The objective value of every edge of the engine."""
@@ -140,7 +156,10 @@ def _compile(G: nx.MultiDiGraph) -> Engine:
     nodes = sorted(G.nodes, key=repr)
     index = {node: i for i, node in enumerate(nodes)}
     rows = sorted(
-        ((index[u], index[v], key, data) for u, v, key, data in G.edges(keys=True, data=True)),
+        (
+            (index[u], index[v], key, {"key": key, **data})
+            for u, v, key, data in G.edges(keys=True, data=True)
+        ),
         key=lambda row: row[:3],
     )
     tags: dict[tuple[str, str], list[int]] = {}
@@ -187,12 +206,25 @@ def _barred_tags(engine: Engine, constraints: Constraints) -> list[tuple[str, st
 
 
 def routing_graph(network: Network) -> RoutingGraph:
-    """The routing graph of ``network`` (built once per network and cached)."""
+    """The routing graph of ``network``: read from the compiled cache that ``corridors
+    build`` writes when it is current (:mod:`corridors.cache`), else built; once per network.
+    """
     return _cached_graph(network)
 
 
 @functools.lru_cache(maxsize=8)
 def _cached_graph(network: Network) -> RoutingGraph:
+    from corridors.cache import read_cache
+
+    vot = float(network.parameters.loc["value_of_time", "value"])
+    engine = read_cache(network)
+    return RoutingGraph(engine if engine is not None else compile_network(network), vot)
+
+
+def compile_network(network: Network) -> Engine:
+    """Build the expanded graph of ``network`` and compile it for the engine."""
+    import networkx as nx
+
     G = nx.MultiDiGraph()
     # rows by key, made once: a pandas lookup per edge would cost more than the graph
     rates = _rows(network.mode_params.set_index(["mode", "cost_class"]))
@@ -209,8 +241,7 @@ def _cached_graph(network: Network) -> RoutingGraph:
     _add_transfers(G, network.transfers, _layers_by_place(G), services)
     sea_ports = set(network.places.index[network.places.kind == "sea_port"])
     _add_access(G, services, sea_ports)
-    vot = float(network.parameters.loc["value_of_time", "value"])
-    return RoutingGraph(G, vot)
+    return _compile(G)
 
 
 class _Row(dict):

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import itertools
+import weakref
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
@@ -26,7 +27,10 @@ from corridors.schema import PARAMETER_RANGES
 from corridors.sea import read_sea_legs
 from corridors.tables import default_data_dir, read_tables
 
-__all__ = ["Network", "build_network", "load_network"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Network", "build_network", "built_from", "load_network"]
 
 CRS = "EPSG:4326"
 SEA_LEGS_FILE = "sea_legs.geojson"
@@ -114,6 +118,8 @@ class Network:
         >>> round(G.edges["chongqing", "chengdu", "chongqing-chengdu-rail"]["hours"], 1)
         11.0
         """
+        import networkx as nx
+
         fastest = self._fastest()
         G = nx.MultiDiGraph(crs=CRS, created_with=f"corridors {version('corridors')}")
         for row in self.places.sort_index().itertuples():
@@ -221,7 +227,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
     places["corridors"] = _place_tags(tables["corridors"], places)
     tables = {name: frame.drop(columns="_line") for name, frame in tables.items()}
     places = places.drop(columns="_line")
-    return Network(
+    network = Network(
         places=gpd.GeoDataFrame(places, geometry="geometry", crs=CRS),
         links=gpd.GeoDataFrame(links, geometry="geometry", crs=CRS),
         crossings=gpd.GeoDataFrame(crossings, geometry="geometry", crs=CRS),
@@ -239,6 +245,17 @@ def build_network(data_dir: str | Path | None = None) -> Network:
         parameters=tables["parameters"].set_index("name", drop=False),
         sea_variants=variants,
     )
+    _BUILT_FROM[network] = folder.resolve()
+    return network
+
+
+def built_from(network: Network) -> Path | None:
+    """The data folder ``network`` was built from, None for a network made any other way
+    (a scenario's copy, say): only the former may use the compiled cache of that folder."""
+    return _BUILT_FROM.get(network)
+
+
+_BUILT_FROM: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _places(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -642,13 +642,15 @@ def _passage_notes(graph: RoutingGraph, r: Route, constraints: Constraints) -> l
 
 
 def _sea_edges(graph: RoutingGraph, a: str, b: str):
-    for _, v, edge in graph.G.out_edges(_sea_nodes(graph, a), data=True):
-        if v[0] == b and edge["element_kind"] == "link" and "sea" in edge["modes"]:
-            yield edge
-
-
-def _sea_nodes(graph: RoutingGraph, place: str) -> list:
-    return [n for n in graph.G.nodes if n[0] == place and layer_mode(n[1]) == "sea"]
+    """The sea links (open leg and variants) from a to b."""
+    engine = graph.engine
+    tags = engine.tags
+    edges = np.intersect1d(tags.get(("mode", "sea"), []), tags.get(("kind", "link"), []))
+    place = engine.node_place
+    ends = (place[engine.tail[edges]], place[engine.head[edges]])
+    there = (ends[0] == graph.places.index(a)) & (ends[1] == graph.places.index(b))
+    for edge in edges[there]:
+        yield engine.data[edge]
 
 
 def _leg_mode(edge: dict, layer_u: str, layer_v: str) -> str:

@@ -22,6 +22,7 @@ from corridors.schema import TABLES, Column, Table
 __all__ = [
     "COMPUTED_PREFIXES",
     "default_data_dir",
+    "default_graphs_dir",
     "packaged_data_dir",
     "read_table",
     "read_tables",
@@ -266,3 +267,14 @@ def _check_references(typed: dict[str, list[dict]], problems: list[str]) -> None
 def _is_method(column: Column, value: str) -> bool:
     """A source cell that says how a figure was computed instead of naming a source."""
     return column.refers_to == "sources.id" and value.startswith(COMPUTED_PREFIXES)
+
+
+def default_graphs_dir(data_dir: str | Path | None = None) -> Path:
+    """Where ``corridors build`` writes: the ``graphs/`` folder beside a data folder of one's
+    own (the checkout's ``data/``), or ``./graphs`` for the data inside an installed package,
+    which is never written into.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    if folder.resolve() == packaged_data_dir().resolve():
+        return Path.cwd() / "graphs"
+    return folder.parent / "graphs"

@@ -142,3 +142,12 @@ def test_cli_edge_betweenness_ranks_links_and_crossings(capsys):
 def test_cli_demand_goes_with_flow_only(capsys, tmp_path):
     assert main(["centrality", "--demand", str(tmp_path / "od.csv")]) == 1
     assert "--demand goes with --measure flow" in capsys.readouterr().err
+
+
+def test_accessibility_groups_by_trade_pattern_type(net):
+    table = accessibility(net, origins=["Chongqing", "Kunming", "Lanzhou"]).set_index("origin")
+    assert table.trade_type.to_dict() == {
+        "chongqing": "dual_circulation",
+        "kunming": "border",
+        "lanzhou": "import_oriented",
+    }

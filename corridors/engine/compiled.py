@@ -13,10 +13,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Engine", "Reduced", "compile_graph"]
 
@@ -107,6 +110,8 @@ class Engine:
     def to_networkx(self, names: Sequence[str] | None = None) -> nx.MultiDiGraph:
         """The graph as a networkx multigraph: one edge per row, keyed by its row, with its
         values (or only those ``names``) as attributes."""
+        import networkx as nx
+
         G = nx.MultiDiGraph()
         G.add_nodes_from(self.nodes)
         wanted = list(self.values) if names is None else list(names)
@@ -185,6 +190,7 @@ def compile_graph(G: nx.Graph, weight: str = "weight") -> tuple[Engine, Reduced]
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.Graph()
     >>> G.add_edge("a", "b", length=2.0)
     >>> engine, reduced = compile_graph(G, weight="length")

@@ -1,0 +1,50 @@
+"""The compiled routing graph on disk: written by build, read only when current."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from corridors.cache import CACHE_FILE, cache_path, read_cache
+from corridors.cli import main
+from corridors.graph import compile_network
+from corridors.network import build_network
+from corridors.routing import route
+
+
+def test_build_writes_a_cache_that_gives_the_same_routes(data_copy):
+    assert main(["--data", str(data_copy), "build"]) == 0
+    path = cache_path(data_copy)
+    assert path.name == CACHE_FILE and path.exists()
+    network = build_network(data_copy)
+    cached = read_cache(network)
+    assert cached is not None
+    fresh = compile_network(network)
+    assert np.array_equal(cached.tail, fresh.tail) and np.array_equal(cached.head, fresh.head)
+    for name in ("hours", "km", "cost_usd"):
+        assert np.array_equal(cached.values[name], fresh.values[name])
+    assert cached.data[17] == fresh.data[17]
+    assert {k: v.tolist() for k, v in cached.tags.items()} == {
+        k: v.tolist() for k, v in fresh.tags.items()
+    }
+    r = route(network, "Chongqing", "Duisburg")  # this network reads the cache
+    assert r.crossings == ["alashankou", "dostyk", "brest", "malaszewicze"]
+
+
+def test_a_stale_or_broken_cache_is_not_read(data_copy):
+    assert main(["--data", str(data_copy), "build"]) == 0
+    params = data_copy / "parameters.csv"
+    params.write_text(params.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert read_cache(build_network(data_copy)) is None  # the data changed
+    cache_path(data_copy).write_bytes(b"not a zip file")
+    params.write_text(params.read_text(encoding="utf-8").rstrip("\n") + "\n", encoding="utf-8")
+    assert read_cache(build_network(data_copy)) is None
+
+
+def test_a_network_made_otherwise_never_reads_the_cache(data_copy):
+    assert main(["--data", str(data_copy), "build"]) == 0
+    network = build_network(data_copy)
+    copy = dataclasses.replace(network)  # as a scenario makes a new network
+    assert read_cache(network) is not None
+    assert read_cache(copy) is None
