@@ -26,6 +26,9 @@ Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``-
 - memory: the engine's arrays (edge rows and the CSR reduction) per node, against scipy's
   CSR matrix of the same graph.
 
+Criticality: every link of the default network failed in turn with the standard OD set,
+against copying the graph, removing the link and recomputing every OD with networkx.
+
 And the command line: ``corridors route Chongqing Duisburg`` wall time.
 """
 
@@ -53,6 +56,8 @@ from synthetic import grid_network
 
 from corridors import load_network, route, skim
 from corridors.centrality import betweenness
+from corridors.criticality import criticality
+from corridors.demand import gravity_demand
 from corridors.engine import compile_graph, path_sums, shortest_paths
 from corridors.engine.brandes import betweenness as kernel
 from corridors.graph import END, START, Constraints, routing_graph
@@ -165,6 +170,50 @@ def default_network(repeat: int, as_json: bool) -> None:
     )
 
 
+def criticality_sweep(repeat: int, as_json: bool, sample: int | None) -> None:
+    """Fail every link in turn with the standard OD set (the gravity model's demand): corridors
+    re-routes only the pairs that used the link on the engine's masks; the straightforward
+    way copies the graph, removes the link and recomputes every OD with networkx (timed on
+    ``sample`` links and scaled to all of them when given)."""
+    net = load_network()
+    graph = routing_graph(net)
+    od = gravity_demand(net)
+    criticality(net, elements="links", od=od)
+    ours = seconds(lambda: criticality(net, elements="links", od=od), repeat)
+    keep = graph.engine.mask([("status", "planned"), ("status", "under_construction")])
+    weight = graph.weight("generalized")
+    nodes = graph.engine.nodes
+    G = nx.MultiDiGraph()
+    for i in np.flatnonzero(keep):
+        u, v = nodes[graph.engine.tail[i]], nodes[graph.engine.head[i]]
+        G.add_edge(u, v, w=float(weight[i]), element=graph.elements[i])
+    origins = sorted(set(od.origin))
+    wanted = {o: [(d, END) for d in od.destination[od.origin == o]] for o in origins}
+    links = list(net.links.index)
+    timed = links if sample is None else links[:sample]
+
+    def plain():
+        for link in timed:
+            H = G.copy()
+            H.remove_edges_from(
+                [(u, v, k) for u, v, k, e in H.edges(keys=True, data="element") if e == link]
+            )
+            for origin in origins:
+                lengths = nx.single_source_dijkstra_path_length(H, (origin, START), weight="w")
+                [lengths.get(t) for t in wanted[origin]]
+
+    plain_s = seconds(plain, 1) * len(links) / len(timed)
+    note = "" if sample is None else f", networkx timed on {sample}"
+    report(
+        "criticality sweep",
+        f"{len(links)} links x {len(od)} OD pairs{note}",
+        ours,
+        plain_s,
+        None,
+        as_json,
+    )
+
+
 def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
     G = grid_network(size)
     engine, reduced = compile_graph(G, weight="length")
@@ -260,6 +309,7 @@ def main() -> None:
     args = parser.parse_args()
     repeat = 3 if args.quick else 5
     default_network(repeat, args.json)
+    criticality_sweep(repeat, args.json, 40 if args.quick else None)
     if args.quick:
         synthetic(10_000, 20, repeat, args.json)
     else:

@@ -156,6 +156,32 @@ def _parser() -> argparse.ArgumentParser:
     centrality.add_argument("--top", type=int, default=20, metavar="N", help="show N (20)")
     centrality.add_argument("--json", action="store_true", help="print JSON")
 
+    critical = _command(
+        sub,
+        "criticality",
+        _criticality,
+        "fail each crossing, link or place in turn: what the OD demand loses",
+    )
+    critical.add_argument(
+        "--elements",
+        default="crossings",
+        choices=["crossings", "links", "places"],
+        help="what fails (default: crossings)",
+    )
+    critical.add_argument(
+        "--by",
+        default="generalized",
+        choices=["time", "cost", "generalized", "distance"],
+        help="what the best routes minimise (default: generalized); the loss is generalized cost",
+    )
+    critical.add_argument(
+        "--demand",
+        metavar="FILE",
+        help="a CSV of origin, destination, feu_per_year (default: the gravity model)",
+    )
+    critical.add_argument("--top", type=int, default=20, metavar="N", help="show N (20)")
+    critical.add_argument("--json", action="store_true", help="print JSON")
+
     calibrate = _command(
         sub,
         "calibrate",
@@ -469,6 +495,26 @@ def _flow_table(network, args):
     table = pd.concat([flows.crossings, flows.links, flows.ports], ignore_index=True)
     table = table.assign(value=table.feu_per_year)[["id", "name", "kind", "value"]]
     return table.sort_values(["value", "id"], ascending=[False, True])
+
+
+def _criticality(args) -> int:
+    from corridors.criticality import criticality
+    from corridors.demand import read_demand
+
+    if args.top < 1:
+        msg = f"--top must be at least 1, not {args.top}"
+        raise ValueError(msg)
+    network = _network(args)
+    od = read_demand(network, args.demand) if args.demand else None
+    table = criticality(network, elements=args.elements, od=od, by=args.by).head(args.top)
+    if args.json:
+        print(json.dumps(table.to_dict("records"), indent=2, ensure_ascii=False))
+        return 0
+    shown = table.assign(
+        delta_cost_pct=table.delta_cost_pct.round(2), unserved_share=table.unserved_share.round(4)
+    )
+    print(shown.to_string(index=False))
+    return 0
 
 
 def _calibrate(args) -> int:

@@ -55,6 +55,7 @@ class Engine:
     node_place: np.ndarray | None = None
     data: list[dict] | None = None
     _index: dict | None = field(default=None, repr=False)
+    _tag_values: dict = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -67,6 +68,12 @@ class Engine:
         if self._index is None:
             self._index = {node: i for i, node in enumerate(self.nodes)}
         return self._index
+
+    def tag_values(self, kind: str) -> frozenset[str]:
+        """The values of the tags of one kind (``mode``: rail, road …)."""
+        if kind not in self._tag_values:
+            self._tag_values[kind] = frozenset(v for k, v in self.tags if k == kind)
+        return self._tag_values[kind]
 
     def mask(self, barred: Iterable[tuple[str, str]]) -> np.ndarray:
         """The edges that carry none of the ``barred`` tags."""
