@@ -40,7 +40,7 @@ def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
     folder = Path(out_dir)
     gpkg, graphml = folder / GRAPH_FILES[0], folder / GRAPH_FILES[1]
     with build_lock(folder):
-        for target in (gpkg, graphml):  # what a build killed half-way left behind
+        for target in (gpkg, graphml, folder / CACHE_FILE):  # what a killed build left behind
             for leftover in folder.glob(f".{target.stem}.*{target.suffix}*"):
                 leftover.unlink()
         with atomic_path(gpkg) as tmp:

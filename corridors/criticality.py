@@ -72,7 +72,7 @@ def criticality(
     >>> table = criticality(load_network(), od=od)
     >>> row = table.iloc[0]
     >>> row["id"], bool(row["delta_cost_pct"] > 0), float(row["unserved_share"])
-    ('alashankou-dostyk', True, 0.0)
+    ('brest-malaszewicze', True, 0.0)
     """
     from corridors.demand import check_demand, gravity_demand
     from corridors.skim import _collector_paused, best_paths

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pyogrio
 import pytest
 from small import edit_csv
@@ -219,6 +220,10 @@ def _outputs_whole(folder: Path, only: str = "") -> None:
         ]
     if graphml.exists():
         assert nx.read_graphml(graphml).number_of_nodes() > 100
+    cache = folder / "corridors.engine.npz"
+    if not only and cache.exists():
+        with np.load(cache, allow_pickle=False) as arrays:
+            assert len(arrays["tail"]) > 1000
     if not only:
         assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]  # no leftovers
 
