@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         help="also show K materially different routes",
     )
     route.add_argument("--json", action="store_true", help="print JSON")
+    route.add_argument(
+        "--scenario", metavar="NAME|FILE", help="route on a scenario (see corridors scenario list)"
+    )
     route.add_argument("--map", type=Path, metavar="FILE.png", help="write a route map")
     route.add_argument(
         "--tcd", type=Path, metavar="FILE.png", help="write the time/cost-distance chart"
@@ -155,6 +158,26 @@ def _parser() -> argparse.ArgumentParser:
     centrality.add_argument("--kind", help="only places of this kind (border_station, hub …)")
     centrality.add_argument("--top", type=int, default=20, metavar="N", help="show N (20)")
     centrality.add_argument("--json", action="store_true", help="print JSON")
+
+    scenario = _command(
+        sub,
+        "scenario",
+        _scenario,
+        "list, show or compare scenarios (closures, new lines, faster borders)",
+    )
+    scenario.add_argument("action", choices=["list", "show", "compare"])
+    scenario.add_argument(
+        "names", nargs="*", metavar="NAME|FILE", help="show: one; compare: base first, then others"
+    )
+    scenario.add_argument(
+        "--by",
+        default="generalized",
+        choices=["time", "cost", "generalized", "distance"],
+        help="what the best routes minimise (default: generalized)",
+    )
+    scenario.add_argument("--demand", metavar="FILE", help="OD CSV (default: the gravity model)")
+    scenario.add_argument("--json", action="store_true", help="print JSON")
+    scenario.add_argument("--out", type=Path, metavar="DIR", help="compare: write the tables here")
 
     critical = _command(
         sub,
@@ -290,6 +313,11 @@ def _route(args) -> int:
     from corridors.routing import route
 
     network = _network(args)
+    scenario = None
+    if args.scenario:
+        from corridors.scenarios import load_scenario
+
+        scenario = load_scenario(network, args.scenario, args.data)
     best = route(
         network,
         args.origin,
@@ -300,6 +328,7 @@ def _route(args) -> int:
         modes=args.modes,
         alternatives=args.alternatives,
         month=args.month,
+        scenario=scenario,
     )
     if args.map or args.tcd:
         _figures(best, args.map, args.tcd)
@@ -495,6 +524,87 @@ def _flow_table(network, args):
     table = pd.concat([flows.crossings, flows.links, flows.ports], ignore_index=True)
     table = table.assign(value=table.feu_per_year)[["id", "name", "kind", "value"]]
     return table.sort_values(["value", "id"], ascending=[False, True])
+
+
+def _scenario(args) -> int:
+    from corridors.scenarios import load_scenario, scenario_names
+
+    if args.action == "list":
+        network = _network(args)
+        rows = [load_scenario(network, n, args.data) for n in scenario_names(args.data)]
+        if args.json:
+            out = [{"name": s.name, "description": s.description} for s in rows]
+            print(json.dumps(out, indent=2, ensure_ascii=False))
+            return 0
+        for s in rows:
+            print(f"{s.name:<38} {s.description.splitlines()[0]}")
+        return 0
+    if args.action == "show":
+        if len(args.names) != 1:
+            msg = "scenario show takes one name or file"
+            raise ValueError(msg)
+        s = load_scenario(_network(args), args.names[0], args.data)
+        if args.json:
+            out = {"name": s.name, "description": s.description, "sources": list(s.sources)}
+            print(json.dumps(out | {"operations": s.summary()}, indent=2, ensure_ascii=False))
+            return 0
+        print(f"{s.name}: {' '.join(s.description.split())}")
+        print(f"sources: {', '.join(s.sources) or '(those of the scenarios it extends)'}")
+        for line in s.summary():
+            print(f"  {line}")
+        return 0
+    return _compare(args)
+
+
+def _compare(args) -> int:
+    from corridors.compare import compare
+    from corridors.demand import read_demand
+
+    if len(args.names) < 2:
+        msg = "scenario compare takes a base (base for none) and at least one other scenario"
+        raise ValueError(msg)
+    network = _network(args)
+    od = read_demand(network, args.demand) if args.demand else None
+    result = compare(network, args.names, od=od, by=args.by)
+    if args.out:
+        _write_tables(result, args.out)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    _print_comparison(result)
+    if args.out:
+        print(f"wrote the tables to {args.out}")
+    return 0
+
+
+def _print_comparison(result) -> None:
+    base = result.od[result.od.scenario == result.scenarios[0]]
+    for name in result.scenarios[1:]:
+        rows = result.od[result.od.scenario == name]
+        served = rows[rows.reachable]
+        weight = served.feu_per_year
+        mean = (served.delta_pct * weight).sum() / weight.sum() if weight.sum() else 0.0
+        lost = int((~rows.reachable).sum() - (~base.reachable).sum())
+        print(
+            f"{name}: generalized cost {mean:+.2f}% (demand-weighted); {lost} more pairs cut off"
+        )
+        gates = result.gateways[result.gateways.scenario == name]
+        for gate in gates.loc[gates.delta_share.abs().nlargest(4).index].itertuples():
+            print(
+                f"  gateway {gate.gateway:<14} share {gate.share:6.1%} ({gate.delta_share:+.1%})"
+            )
+
+
+def _write_tables(result, folder: Path) -> None:
+    from corridors.atomic import atomic_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("od", "elements", "gateways", "corridors", "provinces", "trade_types"):
+        table = getattr(result, name)
+        if name == "od":
+            table = table.assign(crossings=table.crossings.map(";".join))
+        with atomic_path(folder / f"{name}.csv") as tmp:
+            table.to_csv(tmp, index=False, lineterminator="\n")
 
 
 def _criticality(args) -> int:

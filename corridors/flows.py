@@ -10,6 +10,7 @@ model beside the published train counts per border port.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,8 +31,8 @@ class Flows:
     Attributes
     ----------
     pairs : pandas.DataFrame
-        The demand with, per pair, hours, cost_usd, generalized and gateway (NaN and empty
-        where no route).
+        The demand with, per pair, hours, km, cost_usd, generalized, gateway and crossings
+        (NaN and empty where no route).
     links, crossings, ports : pandas.DataFrame
         id, name, kind and feu_per_year, both directions together, busiest first; a port's
         flow is what its sea legs load and unload.
@@ -132,6 +133,7 @@ def assign(
         cost_usd=sums[:, 2],
         generalized=sums[:, 2] + graph.value_of_time * sums[:, 0],
         gateway=_gateways(network, graph, moves, origins),
+        crossings=_crossings(graph, moves, len(demand)),
     )
     if "trade_type" not in pairs:
         pairs["trade_type"] = _trade_types(network, pairs.origin)
@@ -157,6 +159,15 @@ class _Moves:
     tail: np.ndarray
     head: np.ndarray
     edge: np.ndarray
+
+
+def _crossings(graph, moves: _Moves, pairs: int) -> list[list[str]]:
+    """The crossing ids of each pair's route, in order."""
+    picked = np.flatnonzero(np.isin(moves.edge, graph.engine.tags.get(("kind", "crossing"), [])))
+    picked = picked[np.argsort(moves.pair[picked], kind="stable")]
+    names = graph.elements[moves.edge[picked]].tolist()
+    bounds = np.searchsorted(moves.pair[picked], np.arange(pairs + 1)).tolist()
+    return [names[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _gateways(network: Network, graph, moves: _Moves, origins: np.ndarray) -> np.ndarray:
