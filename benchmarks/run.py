@@ -29,7 +29,8 @@ Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``-
 Criticality: every link of the default network failed in turn with the standard OD set,
 against copying the graph, removing the link and recomputing every OD with networkx.
 
-And the command line: ``corridors route Chongqing Duisburg`` wall time.
+A comparison of five built-in scenarios with the base, and the command line: ``corridors
+route Chongqing Duisburg`` wall time.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from synthetic import grid_network
 
 from corridors import load_network, route, skim
 from corridors.centrality import betweenness
+from corridors.compare import compare
 from corridors.criticality import criticality
 from corridors.demand import gravity_demand
 from corridors.engine import compile_graph, path_sums, shortest_paths
@@ -214,6 +216,23 @@ def criticality_sweep(repeat: int, as_json: bool, sample: int | None) -> None:
     )
 
 
+def scenario_comparison(as_json: bool) -> None:
+    """Five scenarios against the base with the standard OD set: routes, flows, gateways and
+    winners and losers for each (no networkx counterpart: this is what a study runs)."""
+    net = load_network()
+    names = [
+        "base",
+        "suez_closure",
+        "alashankou_closure",
+        "poland_belarus_border_closure",
+        "border_dwell_halved",
+        "nwlsc_2030",
+    ]
+    compare(net, names[:2])
+    ours = seconds(lambda: compare(net, names), 1)
+    report("scenario comparison", "base + 5 scenarios, standard OD set", ours, None, None, as_json)
+
+
 def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
     G = grid_network(size)
     engine, reduced = compile_graph(G, weight="length")
@@ -310,6 +329,7 @@ def main() -> None:
     repeat = 3 if args.quick else 5
     default_network(repeat, args.json)
     criticality_sweep(repeat, args.json, 40 if args.quick else None)
+    scenario_comparison(args.json)
     if args.quick:
         synthetic(10_000, 20, repeat, args.json)
     else:

@@ -7,11 +7,13 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from small import border_network
 
 from corridors.cli import main
 from corridors.compare import appraise, compare
-from corridors.errors import ScenarioError
+from corridors.errors import NoRouteError, ScenarioError
 from corridors.flows import assign
 from corridors.routing import route
 from corridors.scenarios import load_scenario, scenario_names
@@ -203,3 +205,18 @@ def test_cli(capsys, tmp_path):
     assert "at least one other scenario" in capsys.readouterr().err
     assert main(["route", "Chongqing", "Duisburg", "--scenario", "sues"]) == 1
     assert "closest: suez_closure" in capsys.readouterr().err
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_closing_any_element_never_makes_a_route_better(net, data):
+    element = data.draw(st.sampled_from(sorted([*net.crossings.index, *net.links.index])))
+    pair = data.draw(
+        st.sampled_from([("Chongqing", "Duisburg"), ("Kunming", "Vientiane"), ("Xian", "Almaty")])
+    )
+    before = route(net, *pair, by="generalized").total["generalized"]
+    try:
+        after = route(net, *pair, by="generalized", avoid=[element]).total["generalized"]
+    except NoRouteError:
+        return  # cut off: no better either
+    assert after >= before - 1e-9
