@@ -169,12 +169,7 @@ def _parser() -> argparse.ArgumentParser:
     scenario.add_argument(
         "names", nargs="*", metavar="NAME|FILE", help="show: one; compare: base first, then others"
     )
-    scenario.add_argument(
-        "--by",
-        default="generalized",
-        choices=["time", "cost", "generalized", "distance"],
-        help="what the best routes minimise (default: generalized)",
-    )
+    _by_option(scenario, "generalized")
     scenario.add_argument("--demand", metavar="FILE", help="OD CSV (default: the gravity model)")
     scenario.add_argument("--json", action="store_true", help="print JSON")
     scenario.add_argument("--out", type=Path, metavar="DIR", help="compare: write the tables here")
@@ -191,12 +186,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=["crossings", "links", "places"],
         help="what fails (default: crossings)",
     )
-    critical.add_argument(
-        "--by",
-        default="generalized",
-        choices=["time", "cost", "generalized", "distance"],
-        help="what the best routes minimise (default: generalized); the loss is generalized cost",
-    )
+    _by_option(critical, "generalized", "; the loss is generalized cost")
     critical.add_argument(
         "--demand",
         metavar="FILE",
@@ -218,12 +208,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _by_option(parser: argparse.ArgumentParser) -> None:
+def _by_option(parser: argparse.ArgumentParser, default: str = "time", note: str = "") -> None:
     parser.add_argument(
         "--by",
-        default="time",
+        default=default,
         choices=["time", "cost", "generalized", "distance"],
-        help="what the best routes minimise (default: time)",
+        help=f"what the best routes minimise (default: {default}){note}",
     )
 
 

@@ -299,11 +299,17 @@ def _known(ids: Iterable[str], valid: set[str], where: str, key: str, what: str)
             raise ScenarioError(msg)
 
 
-def _close(network: Network, table: dict, where: str) -> dict[str, tuple[str, ...]]:
+def _section(table, key: str, allowed: Iterable[str], where: str) -> dict:
+    """A [key] table of a scenario file, checked for unknown keys."""
     if not isinstance(table, dict):
-        msg = f"{where}: 'close' must be a table ([close])"
+        msg = f"{where}: {key!r} must be a table ([{key}])"
         raise ScenarioError(msg)
-    _keys(table, CLOSE_KEYS, where, "close.")
+    _keys(table, allowed, where, f"{key}.")
+    return table
+
+
+def _close(network: Network, table: dict, where: str) -> dict[str, tuple[str, ...]]:
+    _section(table, "close", CLOSE_KEYS, where)
     out = {}
     for kind in CLOSE_KEYS:
         ids = _strings(table, kind, where)
@@ -331,10 +337,7 @@ def _place(network: Network, name: str, where: str) -> str:
 
 
 def _open(network: Network, table: dict, where: str) -> dict[str, tuple[str, ...]]:
-    if not isinstance(table, dict):
-        msg = f"{where}: 'open' must be a table ([open])"
-        raise ScenarioError(msg)
-    _keys(table, OPEN_KEYS, where, "open.")
+    _section(table, "open", OPEN_KEYS, where)
     out = {}
     for kind in OPEN_KEYS:
         ids = _strings(table, kind, where)
@@ -389,10 +392,7 @@ def _set(network: Network, op: dict, where: str) -> dict:
 
 
 def _demand(table: dict, where: str) -> float:
-    if not isinstance(table, dict):
-        msg = f"{where}: 'demand' must be a table ([demand])"
-        raise ScenarioError(msg)
-    _keys(table, ("scale",), where, "demand.")
+    _section(table, "demand", ("scale",), where)
     scale = table.get("scale", 1.0)
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not scale >= 0:
         msg = f"{where}: demand.scale must be a number, zero or more, not {scale!r}"
