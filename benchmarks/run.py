@@ -29,6 +29,9 @@ Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``-
 Criticality: every link of the default network failed in turn with the standard OD set,
 against copying the graph, removing the link and recomputing every OD with networkx.
 
+With ``--candidates``, only the betweenness libraries that were considered, where installed
+(igraph, networkit: the "kernel" column is theirs).
+
 A comparison of five built-in scenarios with the base, and the command line: ``corridors
 route Chongqing Duisburg`` wall time.
 """
@@ -314,6 +317,52 @@ def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
         )
 
 
+def candidates(size: int, count: int, as_json: bool) -> None:
+    """The compiled libraries considered for betweenness, where installed (neither is a
+    dependency): igraph (GPL) from the same sources, and networkit (MIT), which samples its
+    own sources (``EstimateBetweenness``), so only its time compares."""
+    G = grid_network(size)
+    engine, reduced = compile_graph(G, weight="length")
+    sources = [engine.index[s] for s in random.Random(42).sample(list(G.nodes()), count)]
+    kernel(reduced, sources[:2])
+    ours = kernel(reduced, sources).nodes
+    ours_s = seconds(lambda: kernel(reduced, sources), 1)
+    pairs = list(zip(reduced.tail.tolist(), reduced.head.tolist(), strict=True))
+    try:
+        import igraph
+    except ImportError:
+        print("igraph not installed: skipped")
+    else:
+        g = igraph.Graph(n=engine.n, edges=pairs, directed=True)
+        g.es["w"] = reduced.weight.tolist()
+        theirs = np.array(g.betweenness(directed=True, weights="w", sources=sources))
+        gap = float(np.max(np.abs(theirs - ours) / np.maximum(1.0, np.abs(ours))))
+        plain = seconds(lambda: g.betweenness(directed=True, weights="w", sources=sources), 1)
+        report(
+            "igraph betweenness", f"k={count}, rel diff {gap:.0e}", ours_s, None, plain, as_json
+        )
+    try:
+        import networkit
+    except ImportError:
+        print("networkit not installed: skipped")
+    else:
+        h = networkit.Graph(engine.n, weighted=True, directed=True)
+        for (u, v), w in zip(pairs, reduced.weight.tolist(), strict=True):
+            h.addEdge(u, v, w)
+
+        def estimate():
+            networkit.centrality.EstimateBetweenness(h, count, False, False).run()
+
+        report(
+            "networkit estimate",
+            f"{count} random sources",
+            ours_s,
+            None,
+            seconds(estimate, 1),
+            as_json,
+        )
+
+
 def command_line(repeat: int, as_json: bool) -> None:
     command = ["corridors", "route", "Chongqing", "Duisburg"]
     subprocess.run(command, check=True, capture_output=True)
@@ -325,7 +374,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 10,000-node synthetic graph")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--candidates",
+        action="store_true",
+        help="only the betweenness libraries considered (igraph, networkit), if installed",
+    )
     args = parser.parse_args()
+    if args.candidates:
+        candidates(10_000 if args.quick else 100_000, 20 if args.quick else 100, args.json)
+        return
     repeat = 3 if args.quick else 5
     default_network(repeat, args.json)
     criticality_sweep(repeat, args.json, 40 if args.quick else None)
