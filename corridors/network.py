@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
+import math
 import weakref
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -215,6 +217,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
     places = _places(tables)
     params = tables["mode_params"].set_index(["mode", "cost_class"])
     land = _land_links(tables["links"], places, tables["countries"], params, problems)
+    land = _osm_lengths(folder, land, problems)
     sea, variants = _sea_links(folder, places, tables, problems)
     links = pd.concat([land, sea]).sort_index()
     crossings = _crossings(tables["crossings"], places, problems)
@@ -337,6 +340,44 @@ def _land_links(links, places, countries, params, problems) -> pd.DataFrame:
             }
         )
     return _frame(rows, ["id"])
+
+
+OSM_LINKS_FILE = "osm_links.geojson"
+
+
+def _osm_lengths(folder: Path, links: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    """Links whose length and geometry were derived from OpenStreetMap (``corridors osm
+    import``) take them from ``osm_links.geojson``, with its source."""
+    path = folder / OSM_LINKS_FILE
+    if not path.exists():
+        return links
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        problems.append(f"{OSM_LINKS_FILE}: not an OSM-link GeoJSON file ({err})")
+        return links
+    links = links.copy()
+    for number, feature in enumerate(features, start=1):
+        where = f"{OSM_LINKS_FILE} feature {number}"
+        try:
+            props = feature["properties"]
+            link, km, source = props["id"], float(props["km"]), str(props["source"])
+            line = shapely.geometry.shape(feature["geometry"])
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            problems.append(f"{where}: {err}")
+            continue
+        if link not in links.index:
+            problems.append(f"{where}: link {link!r} is not a land link in links.csv")
+        elif not (math.isfinite(km) and km > 0) or line.geom_type != "LineString" or not source:
+            problems.append(f"{where} ({link}): needs a positive km, a source and a line")
+        elif km < links.at[link, "geodesic_km"] - GEODESIC_SLACK_KM:
+            problems.append(_below_geodesic(where, km, links.at[link, "geodesic_km"]))
+        else:
+            links.at[link, "km"] = km
+            links.at[link, "km_basis"] = "computed"
+            links.at[link, "km_source"] = [source]
+            links.at[link, "geometry"] = line
+    return links
 
 
 def _below_geodesic(where: str, km: float, geodesic: float) -> str:
