@@ -29,6 +29,9 @@ Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``-
 Criticality: every link of the default network failed in turn with the standard OD set,
 against copying the graph, removing the link and recomputing every OD with networkx.
 
+OpenStreetMap (``--quick``: 10,000 nodes): the synthetic grid written as an OSM rail extract
+of 100,000 nodes, loaded by corridors against osmnx alone, then a skim and betweenness on it.
+
 With ``--candidates``, only the betweenness libraries that were considered, where installed
 (igraph, networkit: the "kernel" column is theirs).
 
@@ -45,6 +48,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -56,7 +60,7 @@ from scipy.sparse.csgraph import dijkstra
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic import grid_network
+from synthetic import grid_network, write_osm
 
 from corridors import load_network, route, skim
 from corridors.centrality import betweenness
@@ -317,6 +321,72 @@ def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
         )
 
 
+def osm_scale(size: int, count: int, repeat: int, as_json: bool) -> None:
+    """An OSM rail extract of about ``size`` nodes (the synthetic grid written as OSM XML,
+    railway=rail ways): loading with corridors (osmium cut, osmnx, geodesic lengths) against
+    osmnx's ``graph_from_xml`` alone; then a skim and betweenness from ``count`` sources on the
+    loaded graph, against networkx and the raw kernels."""
+    import osmnx as ox
+
+    from corridors.osm import load_osm
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rail.osm"
+        write_osm(grid_network(size), path)
+        G = load_osm(path)
+        ours = seconds(lambda: load_osm(path), 1)
+        plain = seconds(lambda: ox.graph_from_xml(path, bidirectional=True, retain_all=True), 1)
+    sizes = f"{G.number_of_nodes():,} nodes after simplification"
+    report("osm load", sizes, ours, plain, None, as_json)
+    engine, reduced = compile_graph(G, weight="length")
+    sources = np.random.default_rng(3).choice(engine.n, count, replace=False)
+    rows = np.repeat(np.arange(count), engine.n)
+    ends = np.tile(np.arange(engine.n), count)
+
+    def skim_all():
+        dist, pred = shortest_paths(reduced, sources)
+        return path_sums(reduced, dist, pred, rows, ends, reduced.weight[None, :]).sums
+
+    skim_all()
+    nodes = engine.nodes
+
+    def plain_skim():
+        for s in sources.tolist():
+            nx.single_source_dijkstra_path_length(G, nodes[s], weight="length")
+
+    report(
+        "osm skim",
+        f"{count} sources x every node",
+        seconds(skim_all, repeat),
+        seconds(plain_skim, 1),
+        seconds(
+            lambda: dijkstra(reduced.matrix, indices=sources, return_predecessors=True), repeat
+        ),
+        as_json,
+    )
+    kernel(reduced, sources[:1])
+    simple = nx.DiGraph()
+    simple.add_weighted_edges_from(
+        (nodes[u], nodes[v], w)
+        for u, v, w in zip(
+            reduced.tail.tolist(), reduced.head.tolist(), reduced.weight.tolist(), strict=True
+        )
+    )
+    report(
+        "osm betweenness",
+        f"{count} sources",
+        seconds(lambda: kernel(reduced, sources), repeat),
+        seconds(
+            lambda: nx.betweenness_centrality_subset(
+                simple, [nodes[s] for s in sources], list(simple), normalized=False
+            ),
+            1,
+        ),
+        None,
+        as_json,
+    )
+
+
 def candidates(size: int, count: int, as_json: bool) -> None:
     """The compiled libraries considered for betweenness, where installed (neither is a
     dependency): igraph (GPL) from the same sources, and networkit (MIT), which samples its
@@ -387,6 +457,7 @@ def main() -> None:
     default_network(repeat, args.json)
     criticality_sweep(repeat, args.json, 40 if args.quick else None)
     scenario_comparison(args.json)
+    osm_scale(10_000 if args.quick else 100_000, 20, repeat, args.json)
     if args.quick:
         synthetic(10_000, 20, repeat, args.json)
     else:

@@ -23,6 +23,7 @@ def grid_network(nodes: int, seed: int = 0) -> nx.Graph:
     length = np.hypot(*(xy[u] - xy[v]).T) * 1.5  # km
     minutes = length / rng.choice([60.0, 80.0, 100.0], len(u)) * 60
     G = nx.Graph()
+    G.add_nodes_from((i, {"x": float(x), "y": float(y)}) for i, (x, y) in enumerate(xy))
     G.add_edges_from(
         (a, b, {"length": la, "minutes": mi})
         for a, b, la, mi in zip(
@@ -31,3 +32,20 @@ def grid_network(nodes: int, seed: int = 0) -> nx.Graph:
     )
     largest = max(nx.connected_components(G), key=len)
     return G.subgraph(sorted(largest)).copy()
+
+
+def write_osm(G: nx.Graph, path, degrees_per_unit: float = 0.01) -> None:
+    """Write ``G`` as an OSM XML extract of railway=rail ways, one way per edge, nodes at
+    lon/lat ``x``/``y`` times ``degrees_per_unit`` from (60 E, 40 N)."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n')
+        for node, data in G.nodes(data=True):
+            lon = 60 + data["x"] * degrees_per_unit
+            lat = 40 + data["y"] * degrees_per_unit
+            out.write(f'<node id="{node + 1}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"/>\n')
+        for i, (u, v) in enumerate(G.edges, start=1):
+            out.write(
+                f'<way id="{i}" version="1"><nd ref="{u + 1}"/><nd ref="{v + 1}"/>'
+                '<tag k="railway" v="rail"/><tag k="usage" v="main"/></way>\n'
+            )
+        out.write("</osm>\n")

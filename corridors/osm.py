@@ -366,16 +366,26 @@ def _tags(names: list[str]):
 
 def _geodesic_lengths(G):
     """``length`` of every edge in metres on the WGS84 ellipsoid, along its geometry (or
-    the straight line between its nodes)."""
-    for u, v, data in G.edges(data=True):
+    the straight line between its nodes, all of those in one call)."""
+    straight = []
+    for u, v, key, data in G.edges(keys=True, data=True):
         line = data.get("geometry")
         if line is None:
-            lon = [G.nodes[u]["x"], G.nodes[v]["x"]]
-            lat = [G.nodes[u]["y"], G.nodes[v]["y"]]
+            straight.append((u, v, key))
         else:
-            lon, lat = line.xy
-        data["length"] = float(WGS84.line_length(lon, lat))
+            data["length"] = float(WGS84.line_length(*line.xy))
+    if straight:
+        x, y = _node_values(G, "x"), _node_values(G, "y")
+        ends = np.array([(x[u], y[u], x[v], y[v]) for u, v, _ in straight])
+        _, _, metres = WGS84.inv(ends[:, 0], ends[:, 1], ends[:, 2], ends[:, 3])
+        for (u, v, key), length in zip(straight, metres.tolist(), strict=True):
+            G.edges[u, v, key]["length"] = length
     return G
+
+
+def _node_values(G, name: str) -> dict:
+    """A node attribute of every node."""
+    return {node: data[name] for node, data in G.nodes(data=True)}
 
 
 def _snappable(G, network, links: pd.DataFrame, tolerance_km: float, strict: bool) -> dict:

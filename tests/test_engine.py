@@ -181,3 +181,16 @@ def test_engine_exports_to_networkx(diamond):
     G = engine.to_networkx()
     assert G.number_of_edges() == 5
     assert G.edges["s", "t", engine.tail.tolist().index(engine.index["s"]) + 2]["weight"] == 5.0
+
+
+def test_whole_trees_and_single_paths_sum_alike():
+    G = nx.gnm_random_graph(60, 200, seed=4, directed=True)
+    rng = np.random.default_rng(4)
+    for u, v in G.edges:
+        G.edges[u, v]["w"] = float(rng.uniform(0.5, 3.0))
+    engine, reduced = compile_graph(G, weight="w")
+    dist, pred = shortest_paths(reduced, [0, 1, 2])
+    rows, targets = np.repeat(np.arange(3), engine.n), np.tile(np.arange(engine.n), 3)
+    whole = path_sums(reduced, dist, pred, rows, targets, reduced.weight[None, :])  # trees
+    few = path_sums(reduced, dist, pred, rows[::40], targets[::40], reduced.weight[None, :])
+    assert np.allclose(whole.sums[::40], few.sums, equal_nan=True)

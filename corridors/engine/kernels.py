@@ -107,3 +107,33 @@ def brandes(indptr, indices, data, sources, is_target, skip, nodes, entries, rea
                 nodes[w] += delta[w]
             if counted and w != skip[i]:
                 reached[i] += 1
+
+
+@numba.njit(cache=True)
+def tree_sums(indptr, indices, pred, values, out):
+    """``out[r, m, v]``: the sum of ``values[m]`` along the tree path of row r to every
+    node v, each edge added once per tree (a node's total is its parent's plus its edge)."""
+    rows, n = pred.shape
+    stack = np.empty(n, np.int64)
+    for r in range(rows):
+        done = np.zeros(n, np.bool_)
+        for v in range(n):
+            if done[v]:
+                continue
+            top = 0
+            u = v
+            while u >= 0 and not done[u]:
+                stack[top] = u
+                top += 1
+                u = pred[r, u]
+            while top > 0:
+                top -= 1
+                x = stack[top]
+                p = pred[r, x]
+                if p >= 0:
+                    k = indptr[p]
+                    while indices[k] != x:
+                        k += 1
+                    for m in range(values.shape[0]):
+                        out[r, m, x] = out[r, m, p] + values[m, k]
+                done[x] = True

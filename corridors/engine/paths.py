@@ -101,6 +101,16 @@ def path_sums(
     indptr, indices = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
     pred = pred.astype(np.int64)
     reached = np.isfinite(dist[rows, targets])
+    if collect is None and len(targets) * 4 > pred.size:
+        # most of every tree is asked for: one pass per tree beats walking each path
+        from corridors.engine.kernels import tree_sums
+
+        whole = np.zeros((pred.shape[0], len(values), pred.shape[1]))
+        tree_sums(indptr, indices, pred, values, whole)
+        sums = whole[rows, :, targets]
+        sums[~reached] = np.nan
+        empty = np.empty(0, dtype=np.int64)
+        return PathSums(sums, reached, empty, empty, empty)
     sums = np.zeros((len(targets), len(values)))
     wanted = np.zeros(len(reduced.edge), dtype=np.bool_) if collect is None else collect
     from corridors.engine.kernels import walk
