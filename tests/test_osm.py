@@ -13,6 +13,7 @@ from small import write_network
 
 from corridors.cli import main
 from corridors.engine import compile_graph, path_sums, shortest_paths
+from corridors.errors import DataError
 from corridors.network import build_network
 from corridors.osm import (
     FREIGHT_ROADS,
@@ -190,3 +191,33 @@ def _online() -> bool:
 def test_overpass_by_bounding_box():  # pragma: no cover - no network here
     G = load_osm_online((24.93, 60.17, 24.95, 60.18))
     assert {d["railway"] for _, _, d in G.edges(data=True)} == {"rail"}
+
+
+def _osm_file(folder, link: str, km: float, coords) -> None:
+    feature = {
+        "type": "Feature",
+        "properties": {"id": link, "km": km, "source": "computed: OpenStreetMap test"},
+        "geometry": {"type": "LineString", "coordinates": coords},
+    }
+    (folder / "osm_links.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("link", "km", "match"),
+    [
+        ("nowhere-rail", 1.0, "link 'nowhere-rail' is not a land link in links.csv"),
+        ("station-north-rail", -1.0, "needs a positive km, a source and a line"),
+    ],
+)
+def test_bad_osm_links_stop_the_build(helsinki, link, km, match):
+    _osm_file(helsinki, link, km, [list(STATION), list(NORTH)])
+    with pytest.raises(DataError, match=match):
+        build_network(helsinki)
+
+
+def test_an_osm_links_file_that_is_not_geojson(helsinki):
+    (helsinki / "osm_links.geojson").write_text("[1, 2", encoding="utf-8")
+    with pytest.raises(DataError, match=r"osm_links\.geojson: not an OSM-link GeoJSON file"):
+        build_network(helsinki)
