@@ -174,6 +174,16 @@ def _parser() -> argparse.ArgumentParser:
     scenario.add_argument("--json", action="store_true", help="print JSON")
     scenario.add_argument("--out", type=Path, metavar="DIR", help="compare: write the tables here")
 
+    assess = _command(
+        sub,
+        "assess",
+        _assess,
+        "the standard assessment of the network: report.html, report.md, maps/, tables/",
+    )
+    assess.add_argument(
+        "--out", type=Path, default=Path("assessment"), metavar="DIR", help="(./assessment)"
+    )
+
     osm = _command(
         sub,
         "osm",
@@ -614,6 +624,26 @@ def _write_tables(result, folder: Path) -> None:
             table = table.assign(crossings=table.crossings.map(";".join))
         with atomic_path(folder / f"{name}.csv") as tmp:
             table.to_csv(tmp, index=False, lineterminator="\n")
+
+
+def _assess(args) -> int:
+    from corridors.report import assess
+
+    def progress(step: int, steps: int, label: str) -> None:
+        done = "#" * step + "." * (steps - step)
+        end = "\n" if step == steps else ""
+        print(f"\r[{done}] {step}/{steps} {label:<28}", end=end, file=sys.stderr, flush=True)
+
+    files = assess(_network(args), args.out, progress=progress)
+    print(f"wrote {len(files)} files to {args.out}:")
+    for kind, pattern in (
+        ("report", "report.*"),
+        ("maps", "maps/*.png"),
+        ("tables", "tables/*.csv"),
+    ):
+        names = sorted(p.name for p in args.out.glob(pattern))
+        print(f"  {kind}: {', '.join(names)}")
+    return 0
 
 
 def _osm(args) -> int:

@@ -1,0 +1,65 @@
+"""The standard assessment (the README's main job): what it writes, and that it is whole."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from corridors.cli import main
+from corridors.report import KEY_ROUTES, SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("assessment")
+    assert main(["assess", "--out", str(out)]) == 0
+    return out
+
+
+def test_every_part_is_written(written):
+    assert (written / "report.md").exists() and (written / "report.html").exists()
+    assert sorted(p.name for p in (written / "maps").iterdir()) == [
+        "chongqing_duisburg.png",
+        "chongqing_duisburg_tcd.png",
+        "chongqing_singapore_tcd.png",
+    ]
+    routes = pd.read_csv(written / "tables" / "key_routes.csv")
+    assert len(routes) == len(KEY_ROUTES)
+    scenarios = pd.read_csv(written / "tables" / "scenarios.csv")
+    assert list(scenarios.scenario) == SCENARIOS[1:]
+
+
+def test_the_html_is_self_contained(written):
+    page = (written / "report.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]{0,30})', page)
+    assert len(images) == 3 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert "http://" not in page and "https://" not in page
+
+
+def test_the_report_reads_as_the_planner_expects(written):
+    text = (written / "report.md").read_text(encoding="utf-8")
+    for heading in (
+        "The network at a glance",
+        "Key routes",
+        "Which border crossings",
+        "trade-pattern type",
+        "Scenarios compared",
+        "Criticality",
+        "published figures",
+    ):
+        assert heading in text
+    scenarios = pd.read_csv(written / "tables" / "scenarios.csv").set_index("scenario")
+    assert scenarios.loc["poland_belarus_border_closure", "generalized_cost_change_pct"] > 10
+    assert scenarios.loc["border_dwell_halved", "generalized_cost_change_pct"] < 0
+    ranked = pd.read_csv(written / "tables" / "criticality_crossings.csv")
+    assert "brest-malaszewicze" in set(ranked.id.head(3))
+
+
+def test_the_terminal_gets_a_summary(written, capsys, tmp_path):
+    assert main(["assess", "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "wrote 13 files" in captured.out and "6/6 validation" in captured.err
+    for name in ("report.md", "tables/scenarios.csv", "maps/chongqing_duisburg.png"):
+        assert (tmp_path / name).read_bytes() == (written / name).read_bytes()  # deterministic
