@@ -221,3 +221,14 @@ def test_an_osm_links_file_that_is_not_geojson(helsinki):
     (helsinki / "osm_links.geojson").write_text("[1, 2", encoding="utf-8")
     with pytest.raises(DataError, match=r"osm_links\.geojson: not an OSM-link GeoJSON file"):
         build_network(helsinki)
+
+
+def test_an_osm_xml_extract_compressed_with_bzip2(tmp_path, rail):
+    import bz2
+
+    plain = tmp_path / "helsinki.osm"
+    _cut(HELSINKI, plain, "rail", True)
+    packed = tmp_path / "helsinki.osm.bz2"
+    packed.write_bytes(bz2.compress(plain.read_bytes()))
+    G = load_osm(packed)
+    assert len(G.edges) == len(rail.edges)
