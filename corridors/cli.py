@@ -174,6 +174,20 @@ def _parser() -> argparse.ArgumentParser:
     scenario.add_argument("--json", action="store_true", help="print JSON")
     scenario.add_argument("--out", type=Path, metavar="DIR", help="compare: write the tables here")
 
+    draw = _command(sub, "map", _map, "a map of the network, or of its OD flows, as a PNG")
+    draw.add_argument("--out", type=Path, required=True, metavar="FILE.png", help="the PNG")
+    draw.add_argument(
+        "--extent",
+        default="eurasia",
+        choices=["eurasia", "land_sea", "central_asia"],
+        help="the area shown (default: eurasia)",
+    )
+    draw.add_argument(
+        "--corridor", action="append", default=[], metavar="ID", help="highlight (repeatable)"
+    )
+    draw.add_argument("--flows", action="store_true", help="the gravity demand's flows instead")
+    draw.add_argument("--sea", action="store_true", help="draw the sea legs too")
+
     assess = _command(
         sub,
         "assess",
@@ -393,7 +407,8 @@ def _figures(best, map_path, tcd_path) -> None:
 
     matplotlib.use("Agg")
     from corridors.atomic import atomic_path
-    from corridors.plot import plot_route, time_cost_distance
+    from corridors.maps import plot_route
+    from corridors.plot import time_cost_distance
 
     for path, draw, kind in ((map_path, plot_route, "map"), (tcd_path, time_cost_distance, "tcd")):
         if path:
@@ -626,7 +641,39 @@ def _write_tables(result, folder: Path) -> None:
             table.to_csv(tmp, index=False, lineterminator="\n")
 
 
+def _map(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from corridors.maps import plot_flows, plot_network
+
+    network = _network(args)
+    unknown = sorted(set(args.corridor) - set(network.corridors.id))
+    if unknown:
+        msg = f"unknown corridor {', '.join(unknown)}; see corridors info --json for the ids"
+        raise ValueError(msg)
+    if args.flows:
+        from corridors.flows import assign
+
+        fig = plot_flows(network, assign(network), extent=args.extent)
+    else:
+        fig = plot_network(network, extent=args.extent, corridors=args.corridor, sea=args.sea)
+    _save_figure(fig, args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _save_figure(fig, path: Path) -> None:
+    from corridors.atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120, metadata={"Software": None})
+
+
 def _assess(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
     from corridors.report import assess
 
     def progress(step: int, steps: int, label: str) -> None:

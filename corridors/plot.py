@@ -1,4 +1,4 @@
-"""Charts and maps: the time/cost-distance chart (UNESCAP method) and route maps.
+"""Charts: the time/cost-distance chart (UNESCAP method). Maps are in :mod:`corridors.maps`.
 
 matplotlib is imported lazily, so the rest of the package works without a display.
 """
@@ -10,16 +10,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from corridors.basemap import load_basemap
 from corridors.routing import Route
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["MAP_CRS", "plot_route", "time_cost_distance", "time_cost_distance_table"]
+__all__ = ["time_cost_distance", "time_cost_distance_table"]
 
-# Asia North Albers Equal Area Conic, centred for Eurasia: no Web Mercator stretch at 50°N.
-MAP_CRS = "+proj=aea +lat_1=15 +lat_2=65 +lat_0=30 +lon_0=80 +datum=WGS84 +units=m"
 STEP_KINDS = ("crossing", "gauge_change", "transfer", "port", "wait", "passage")
 
 
@@ -126,54 +123,3 @@ def _steps(table: pd.DataFrame) -> list[tuple[float, str, float, list[str]]]:
         else:
             runs.append((row["km"], row["place"], days, [kind]))
     return [run for run in runs if run[2] * 24 > 6]
-
-
-def plot_route(route: Route, *, title: str | None = None) -> Figure:
-    """A map of the route (and its alternatives) over the basemap, in an Eurasian projection."""
-    import matplotlib.pyplot as plt
-
-    routes = [route, *route.alternatives]
-    frames = [r.to_gdf().to_crs(MAP_CRS) for r in routes]
-    bounds = pd.concat(frames).total_bounds
-    pad = 0.15 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
-    fig, ax = plt.subplots(figsize=(10, 7))
-    load_basemap().to_crs(MAP_CRS).plot(ax=ax, color="#eeeeee", edgecolor="#999999", lw=0.4)
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for i, (frame, r) in enumerate(zip(frames, routes, strict=True)):
-        label = (
-            f"{'best' if i == 0 else f'alternative {i}'}: {r.total['days']:.1f} days, "
-            f"{r.total['km']:,.0f} km"
-        )
-        width = 3.0 if i == 0 else 1.6
-        frame.plot(
-            ax=ax, color=colours[i % len(colours)], lw=width, label=label, zorder=10 - i
-        )  # the best route is drawn last, on top
-    places = route.network.places
-    stops = places.loc[route.places].to_crs(MAP_CRS)
-    stops.plot(ax=ax, color="black", markersize=6, zorder=11)
-    labelled: list = []
-    spacing = 0.03 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
-    for place, point in zip(stops.index, stops.geometry, strict=True):
-        if place not in (route.origin, route.destination) and place not in route.crossings:
-            continue
-        if any(point.distance(other) < spacing for other in labelled):
-            continue  # a station facing another across the border: one label for the pair
-        labelled.append(point)
-        ax.annotate(
-            places.name_en[place],
-            (point.x, point.y),
-            fontsize=7,
-            xytext=(3, 3),
-            textcoords="offset points",
-            zorder=12,
-        )
-    ax.set_xlim(bounds[0] - pad, bounds[2] + pad)
-    ax.set_ylim(bounds[1] - pad, bounds[3] + pad)
-    ax.set_axis_off()
-    ax.legend(loc="lower left", fontsize=8)
-    names = places.name_en
-    ax.set_title(
-        title or f"{names[route.origin]} → {names[route.destination]} (by {route.objective})"
-    )
-    fig.tight_layout()
-    return fig

@@ -121,6 +121,7 @@ def assess(
 
 def _network_section(network: Network, report: _Report) -> None:
     from corridors.info import network_summary
+    from corridors.maps import plot_network
 
     summary = network_summary(network)
     places, links = summary["places"], summary["links"]
@@ -135,10 +136,24 @@ def _network_section(network: Network, report: _Report) -> None:
         f"crossings in {len(summary['countries'])} countries, with {summary['sources']} "
         f"sources. The figures in data/ are {bases}."
     )
+    report.figure(
+        "network",
+        plot_network(network),
+        "The corridor network: links by mode (dashed: planned or under construction), places "
+        "by kind.",
+    )
+    report.figure(
+        "land_sea_corridor",
+        plot_network(
+            network, extent="land_sea", corridors=["nwlsc_central", "nwlsc_east", "nwlsc_west"]
+        ),
+        "The New Western Land-Sea Corridor's three rail routes to the Beibu Gulf.",
+    )
 
 
 def _routes_section(network: Network, report: _Report) -> None:
-    from corridors.plot import plot_route, time_cost_distance
+    from corridors.maps import plot_route
+    from corridors.plot import time_cost_distance
     from corridors.routing import route
 
     rows, found = [], {}
@@ -182,6 +197,7 @@ def _routes_section(network: Network, report: _Report) -> None:
 def _centrality_section(network: Network, report: _Report) -> None:
     from corridors.centrality import betweenness, default_ends
     from corridors.flows import assign
+    from corridors.maps import plot_flows
 
     origins, destinations = default_ends(network)
     ranked = betweenness(
@@ -194,6 +210,11 @@ def _centrality_section(network: Network, report: _Report) -> None:
     )
     report.table("crossing_betweenness", ranked, ranked[["name", "value", "share"]].round(3))
     flows = assign(network)
+    report.figure(
+        "flows",
+        plot_flows(network, flows),
+        "Where the gravity model's exports go, all-or-nothing: line width by FEU per year.",
+    )
     report.heading("How each trade-pattern type's exports leave China")
     report.text(
         "The gravity model's exports (seed 001 provinces, by destination GDP), all-or-nothing "
@@ -207,6 +228,7 @@ def _centrality_section(network: Network, report: _Report) -> None:
 
 def _scenario_section(network: Network, report: _Report) -> None:
     from corridors.compare import compare
+    from corridors.maps import plot_difference
 
     result = compare(network, SCENARIOS)
     rows = []
@@ -236,6 +258,12 @@ def _scenario_section(network: Network, report: _Report) -> None:
         "and the gateway whose share moves most."
     )
     report.table("scenarios", pd.DataFrame(rows))
+    report.figure(
+        "alashankou_closure",
+        plot_difference(network, result, "alashankou_closure"),
+        "Alashankou closed: the change of flow on every link and crossing, and of each hub's "
+        "generalized cost.",
+    )
     report.tables["scenario_od"] = result.od.assign(crossings=result.od.crossings.map(";".join))
     report.tables["scenario_trade_types"] = result.trade_types
 

@@ -9,7 +9,8 @@ matplotlib.use("Agg")
 import pytest
 from small import border_network
 
-from corridors.plot import plot_route, time_cost_distance, time_cost_distance_table
+from corridors.maps import plot_route
+from corridors.plot import time_cost_distance, time_cost_distance_table
 from corridors.routing import route
 
 

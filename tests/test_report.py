@@ -21,9 +21,13 @@ def written(tmp_path_factory):
 def test_every_part_is_written(written):
     assert (written / "report.md").exists() and (written / "report.html").exists()
     assert sorted(p.name for p in (written / "maps").iterdir()) == [
+        "alashankou_closure.png",
         "chongqing_duisburg.png",
         "chongqing_duisburg_tcd.png",
         "chongqing_singapore_tcd.png",
+        "flows.png",
+        "land_sea_corridor.png",
+        "network.png",
     ]
     routes = pd.read_csv(written / "tables" / "key_routes.csv")
     assert len(routes) == len(KEY_ROUTES)
@@ -34,7 +38,7 @@ def test_every_part_is_written(written):
 def test_the_html_is_self_contained(written):
     page = (written / "report.html").read_text(encoding="utf-8")
     images = re.findall(r'<img src="([^"]{0,30})', page)
-    assert len(images) == 3 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert len(images) == 7 and all(src.startswith("data:image/png;base64,") for src in images)
     assert "http://" not in page and "https://" not in page
 
 
@@ -60,6 +64,6 @@ def test_the_report_reads_as_the_planner_expects(written):
 def test_the_terminal_gets_a_summary(written, capsys, tmp_path):
     assert main(["assess", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
-    assert "wrote 13 files" in captured.out and "6/6 validation" in captured.err
+    assert "wrote 17 files" in captured.out and "6/6 validation" in captured.err
     for name in ("report.md", "tables/scenarios.csv", "maps/chongqing_duisburg.png"):
         assert (tmp_path / name).read_bytes() == (written / name).read_bytes()  # deterministic

@@ -1,0 +1,101 @@
+"""Maps: the layers each draws, and nothing drawn the wrong way round the globe."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+import shapely
+
+from corridors.compare import compare
+from corridors.flows import assign
+from corridors.maps import (
+    EXTENTS,
+    plot_difference,
+    plot_flows,
+    plot_network,
+    plot_route,
+    split_at_antimeridian,
+)
+from corridors.routing import route
+
+
+def _longitude_jumps(parts) -> float:
+    return max(float(np.abs(np.diff(np.asarray(p.coords)[:, 0])).max()) for p in parts)
+
+
+def test_a_pacific_crossing_is_cut_at_the_antimeridian(net):
+    panama = route(net, "Shanghai", "Rotterdam", modes=["sea"], avoid=["Suez"])
+    sea = panama.to_gdf().geometry
+    for lon_0 in (66.5, 80.0, -100.0):
+        parts = [p for line in sea for p in split_at_antimeridian(line, lon_0)]
+        assert _longitude_jumps(parts) < 180
+        for part in parts:
+            lons = np.asarray(part.coords)[:, 0]
+            assert (lons >= lon_0 - 180 - 1e-9).all() and (lons <= lon_0 + 180 + 1e-9).all()
+
+
+def test_split_keeps_a_line_that_does_not_cross_whole():
+    line = shapely.LineString([(10, 0), (20, 5), (30, 0)])
+    assert split_at_antimeridian(line, 0)[0].equals(line)
+
+
+def test_the_drawn_route_has_no_line_across_the_map(net):
+    panama = route(net, "Shanghai", "Rotterdam", modes=["sea"], avoid=["Suez"])
+    fig = plot_route(panama)
+    ax = fig.axes[0]
+    width = np.diff(ax.get_xlim())[0]
+    drawn = [line for line in ax.lines if len(line.get_xdata()) > 1]
+    assert drawn
+    for line in drawn:
+        assert np.abs(np.diff(line.get_xdata())).max() < width / 2
+
+
+def test_route_map_layers(net):
+    r = route(net, "Chongqing", "Duisburg", modes=["rail"], alternatives=2)
+    ax = plot_route(r).axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0].startswith("best") and len(labels) == 3  # one entry per route
+    notes = [t.get_text() for t in ax.texts]
+    assert any(n.startswith("Dostyk (") and n.endswith(" h)") for n in notes)  # dwell marked
+    assert any("Natural Earth" in n for n in notes) and any(n.endswith(" km") for n in notes)
+    assert ax.get_facecolor()[:3] != (1.0, 1.0, 1.0)  # the sea is drawn
+
+
+def test_network_map_layers(net):
+    ax = plot_network(net, extent="land_sea", corridors=["nwlsc_central"]).axes[0]
+    labels = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert {"rail", "road", "hub", "sea port", "rail (planned or building)"} <= labels
+    assert any("Guiyang" in label for label in labels)
+
+
+def test_flow_and_difference_maps(net):
+    demand = assign(net).pairs[["origin", "destination", "feu_per_year"]]
+    ax = plot_flows(net, assign(net, demand)).axes[0]
+    assert any(t.get_text().startswith("widest line:") for t in ax.texts)
+    c = compare(net, ["base", "alashankou_closure"], od=demand.head(200))
+    fig = plot_difference(net, c, "alashankou_closure")
+    labels = {t.get_text() for t in fig.axes[0].get_legend().get_texts()}
+    assert labels == {"more flow", "less flow"} and len(fig.axes) == 2  # the colour bar
+
+
+def test_unknown_extent(net):
+    with pytest.raises(ValueError, match="unknown extent 'mars'; use one of"):
+        plot_network(net, extent="mars")
+    assert set(EXTENTS) == {"eurasia", "land_sea", "central_asia"}
+
+
+def test_cli_map(tmp_path, capsys):
+    from corridors.cli import main
+
+    out = tmp_path / "lsc.png"
+    assert (
+        main(["map", "--extent", "land_sea", "--corridor", "nwlsc_central", "--out", str(out)])
+        == 0
+    )
+    assert out.stat().st_size > 20_000
+    assert main(["map", "--corridor", "nowhere", "--out", str(out)]) == 1
+    assert "unknown corridor nowhere" in capsys.readouterr().err
