@@ -174,8 +174,11 @@ def _parser() -> argparse.ArgumentParser:
     scenario.add_argument("--json", action="store_true", help="print JSON")
     scenario.add_argument("--out", type=Path, metavar="DIR", help="compare: write the tables here")
 
-    draw = _command(sub, "map", _map, "a map of the network, or of its OD flows, as a PNG")
-    draw.add_argument("--out", type=Path, required=True, metavar="FILE.png", help="the PNG")
+    draw = _command(
+        sub, "map", _map, "a map of the network or of its OD flows (PNG), or an interactive one"
+    )
+    draw.add_argument("--out", type=Path, metavar="FILE.png", help="a PNG map")
+    draw.add_argument("--html", type=Path, metavar="FILE.html", help="an interactive map")
     draw.add_argument(
         "--extent",
         default="eurasia",
@@ -196,6 +199,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     assess.add_argument(
         "--out", type=Path, default=Path("assessment"), metavar="DIR", help="(./assessment)"
+    )
+    assess.add_argument(
+        "--lang", default="en", choices=["en", "zh"], help="place names in English or Chinese"
     )
 
     osm = _command(
@@ -652,6 +658,18 @@ def _map(args) -> int:
     if unknown:
         msg = f"unknown corridor {', '.join(unknown)}; see corridors info --json for the ids"
         raise ValueError(msg)
+    if not args.out and not args.html:
+        msg = "say where the map goes: --out FILE.png or --html FILE.html"
+        raise ValueError(msg)
+    if args.html:
+        from corridors.atomic import atomic_path
+        from corridors.maps import interactive_html
+
+        with atomic_path(args.html) as tmp:
+            tmp.write_text(interactive_html(network), encoding="utf-8")
+        print(f"wrote {args.html}")
+        if not args.out:
+            return 0
     if args.flows:
         from corridors.flows import assign
 
@@ -681,7 +699,7 @@ def _assess(args) -> int:
         end = "\n" if step == steps else ""
         print(f"\r[{done}] {step}/{steps} {label:<28}", end=end, file=sys.stderr, flush=True)
 
-    files = assess(_network(args), args.out, progress=progress)
+    files = assess(_network(args), args.out, lang=args.lang, progress=progress)
     print(f"wrote {len(files)} files to {args.out}:")
     for kind, pattern in (
         ("report", "report.*"),

@@ -65,6 +65,9 @@ class _Report:
     blocks: list[tuple] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    interactive: str | None = None
+    names: pd.Series | None = None
+    lang: str = "en"
 
     def heading(self, text: str) -> None:
         self.blocks.append(("h2", text))
@@ -90,19 +93,22 @@ def assess(
     network: Network | None = None,
     out: str | Path = "assessment",
     *,
+    lang: str = "en",
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Path]:
-    """Run the standard assessment and write it to ``out``.
+    """Run the standard assessment and write it to ``out``; with ``lang="zh"`` place names
+    on the maps and in the tables are Chinese (the prose stays English).
 
     Returns
     -------
     list of Path
         Every file written.
     """
+    from corridors.maps import place_names
     from corridors.network import load_network
 
     network = network or load_network()
-    report = _Report()
+    report = _Report(names=place_names(network, lang), lang=lang)
     steps = [
         ("the network", _network_section),
         ("key routes", _routes_section),
@@ -166,13 +172,17 @@ def _routes_section(network: Network, report: _Report) -> None:
                 "km": round(r.total["km"]),
                 "days": round(r.total["days"], 1),
                 "usd_per_feu": round(r.total["cost_usd"]),
-                "crossings": " / ".join(network.places.name_en[p] for p in r.crossings),
+                "crossings": " / ".join(report.names[p] for p in r.crossings),
             }
         )
     report.heading("Key routes (fastest, by time)")
     table = pd.DataFrame(rows)
     report.table("key_routes", table)
+    from corridors.maps import interactive_html
+
     exits = route(network, "Chongqing", "Duisburg", modes=["rail"], alternatives=4)
+    key = [found[label] for label, *_ in KEY_ROUTES]
+    report.interactive = interactive_html(network, key)
     others = len(exits.alternatives)
     report.figure(
         "chongqing_duisburg",
@@ -301,6 +311,8 @@ def _write(report: _Report, folder: Path) -> list[Path]:
     for name, table in report.tables.items():
         text = table.to_csv(index=False, lineterminator="\n")
         written.append(_save(folder / "tables" / f"{name}.csv", text.encode("utf-8")))
+    if report.interactive is not None:
+        written.append(_save(folder / "map.html", report.interactive.encode("utf-8")))
     written.append(_save(folder / "report.md", _markdown(report).encode("utf-8")))
     written.append(_save(folder / "report.html", _html(report).encode("utf-8")))
     return written

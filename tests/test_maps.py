@@ -99,3 +99,36 @@ def test_cli_map(tmp_path, capsys):
     assert out.stat().st_size > 20_000
     assert main(["map", "--corridor", "nowhere", "--out", str(out)]) == 1
     assert "unknown corridor nowhere" in capsys.readouterr().err
+
+
+def test_the_interactive_map_carries_each_legs_figures(net):
+    from corridors.maps import interactive_html
+
+    r = route(net, "Chongqing", "Duisburg")
+    page = interactive_html(net, [r])
+    assert "chongqing-chengdu-rail: 505 km" in page
+    assert "lanzhou - urumqi (china_europe): 1,904 km, 41.5 h, 1,333 USD" in page
+    assert page == interactive_html(net, [r])  # the same bytes each time
+
+
+def test_cli_map_needs_somewhere_to_go(capsys):
+    from corridors.cli import main
+
+    assert main(["map"]) == 1
+    assert "--out FILE.png or --html FILE.html" in capsys.readouterr().err
+
+
+def test_chinese_labels_need_a_cjk_font(net, monkeypatch):
+    import corridors.maps as maps
+
+    monkeypatch.setattr(maps, "cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="no CJK font is installed .*fonts-noto-cjk"):
+        names = maps.place_names(net, "zh")
+    assert names["horgos"] == "Horgos"
+    monkeypatch.setattr(maps, "cjk_font", lambda: "DejaVu Sans")
+    assert maps.place_names(net, "zh")["horgos"] == "霍尔果斯"
+    r = route(net, "Chongqing", "Duisburg")
+    notes = [t.get_text() for t in plot_route(r, lang="zh").axes[0].texts]
+    assert "重庆" in notes
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        maps.place_names(net, "fr")

@@ -20,6 +20,7 @@ def written(tmp_path_factory):
 
 def test_every_part_is_written(written):
     assert (written / "report.md").exists() and (written / "report.html").exists()
+    assert "Leaflet" in (written / "map.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in (written / "maps").iterdir()) == [
         "alashankou_closure.png",
         "chongqing_duisburg.png",
@@ -64,6 +65,6 @@ def test_the_report_reads_as_the_planner_expects(written):
 def test_the_terminal_gets_a_summary(written, capsys, tmp_path):
     assert main(["assess", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
-    assert "wrote 17 files" in captured.out and "6/6 validation" in captured.err
-    for name in ("report.md", "tables/scenarios.csv", "maps/chongqing_duisburg.png"):
+    assert "wrote 18 files" in captured.out and "6/6 validation" in captured.err
+    for name in ("report.md", "map.html", "tables/scenarios.csv", "maps/chongqing_duisburg.png"):
         assert (tmp_path / name).read_bytes() == (written / name).read_bytes()  # deterministic
