@@ -75,7 +75,7 @@ def compare(
     >>> bool(c.od.delta_hours.iloc[1] > 0)
     True
     """
-    from corridors.demand import check_demand, gravity_demand
+    from corridors.demand import od_or_gravity
     from corridors.flows import assign
 
     if not scenarios:
@@ -86,7 +86,7 @@ def compare(
     if len(set(names)) < len(names):
         msg = f"each scenario once, please: {', '.join(names)}"
         raise ValueError(msg)
-    od = gravity_demand(network, by=by) if od is None else check_demand(network, od)
+    od = od_or_gravity(network, od, by=by)
     results = []
     for name, scenario in zip(names, loaded, strict=True):
         changed = network if scenario is None else scenario(network)
@@ -227,14 +227,14 @@ def appraise(
     >>> list(t.project)
     ['pinglu_canal', 'baoshan_ruili_railway']
     """
-    from corridors.demand import check_demand, gravity_demand
+    from corridors.demand import od_or_gravity
     from corridors.flows import assign
 
     loaded = [_scenario(network, p) for p in projects]
     if not loaded or any(p is None for p in loaded):
         msg = "appraise needs one or more project scenarios (not base)"
         raise ValueError(msg)
-    od = gravity_demand(network, by=by) if od is None else check_demand(network, od)
+    od = od_or_gravity(network, od, by=by)
 
     def total(chosen: list[Scenario]) -> float:
         changed = network

@@ -74,7 +74,7 @@ def criticality(
     >>> row["id"], bool(row["delta_cost_pct"] > 0), float(row["unserved_share"])
     ('brest-malaszewicze', True, 0.0)
     """
-    from corridors.demand import check_demand, gravity_demand
+    from corridors.demand import od_or_gravity
     from corridors.skim import _collector_paused, best_paths
 
     if elements not in ELEMENTS:
@@ -83,11 +83,7 @@ def criticality(
     if by not in OBJECTIVES:
         msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
         raise ValueError(msg)
-    od = (
-        gravity_demand(network, by=by, statuses=statuses)
-        if od is None
-        else check_demand(network, od)
-    )
+    od = od_or_gravity(network, od, by=by, statuses=statuses)
     od = od[od.feu_per_year > 0].reset_index(drop=True)
     origins = od.origin.to_numpy(dtype=object)
     dests = od.destination.to_numpy(dtype=object)

@@ -35,7 +35,14 @@ from corridors.errors import DataError, UnknownPlaceError
 from corridors.network import Network
 from corridors.routing import as_names
 
-__all__ = ["COLUMNS", "check_demand", "gravity_demand", "origin_exports", "read_demand"]
+__all__ = [
+    "COLUMNS",
+    "check_demand",
+    "gravity_demand",
+    "od_or_gravity",
+    "origin_exports",
+    "read_demand",
+]
 
 COLUMNS = ["origin", "destination", "feu_per_year"]
 YUAN_PER_UNIT = 1e8  # provinces.csv counts in 100 million yuan
@@ -115,6 +122,12 @@ def gravity_demand(
     out = out[out.origin.isin(exports.index[exports.feu_per_year > 0])].reset_index(drop=True)
     out.attrs["without_exports"] = sorted(set(origins) - set(out.origin))
     return out
+
+
+def od_or_gravity(network: Network, od: pd.DataFrame | None = None, **options) -> pd.DataFrame:
+    """``od`` checked and its names resolved, or when None the standard OD set: the gravity
+    model's demand (``options`` as for :func:`gravity_demand`)."""
+    return gravity_demand(network, **options) if od is None else check_demand(network, od)
 
 
 def origin_exports(network: Network, origins: list[str]) -> pd.DataFrame:
