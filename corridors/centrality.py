@@ -19,7 +19,7 @@ import pandas as pd
 
 from corridors.engine import compile_graph
 from corridors.engine.brandes import betweenness as kernel
-from corridors.graph import END, OBJECTIVES, START, routing_graph
+from corridors.graph import END, START, check_objective, routing_graph
 from corridors.network import Network
 from corridors.routing import _constraints, as_names, border_scoped
 
@@ -79,9 +79,7 @@ def betweenness(
     if elements not in ELEMENTS:
         msg = f"unknown elements {elements!r}; use one of {', '.join(ELEMENTS)}"
         raise ValueError(msg)
-    if by not in OBJECTIVES:
-        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
-        raise ValueError(msg)
+    check_objective(by)
     every = list(network.places.index)
     sources = _places(network, origins, every, "origins")
     targets = _places(network, destinations, every, "destinations")

@@ -412,7 +412,6 @@ def _figures(best, map_path, tcd_path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from corridors.atomic import atomic_path
     from corridors.maps import plot_route
     from corridors.plot import time_cost_distance
 
@@ -420,8 +419,7 @@ def _figures(best, map_path, tcd_path) -> None:
         if path:
             if path.is_dir():
                 path = path / f"{best.origin}-{best.destination}-{kind}.png"
-            with atomic_path(path) as tmp:
-                draw(best).savefig(tmp, format="png", dpi=120, metadata={"Software": None})
+            _save_figure(draw(best), path)
             print(f"wrote {path}", file=sys.stderr)
 
 
@@ -618,15 +616,11 @@ def _compare(args) -> int:
 
 
 def _print_comparison(result) -> None:
-    base = result.od[result.od.scenario == result.scenarios[0]]
-    for name in result.scenarios[1:]:
-        rows = result.od[result.od.scenario == name]
-        served = rows[rows.reachable]
-        weight = served.feu_per_year
-        mean = (served.delta_pct * weight).sum() / weight.sum() if weight.sum() else 0.0
-        lost = int((~rows.reachable).sum() - (~base.reachable).sum())
+    for row in result.summary().itertuples():
+        name = row.scenario
         print(
-            f"{name}: generalized cost {mean:+.2f}% (demand-weighted); {lost} more pairs cut off"
+            f"{name}: generalized cost {row.generalized_cost_change_pct:+.2f}% "
+            f"(demand-weighted); {row.pairs_cut_off} more pairs cut off"
         )
         gates = result.gateways[result.gateways.scenario == name]
         for gate in gates.loc[gates.delta_share.abs().nlargest(4).index].itertuples():

@@ -48,6 +48,35 @@ class Comparison:
     provinces: pd.DataFrame
     trade_types: pd.DataFrame
 
+    def summary(self) -> pd.DataFrame:
+        """Per scenario after the first: the demand-weighted change of generalized cost of the
+        pairs served (per cent), how many more pairs are cut off, and the largest gateway
+        share shift."""
+        base = self.od[self.od.scenario == self.scenarios[0]]
+        rows = []
+        for name in self.scenarios[1:]:
+            pairs = self.od[self.od.scenario == name]
+            served = pairs[pairs.reachable]
+            weight = served.feu_per_year
+            gates = self.gateways[self.gateways.scenario == name]
+            moved = gates.loc[gates.delta_share.abs().idxmax()] if len(gates) else None
+            rows.append(
+                {
+                    "scenario": name,
+                    "generalized_cost_change_pct": round(
+                        float((served.delta_pct * weight).sum() / weight.sum())
+                        if weight.sum()
+                        else 0.0,
+                        2,
+                    ),
+                    "pairs_cut_off": int((~pairs.reachable).sum() - (~base.reachable).sum()),
+                    "largest_gateway_shift": ""
+                    if moved is None
+                    else f"{moved.gateway} {moved.delta_share:+.1%}",
+                }
+            )
+        return pd.DataFrame(rows)
+
     def to_dict(self) -> dict:
         """JSON-ready: scenarios, and od as a list of objects."""
         od = self.od.assign(crossings=self.od.crossings.map(list))

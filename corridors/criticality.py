@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from corridors.graph import OBJECTIVES, routing_graph
+from corridors.graph import check_objective, routing_graph
 from corridors.network import Network
 from corridors.routing import _constraints
 
@@ -75,14 +75,12 @@ def criticality(
     ('brest-malaszewicze', True, 0.0)
     """
     from corridors.demand import od_or_gravity
-    from corridors.skim import _collector_paused, best_paths
+    from corridors.skim import best_paths, collector_paused
 
     if elements not in ELEMENTS:
         msg = f"unknown elements {elements!r}; use one of {', '.join(ELEMENTS)}"
         raise ValueError(msg)
-    if by not in OBJECTIVES:
-        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
-        raise ValueError(msg)
+    check_objective(by)
     od = od_or_gravity(network, od, by=by, statuses=statuses)
     od = od[od.feu_per_year > 0].reset_index(drop=True)
     origins = od.origin.to_numpy(dtype=object)
@@ -90,7 +88,7 @@ def criticality(
     volume = od.feu_per_year.to_numpy(dtype=float)
     base_constraints = _constraints(network, [], (), None, statuses)
     graph = routing_graph(network)
-    with _collector_paused():
+    with collector_paused():
         base, users = _routes(network, graph, base_constraints, by, origins, dests, best_paths)
         total = float(np.nansum(volume * base))
         rows = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridors.graph import OBJECTIVES, layer_mode, routing_graph
+from corridors.graph import check_objective, layer_mode, routing_graph
 from corridors.network import Network
 from corridors.routing import _constraints
 
@@ -94,11 +94,9 @@ def assign(
     [['alashankou', 1.0]]
     """
     from corridors.demand import check_demand, gravity_demand
-    from corridors.skim import _collector_paused, best_paths
+    from corridors.skim import best_paths, collector_paused
 
-    if by not in OBJECTIVES:
-        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
-        raise ValueError(msg)
+    check_objective(by)
     if demand is None:
         demand = gravity_demand(network, by=by, avoid=avoid, modes=modes, statuses=statuses)
     else:
@@ -112,7 +110,7 @@ def assign(
     volume = demand.feu_per_year.to_numpy(dtype=float)
     sums = np.full((len(demand), 3), np.nan)
     found = []
-    with _collector_paused():
+    with collector_paused():
         for picked, paths in best_paths(network, graph, constraints, by, origins, dests):
             sums[picked] = paths.sums
             order = np.lexsort((-paths.step, paths.pair))

@@ -39,6 +39,7 @@ __all__ = [
     "OBJECTIVES",
     "Constraints",
     "RoutingGraph",
+    "check_objective",
     "layer_gauge",
     "layer_leg",
     "layer_mode",
@@ -48,6 +49,15 @@ __all__ = [
 ]
 
 OBJECTIVES = ("time", "cost", "generalized", "distance")
+
+
+def check_objective(by: str) -> None:
+    """Raise ValueError for an objective other than those of :data:`OBJECTIVES`."""
+    if by not in OBJECTIVES:
+        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
+        raise ValueError(msg)
+
+
 START, END = "@from", "@to"
 
 

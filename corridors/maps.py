@@ -521,7 +521,7 @@ def interactive_map(network: Network, routes: list[Route] = ()):
     import folium
 
     fm = folium.Map(location=(35, 80), zoom_start=3, tiles="OpenStreetMap", control_scale=True)
-    fastest = network._fastest()
+    fastest = network.fastest_edges()
     links = network.links[network.links["mode"] != "sea"]
     for mode, group in links.groupby("mode", sort=True):
         layer = folium.FeatureGroup(name=f"{mode.replace('_', ' ')} links")

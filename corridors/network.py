@@ -122,7 +122,7 @@ class Network:
         """
         import networkx as nx
 
-        fastest = self._fastest()
+        fastest = self.fastest_edges()
         G = nx.MultiDiGraph(crs=CRS, created_with=f"corridors {version('corridors')}")
         for row in self.places.sort_index().itertuples():
             G.add_node(
@@ -161,7 +161,7 @@ class Network:
                 G.add_edge(a, b, key=crossing["id"], dwell_hours=dwell, **attrs, **timed)
         return G
 
-    def _fastest(self) -> dict[tuple[str, str, str], dict[str, float]]:
+    def fastest_edges(self) -> dict[tuple[str, str, str], dict[str, float]]:
         """(element, from, to) -> hours and cost_usd of its fastest routing-graph edge."""
         from corridors.graph import routing_graph
 

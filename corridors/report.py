@@ -241,33 +241,13 @@ def _scenario_section(network: Network, report: _Report) -> None:
     from corridors.maps import plot_difference
 
     result = compare(network, SCENARIOS)
-    rows = []
-    base = result.od[result.od.scenario == "base"]
-    for name in SCENARIOS[1:]:
-        pairs = result.od[result.od.scenario == name]
-        served = pairs[pairs.reachable]
-        weight = served.feu_per_year
-        gates = result.gateways[result.gateways.scenario == name]
-        moved = gates.loc[gates.delta_share.abs().idxmax()] if len(gates) else None
-        rows.append(
-            {
-                "scenario": name,
-                "generalized_cost_change_pct": round(
-                    float((served.delta_pct * weight).sum() / weight.sum()), 2
-                ),
-                "pairs_cut_off": int((~pairs.reachable).sum() - (~base.reachable).sum()),
-                "largest_gateway_shift": ""
-                if moved is None
-                else f"{moved.gateway} {moved.delta_share:+.1%}",
-            }
-        )
     report.heading("Scenarios compared with today's network")
     report.text(
         "Each built-in scenario (data/scenarios/, each citing its precedent or plan) against "
         "the base, with the same OD demand: the demand-weighted change of generalized cost "
         "and the gateway whose share moves most."
     )
-    report.table("scenarios", pd.DataFrame(rows))
+    report.table("scenarios", result.summary())
     report.figure(
         "alashankou_closure",
         plot_difference(network, result, "alashankou_closure"),

@@ -20,10 +20,10 @@ from corridors.engine import Reduced, shortest_paths
 from corridors.errors import NoRouteError, UnknownPlaceError
 from corridors.graph import (
     END,
-    OBJECTIVES,
     START,
     Constraints,
     RoutingGraph,
+    check_objective,
     layer_mode,
     routing_graph,
 )
@@ -230,9 +230,7 @@ def route(
     """
     if scenario is not None:
         network = scenario(network)
-    if by not in OBJECTIVES:
-        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
-        raise ValueError(msg)
+    check_objective(by)
     alternatives = _whole_number(alternatives, "alternatives", 0, MAX_ALTERNATIVES)
     stops = [network.resolve(p) for p in (origin, *as_names(via, "via"), destination)]
     if stops[0] == stops[-1]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from corridors.engine import Reduced, path_sums, shortest_paths
 from corridors.errors import NoRouteError
-from corridors.graph import END, OBJECTIVES, START, RoutingGraph, routing_graph
+from corridors.graph import END, START, RoutingGraph, check_objective, routing_graph
 from corridors.network import Network
 from corridors.routing import _constraints, _simple_paths, as_names, border_scoped, route
 
@@ -65,9 +65,7 @@ def skim(
     >>> table[["origin", "destination"]].values.tolist()[:2]
     [['chongqing', 'qinzhou'], ['chongqing', 'duisburg']]
     """
-    if by not in OBJECTIVES:
-        msg = f"unknown objective {by!r}; use one of {', '.join(OBJECTIVES)}"
-        raise ValueError(msg)
+    check_objective(by)
     origin_ids = [network.resolve(o) for o in as_names(origins, "origins")]
     dest_ids = [network.resolve(d) for d in as_names(destinations, "destinations")]
     if not origin_ids or not dest_ids:
@@ -80,7 +78,7 @@ def skim(
     dest = np.tile(np.array(dest_ids, dtype=object), len(origin_ids))
     sums = np.full((len(origin), 3), np.nan)
     crossings: list[list[str]] = [[] for _ in origin]
-    with _collector_paused():
+    with collector_paused():
         _fill(network, graph, constraints, by, origin, dest, sums, crossings)
     hours, km, cost = sums.T
     table = pd.DataFrame(
@@ -143,7 +141,7 @@ def best_paths(network, graph, constraints, by, origins, dests):
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def collector_paused():
     """Pause Python's cyclic garbage collector: making thousands of small lists next to a
     large network triggers full collections that cost more than the skim itself."""
     enabled = gc.isenabled()

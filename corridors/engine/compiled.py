@@ -157,10 +157,14 @@ class Reduced:
         np.cumsum(np.bincount(self.tail[keep], minlength=self.n), out=indptr[1:])
         return csr_matrix((self.weight[keep], self.head[keep], indptr), shape=(self.n, self.n))
 
+    @functools.cached_property
+    def _keys(self) -> np.ndarray:
+        """tail * n + head of each entry: sorted, as the entries are."""
+        return self.tail.astype(np.int64) * self.n + self.head
+
     def positions(self, tails, heads) -> np.ndarray:
         """The entry of each edge tails[i] -> heads[i] (which must exist)."""
-        keys = self.tail.astype(np.int64) * self.n + self.head
-        return np.searchsorted(keys, np.asarray(tails, dtype=np.int64) * self.n + heads)
+        return np.searchsorted(self._keys, np.asarray(tails, dtype=np.int64) * self.n + heads)
 
     def out_entries(self, node: int) -> np.ndarray:
         """The entries that leave ``node``."""
