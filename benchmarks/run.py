@@ -63,13 +63,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import grid_network, write_osm
 
 from corridors import load_network, route, skim
-from corridors.centrality import betweenness
-from corridors.compare import compare
-from corridors.criticality import criticality
-from corridors.demand import gravity_demand
+from corridors.analysis.centrality import betweenness
+from corridors.analysis.compare import compare
+from corridors.analysis.criticality import criticality
+from corridors.analysis.demand import gravity_demand
 from corridors.engine import compile_graph, path_sums, shortest_paths
 from corridors.engine.brandes import betweenness as kernel
-from corridors.graph import END, START, Constraints, routing_graph
+from corridors.graph.constraints import Constraints
+from corridors.graph.layers import END, START
+from corridors.graph.routing_graph import routing_graph
 
 
 def seconds(fn: Callable[[], object], repeat: int) -> float:
@@ -328,7 +330,7 @@ def osm_scale(size: int, count: int, repeat: int, as_json: bool) -> None:
     loaded graph, against networkx and the raw kernels."""
     import osmnx as ox
 
-    from corridors.osm import load_osm
+    from corridors.network.osm import load_osm
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "rail.osm"

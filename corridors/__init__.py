@@ -25,25 +25,48 @@ from corridors.errors import (
 
 # The rest of the public API is imported on first use, so that `import corridors` (and the
 # command line) does not pay for geopandas, matplotlib or scipy before it needs them.
+# Listed bottom layer first: the network, the engine, the routing graph, the analyses, the
+# outputs.
 _LAZY = {
-    "Network": "corridors.network",
-    "build_network": "corridors.network",
-    "load_network": "corridors.network",
-    "load_basemap": "corridors.basemap",
-    "plot_route": "corridors.maps",
-    "plot_network": "corridors.maps",
-    "time_cost_distance": "corridors.plot",
-    "Route": "corridors.routing",
-    "route": "corridors.routing",
-    "skim": "corridors.skim",
-    "validate": "corridors.validation",
+    "Network": "corridors.network.model",
+    "build_network": "corridors.network.model",
+    "load_network": "corridors.network.model",
+    "load_basemap": "corridors.network.basemap",
+    "load_scenario": "corridors.network.scenarios",
+    "scenario_names": "corridors.network.scenarios",
+    "import_osm": "corridors.network.osm",
+    "load_osm": "corridors.network.osm",
+    "compile_graph": "corridors.engine",
+    "to_networkx": "corridors.graph.physical",
+    "Route": "corridors.analysis.routing",
+    "route": "corridors.analysis.routing",
+    "skim": "corridors.analysis.skim",
+    "accessibility": "corridors.analysis.centrality",
+    "betweenness": "corridors.analysis.centrality",
+    "gravity_demand": "corridors.analysis.demand",
+    "read_demand": "corridors.analysis.demand",
+    "assign": "corridors.analysis.flows",
+    "compare_observed": "corridors.analysis.flows",
+    "appraise": "corridors.analysis.compare",
+    "compare": "corridors.analysis.compare",
+    "criticality": "corridors.analysis.criticality",
+    "calibrate": "corridors.analysis.calibration",
+    "validate": "corridors.analysis.validation",
+    "interactive_map": "corridors.outputs.maps",
+    "plot_difference": "corridors.outputs.maps",
+    "plot_flows": "corridors.outputs.maps",
+    "plot_network": "corridors.outputs.maps",
+    "plot_route": "corridors.outputs.maps",
+    "time_cost_distance": "corridors.outputs.charts",
+    "assess": "corridors.outputs.report",
+    "write_graphs": "corridors.outputs.gis",
 }
 
 
 def __getattr__(name: str):
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
-        # bind it here, where importing corridors.skim has just bound the module of that name
+        # bound here, so the next use is a plain attribute
         globals()[name] = value
         return value
     msg = f"module 'corridors' has no attribute {name!r}"
@@ -62,13 +85,34 @@ __all__ = [
     "Route",
     "ScenarioError",
     "UnknownPlaceError",
+    "accessibility",
+    "appraise",
+    "assess",
+    "assign",
+    "betweenness",
     "build_network",
+    "calibrate",
+    "compare",
+    "compare_observed",
+    "compile_graph",
+    "criticality",
+    "gravity_demand",
+    "import_osm",
+    "interactive_map",
     "load_basemap",
     "load_network",
+    "load_osm",
+    "load_scenario",
+    "plot_difference",
+    "plot_flows",
     "plot_network",
     "plot_route",
+    "read_demand",
     "route",
+    "scenario_names",
     "skim",
     "time_cost_distance",
+    "to_networkx",
     "validate",
+    "write_graphs",
 ]

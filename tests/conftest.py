@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from corridors.network import Network, load_network
-from corridors.tables import default_data_dir
+from corridors.network.model import Network, load_network
+from corridors.network.tables import default_data_dir
 
 
 @pytest.fixture(scope="session")

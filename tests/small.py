@@ -6,8 +6,8 @@ import csv
 import json
 from pathlib import Path
 
-from corridors.network import Network, build_network
-from corridors.schema import TABLES
+from corridors.network.model import Network, build_network
+from corridors.network.schema import TABLES
 
 BASE = {
     "sources": [{"id": "test", "title": "hand-built test network"}],

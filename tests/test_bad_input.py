@@ -16,13 +16,13 @@ import pyogrio
 import pytest
 from small import edit_csv
 
+from corridors.analysis.cases import read_cases
+from corridors.analysis.routing import MAX_ALTERNATIVES, route
 from corridors.errors import DataError
-from corridors.graph import CACHE_SIZE, routing_graph
-from corridors.network import build_network
-from corridors.routing import MAX_ALTERNATIVES, route
-from corridors.schema import TABLES
-from corridors.tables import default_data_dir, read_table, read_tables
-from corridors.validation import read_cases
+from corridors.graph.routing_graph import CACHE_SIZE, routing_graph
+from corridors.network.model import build_network
+from corridors.network.schema import TABLES
+from corridors.network.tables import default_data_dir, read_table, read_tables
 
 NUMERIC = [
     (table.name, column.name)

@@ -6,11 +6,11 @@ import dataclasses
 
 import numpy as np
 
-from corridors.cache import CACHE_FILE, cache_path, read_cache
+from corridors.analysis.routing import route
 from corridors.cli import main
-from corridors.graph import compile_network
-from corridors.network import build_network
-from corridors.routing import route
+from corridors.graph.cache import CACHE_FILE, cache_path, read_cache
+from corridors.graph.expand import compile_network
+from corridors.network.model import build_network
 
 
 def test_build_writes_a_cache_that_gives_the_same_routes(data_copy):

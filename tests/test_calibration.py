@@ -8,20 +8,18 @@ import pandas as pd
 import pytest
 from small import edit_csv
 
-from corridors.calibration import (
-    CaseModel,
+from corridors.analysis.calibration import (
     calibrate,
-    case_error,
     current_values,
     fit,
     leave_one_out,
     read_fit_ranges,
     write_fitted,
 )
+from corridors.analysis.cases import CaseModel, case_error, case_models, read_cases
 from corridors.errors import DataError
-from corridors.network import build_network
-from corridors.tables import default_data_dir
-from corridors.validation import case_models, read_cases
+from corridors.network.model import build_network
+from corridors.network.tables import default_data_dir
 
 CELL = "services:train:speed_kmh"
 

@@ -10,9 +10,9 @@ import networkx as nx
 import pytest
 from small import border_network, link, place, write_network
 
-from corridors.centrality import accessibility, betweenness, edge_betweenness_subset
+from corridors.analysis.centrality import accessibility, betweenness, edge_betweenness_subset
+from corridors.analysis.routing import route
 from corridors.cli import main
-from corridors.routing import route
 
 
 @pytest.fixture

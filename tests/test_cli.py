@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from corridors.cli import main
-from corridors.tables import default_data_dir
+from corridors.network.tables import default_data_dir
 
 
 def test_info_json_has_the_promised_keys(capsys):
@@ -174,7 +174,7 @@ def test_calibrate_dry_run_json_writes_nothing(data_copy, capsys):
 
 
 def test_calibrate_refuses_the_installed_data(monkeypatch, capsys):
-    from corridors import tables
+    from corridors.network import tables
 
     monkeypatch.setattr(tables, "packaged_data_dir", tables.default_data_dir)
     assert main(["calibrate"]) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from corridors.costs import (
+from corridors.graph.costs import (
     crossing_charges,
     line_haul,
     opening_wait_hours,

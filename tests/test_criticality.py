@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from small import border_network
 
+from corridors.analysis.criticality import criticality
+from corridors.analysis.routing import route
 from corridors.cli import main
-from corridors.criticality import criticality
-from corridors.routing import route
 
 
 @pytest.fixture

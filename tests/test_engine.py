@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from corridors.engine import Engine, compile_graph, path_sums, shortest_paths
 from corridors.engine.brandes import betweenness
-from corridors.graph import END, START, Constraints, routing_graph
+from corridors.graph.constraints import Constraints
+from corridors.graph.layers import END, START
+from corridors.graph.routing_graph import routing_graph
 
 
 @pytest.fixture

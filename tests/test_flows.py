@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from small import border_network
 
+from corridors.analysis.demand import check_demand, gravity_demand, origin_exports, read_demand
+from corridors.analysis.flows import assign, compare_observed
+from corridors.analysis.routing import route
 from corridors.cli import main
-from corridors.demand import check_demand, gravity_demand, origin_exports, read_demand
 from corridors.errors import DataError
-from corridors.flows import assign, compare_observed
-from corridors.routing import route
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from corridors.errors import CorridorsError
-from corridors.tables import writable
+from corridors.network.tables import writable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,7 +76,7 @@ def test_build_writes_beside_the_user_not_into_the_package(installed):
 
 def test_the_checkout_data_is_writable_but_the_package_copy_is_not(tmp_path):
     assert writable(tmp_path) == tmp_path
-    from corridors.tables import packaged_data_dir
+    from corridors.network.tables import packaged_data_dir
 
     with pytest.raises(CorridorsError, match="never written to"):
         writable(packaged_data_dir())

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 import shapely
 
-from corridors.compare import compare
-from corridors.flows import assign
-from corridors.maps import (
+from corridors.analysis.compare import compare
+from corridors.analysis.flows import assign
+from corridors.analysis.routing import route
+from corridors.outputs.maps import (
     EXTENTS,
     plot_difference,
     plot_flows,
@@ -20,7 +21,6 @@ from corridors.maps import (
     plot_route,
     split_at_antimeridian,
 )
-from corridors.routing import route
 
 
 def _longitude_jumps(parts) -> float:
@@ -102,7 +102,7 @@ def test_cli_map(tmp_path, capsys):
 
 
 def test_the_interactive_map_carries_each_legs_figures(net):
-    from corridors.maps import interactive_html
+    from corridors.outputs.maps import interactive_html
 
     r = route(net, "Chongqing", "Duisburg")
     page = interactive_html(net, [r])
@@ -119,7 +119,7 @@ def test_cli_map_needs_somewhere_to_go(capsys):
 
 
 def test_chinese_labels_need_a_cjk_font(net, monkeypatch):
-    import corridors.maps as maps
+    import corridors.outputs.maps as maps
 
     monkeypatch.setattr(maps, "cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="no CJK font is installed .*fonts-noto-cjk"):

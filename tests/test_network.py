@@ -9,7 +9,8 @@ from small import edit_csv
 
 from corridors import load_basemap
 from corridors.errors import DataError, UnknownPlaceError
-from corridors.network import build_network
+from corridors.graph.physical import to_networkx
+from corridors.network.model import build_network
 
 ISSUE_PLACES = [
     "Chongqing",
@@ -204,7 +205,7 @@ def test_places_lie_in_their_country(net):
 
 
 def test_graph_has_crs_and_direction_specific_dwell(net):
-    G = net.to_networkx()
+    G = to_networkx(net)
     assert G.graph["crs"] == "EPSG:4326"
     out = G.edges["alashankou", "dostyk", "alashankou-dostyk"]["dwell_hours"]
     back = G.edges["dostyk", "alashankou", "alashankou-dostyk"]["dwell_hours"]

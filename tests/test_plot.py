@@ -9,9 +9,9 @@ matplotlib.use("Agg")
 import pytest
 from small import border_network
 
-from corridors.maps import plot_route
-from corridors.plot import time_cost_distance, time_cost_distance_table
-from corridors.routing import route
+from corridors.analysis.routing import route
+from corridors.outputs.charts import time_cost_distance, time_cost_distance_table
+from corridors.outputs.maps import plot_route
 
 
 def test_tcd_table_has_steps_at_the_border(tmp_path):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from corridors.cli import main
-from corridors.report import KEY_ROUTES, SCENARIOS
+from corridors.outputs.report import KEY_ROUTES, SCENARIOS
 
 
 @pytest.fixture(scope="module")

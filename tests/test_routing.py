@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from small import BASE, border_network, crossing, link, place, write_network
 
+from corridors.analysis.routing import route
+from corridors.analysis.skim import skim
 from corridors.errors import NoRouteError, UnknownPlaceError
-from corridors.routing import route
-from corridors.skim import skim
 
 
 @pytest.fixture

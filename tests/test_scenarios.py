@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from small import border_network
 
+from corridors.analysis.compare import appraise, compare
+from corridors.analysis.flows import assign
+from corridors.analysis.routing import route
 from corridors.cli import main
-from corridors.compare import appraise, compare
 from corridors.errors import NoRouteError, ScenarioError
-from corridors.flows import assign
-from corridors.routing import route
-from corridors.scenarios import load_scenario, scenario_names
+from corridors.network.scenarios import load_scenario, scenario_names
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corridors.tables import read_tables
+from corridors.network.tables import read_tables
 
 
 def _by_id(name):

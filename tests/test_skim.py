@@ -7,9 +7,9 @@ import math
 import pytest
 from small import border_network
 
+from corridors.analysis.routing import route
+from corridors.analysis.skim import skim
 from corridors.errors import NoRouteError, UnknownPlaceError
-from corridors.routing import route
-from corridors.skim import skim
 
 
 def test_small_skim_is_exact(tmp_path):

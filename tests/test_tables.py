@@ -8,8 +8,8 @@ import pytest
 from small import edit_csv
 
 from corridors.errors import DataError
-from corridors.schema import TABLES
-from corridors.tables import read_tables
+from corridors.network.schema import TABLES
+from corridors.network.tables import read_tables
 
 
 def test_every_table_reads_with_its_columns():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from corridors.analysis.cases import read_cases
+from corridors.analysis.validation import summarize, validate
 from corridors.errors import DataError
-from corridors.validation import read_cases, summarize, validate
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,290 @@
+"""Scenario comparison and project appraisal: what changes for every OD pair, link, crossing,
+gateway and province when scenarios are applied, alone and together.
+
+The standard OD set is the gravity model's demand of the base network
+(:func:`corridors.analysis.demand.gravity_demand`: every Chinese hub to the foreign terminals, sea
+ports and parks, weighted by its province's exports); pass ``od`` to use another. Each
+scenario's demand is the same table times the scenario's ``[demand] scale``. Routes are by
+generalized cost unless asked otherwise; deltas are against the first scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from corridors.network.model import Network
+from corridors.network.scenarios import Scenario, load_scenario
+
+__all__ = ["Comparison", "appraise", "compare"]
+
+BASE = "base"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Tidy tables, one row per scenario and item.
+
+    Attributes
+    ----------
+    od : origin, destination, scenario, feu_per_year, hours, cost_usd, generalized, crossings,
+        reachable, delta_hours, delta_cost_usd, delta_pct (of generalized cost)
+    elements : id, name, kind (link, crossing, sea_port), scenario, feu_per_year, delta_feu
+    gateways : gateway, scenario, feu_per_year, share, delta_share
+    corridors : id, name, scenario, feu_km_per_year, share, delta_share
+    provinces : province, trade_type, scenario, feu_per_year, generalized (demand-weighted
+        mean over the pairs served), delta_pct, unserved_share
+    trade_types : the same by trade-pattern type
+    """
+
+    scenarios: list[str]
+    od: pd.DataFrame
+    elements: pd.DataFrame
+    gateways: pd.DataFrame
+    corridors: pd.DataFrame
+    provinces: pd.DataFrame
+    trade_types: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """Per scenario after the first: the demand-weighted change of generalized cost of the
+        pairs served (per cent), how many more pairs are cut off, and the largest gateway
+        share shift."""
+        base = self.od[self.od.scenario == self.scenarios[0]]
+        rows = []
+        for name in self.scenarios[1:]:
+            pairs = self.od[self.od.scenario == name]
+            served = pairs[pairs.reachable]
+            weight = served.feu_per_year
+            gates = self.gateways[self.gateways.scenario == name]
+            moved = gates.loc[gates.delta_share.abs().idxmax()] if len(gates) else None
+            rows.append(
+                {
+                    "scenario": name,
+                    "generalized_cost_change_pct": round(
+                        float((served.delta_pct * weight).sum() / weight.sum())
+                        if weight.sum()
+                        else 0.0,
+                        2,
+                    ),
+                    "pairs_cut_off": int((~pairs.reachable).sum() - (~base.reachable).sum()),
+                    "largest_gateway_shift": ""
+                    if moved is None
+                    else f"{moved.gateway} {moved.delta_share:+.1%}",
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        """JSON-ready: scenarios, and od as a list of objects."""
+        od = self.od.assign(crossings=self.od.crossings.map(list))
+        records = od.replace({np.nan: None}).to_dict("records")
+        return {"scenarios": self.scenarios, "od": records}
+
+
+def compare(
+    network: Network,
+    scenarios: Sequence[str | Scenario],
+    *,
+    od: pd.DataFrame | None = None,
+    by: str = "generalized",
+) -> Comparison:
+    """Compare scenarios (names, files or :class:`Scenario`; ``"base"`` for none).
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> od = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
+    ...                    "feu_per_year": [100.0]})
+    >>> c = compare(load_network(), ["base", "alashankou_closure"], od=od, by="time")
+    >>> c.od[["scenario", "crossings"]].values.tolist()[1]
+    ['alashankou_closure', ['horgos-altynkol', 'brest-malaszewicze']]
+    >>> bool(c.od.delta_hours.iloc[1] > 0)
+    True
+    """
+    from corridors.analysis.demand import od_or_gravity
+    from corridors.analysis.flows import assign
+
+    if not scenarios:
+        msg = "compare needs at least one scenario (base for the network as it is)"
+        raise ValueError(msg)
+    loaded = [_scenario(network, s) for s in scenarios]
+    names = [BASE if s is None else s.name for s in loaded]
+    if len(set(names)) < len(names):
+        msg = f"each scenario once, please: {', '.join(names)}"
+        raise ValueError(msg)
+    od = od_or_gravity(network, od, by=by)
+    results = []
+    for name, scenario in zip(names, loaded, strict=True):
+        changed = network if scenario is None else scenario(network)
+        factor = 1.0 if scenario is None else scenario.demand_factor
+        demand = od.assign(feu_per_year=od.feu_per_year * factor)
+        results.append((name, assign(changed, demand, by=by)))
+    return Comparison(
+        scenarios=names,
+        od=_od(results),
+        elements=_elements(results),
+        gateways=_gateways(results),
+        corridors=_corridors(results),
+        provinces=_groups(network, results, "province"),
+        trade_types=_groups(network, results, "trade_type"),
+    )
+
+
+def _scenario(network: Network, scenario) -> Scenario | None:
+    if isinstance(scenario, Scenario):
+        return scenario
+    return None if scenario == BASE else load_scenario(network, scenario)
+
+
+def _od(results) -> pd.DataFrame:
+    keep = ["origin", "destination", "feu_per_year", "hours", "cost_usd", "generalized"]
+    frames = [flows.pairs[[*keep, "crossings"]].assign(scenario=name) for name, flows in results]
+    table = pd.concat(frames, ignore_index=True)
+    table["reachable"] = table.hours.notna()
+    first = frames[0].set_index(["origin", "destination"])
+    index = pd.MultiIndex.from_frame(table[["origin", "destination"]])
+    for column, delta in (("hours", "delta_hours"), ("cost_usd", "delta_cost_usd")):
+        table[delta] = table[column].to_numpy() - first[column].reindex(index).to_numpy()
+    base = first["generalized"].reindex(index).to_numpy()
+    table["delta_pct"] = 100 * (table.generalized.to_numpy() - base) / base
+    order = ["origin", "destination", "scenario", "feu_per_year", "hours", "cost_usd"]
+    rest = ["generalized", "crossings", "reachable", "delta_hours", "delta_cost_usd", "delta_pct"]
+    return table[order + rest]
+
+
+def _elements(results) -> pd.DataFrame:
+    frames = []
+    for name, flows in results:
+        for frame in (flows.links, flows.crossings, flows.ports):
+            frames.append(frame[["id", "name", "kind", "feu_per_year"]].assign(scenario=name))
+    table = pd.concat(frames, ignore_index=True)
+    wide = table.pivot_table(
+        index=["id", "name", "kind"], columns="scenario", values="feu_per_year", fill_value=0.0
+    )
+    wide = wide.reindex(columns=[n for n, _ in results], fill_value=0.0)
+    long = wide.reset_index().melt(
+        id_vars=["id", "name", "kind"], var_name="scenario", value_name="feu_per_year"
+    )
+    first = wide.iloc[:, 0]
+    long["delta_feu"] = (
+        long.feu_per_year
+        - first.reindex(pd.MultiIndex.from_frame(long[["id", "name", "kind"]])).to_numpy()
+    )
+    return long
+
+
+def _gateways(results) -> pd.DataFrame:
+    frames = []
+    for name, flows in results:
+        routed = flows.pairs[flows.pairs.gateway.ne("") & flows.pairs.hours.notna()]
+        table = routed.groupby("gateway", as_index=False).feu_per_year.sum()
+        table["share"] = table.feu_per_year / table.feu_per_year.sum()
+        frames.append(table.assign(scenario=name))
+    return _delta_share(pd.concat(frames, ignore_index=True), "gateway", results)
+
+
+def _corridors(results) -> pd.DataFrame:
+    frames = [flows.corridors.assign(scenario=name) for name, flows in results]
+    table = pd.concat(frames, ignore_index=True)[
+        ["id", "name", "scenario", "feu_km_per_year", "share"]
+    ]
+    return _delta_share(table, "id", results)
+
+
+def _delta_share(table: pd.DataFrame, key: str, results) -> pd.DataFrame:
+    first = table[table.scenario == results[0][0]].set_index(key).share
+    table["delta_share"] = table.share - table[key].map(first).fillna(0.0)
+    return table.reset_index(drop=True)
+
+
+def _groups(network: Network, results, key: str) -> pd.DataFrame:
+    """Winners and losers: demand-weighted mean generalized cost by province or type."""
+    province = network.places.province
+    trade_type = network.provinces.set_index("id")["trade_type"]
+    rows = []
+    for name, flows in results:
+        pairs = flows.pairs.assign(province=flows.pairs.origin.map(province).fillna(""))
+        pairs["trade_type"] = pairs.province.map(trade_type).fillna("")
+        for group, found in pairs.groupby(key, sort=True):
+            served = found[found.generalized.notna()]
+            weight = served.feu_per_year
+            total = found.feu_per_year.sum()
+            rows.append(
+                {
+                    key: group,
+                    "scenario": name,
+                    "feu_per_year": float(total),
+                    "generalized": float((served.generalized * weight).sum() / weight.sum())
+                    if weight.sum()
+                    else np.nan,
+                    "unserved_share": float(1 - weight.sum() / total) if total else 0.0,
+                }
+            )
+    table = pd.DataFrame(rows)
+    first = table[table.scenario == results[0][0]].set_index(key).generalized
+    table["delta_pct"] = 100 * (table.generalized / table[key].map(first) - 1)
+    return table
+
+
+def appraise(
+    network: Network,
+    projects: Sequence[str | Scenario],
+    *,
+    od: pd.DataFrame | None = None,
+    by: str = "generalized",
+) -> pd.DataFrame:
+    """Each project's effect alone (base + project) and in complement (all projects - that
+    one), as the World Bank's Belt-and-Road appraisal does: a project worth more in
+    complement than alone pays off only with the others.
+
+    Returns
+    -------
+    pandas.DataFrame
+        project, alone_pct and complement_pct (change of the total demand-weighted
+        generalized cost, per cent of the base), together_pct (all projects), and
+        alone_saving / complement_saving (USD per year).
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> od = pd.DataFrame({"origin": ["kunming"], "destination": ["yangon"],
+    ...                    "feu_per_year": [10.0]})
+    >>> t = appraise(load_network(), ["pinglu_canal", "baoshan_ruili_railway"], od=od)
+    >>> list(t.project)
+    ['pinglu_canal', 'baoshan_ruili_railway']
+    """
+    from corridors.analysis.demand import od_or_gravity
+    from corridors.analysis.flows import assign
+
+    loaded = [_scenario(network, p) for p in projects]
+    if not loaded or any(p is None for p in loaded):
+        msg = "appraise needs one or more project scenarios (not base)"
+        raise ValueError(msg)
+    od = od_or_gravity(network, od, by=by)
+
+    def total(chosen: list[Scenario]) -> float:
+        changed = network
+        for scenario in chosen:
+            changed = scenario(changed)
+        pairs = assign(changed, od, by=by).pairs
+        return float((pairs.generalized * pairs.feu_per_year).sum())
+
+    base, together = total([]), total(loaded)
+    rows = []
+    for i, project in enumerate(loaded):
+        alone = total([project])
+        without = total(loaded[:i] + loaded[i + 1 :])
+        rows.append(
+            {
+                "project": project.name,
+                "alone_pct": 100 * (alone - base) / base,
+                "complement_pct": 100 * (together - without) / base,
+                "together_pct": 100 * (together - base) / base,
+                "alone_saving": base - alone,
+                "complement_saving": without - together,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,174 @@
+"""Criticality: fail each crossing, link or place in turn and measure what the demand loses.
+
+For every element the OD pairs whose best route uses it are routed again without it (a
+failure is one more tag barred in the engine's edge mask; the other pairs keep their
+routes, which cannot get better by closing something). The loss is the increase in total
+demand-weighted generalized cost, in per cent of the base total, and the share of the
+demand left with no route at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from corridors.graph.constraints import resolve_constraints
+from corridors.graph.routing_graph import check_objective, routing_graph
+from corridors.network.model import Network
+
+__all__ = ["ELEMENTS", "criticality"]
+
+ELEMENTS = ("crossings", "links", "places")
+COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "delta_cost_pct",
+    "unserved_share",
+    "ends_share",
+    "pairs_rerouted",
+]
+
+
+def criticality(
+    network: Network,
+    *,
+    elements: str = "crossings",
+    od: pd.DataFrame | None = None,
+    by: str = "generalized",
+    statuses: Iterable[str] = ("operational",),
+) -> pd.DataFrame:
+    """Rank elements by what their failure costs the OD demand.
+
+    Parameters
+    ----------
+    network : Network
+    elements : {"crossings", "links", "places"}
+        What fails, one at a time (links: land, inland-water and open sea legs).
+    od : pandas.DataFrame, optional
+        origin, destination, feu_per_year; default the gravity model of the standard OD
+        set (:func:`corridors.analysis.demand.gravity_demand`: Chinese hubs to foreign terminals,
+        sea ports and parks).
+    by : the objective of the routes; the loss is always measured in generalized cost
+    statuses : link statuses that may be used
+
+    Returns
+    -------
+    pandas.DataFrame
+        id, name, kind, delta_cost_pct (increase of the demand-weighted generalized cost of
+        the pairs still served, per cent of the base total), unserved_share (of all demand,
+        by volume, left with no route), ends_share (of all demand, starting or ending at a
+        failed place: lost with it, and counted in neither measure) and pairs_rerouted,
+        worst first.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> od = pd.DataFrame({"origin": ["chongqing", "chongqing"],
+    ...                    "destination": ["duisburg", "almaty"], "feu_per_year": [3.0, 1.0]})
+    >>> table = criticality(load_network(), od=od)
+    >>> row = table.iloc[0]
+    >>> row["id"], bool(row["delta_cost_pct"] > 0), float(row["unserved_share"])
+    ('brest-malaszewicze', True, 0.0)
+    """
+    from corridors.analysis.demand import od_or_gravity
+    from corridors.analysis.skim import best_paths, collector_paused
+
+    if elements not in ELEMENTS:
+        msg = f"unknown elements {elements!r}; use one of {', '.join(ELEMENTS)}"
+        raise ValueError(msg)
+    check_objective(by)
+    od = od_or_gravity(network, od, by=by, statuses=statuses)
+    od = od[od.feu_per_year > 0].reset_index(drop=True)
+    origins = od.origin.to_numpy(dtype=object)
+    dests = od.destination.to_numpy(dtype=object)
+    volume = od.feu_per_year.to_numpy(dtype=float)
+    base_constraints = resolve_constraints(network, [], (), None, statuses)
+    graph = routing_graph(network)
+    with collector_paused():
+        base, users = _routes(network, graph, base_constraints, by, origins, dests, best_paths)
+        total = float(np.nansum(volume * base))
+        rows = []
+        for element, kind, name in _candidates(network, elements):
+            if kind == "place":
+                hit = (origins == element) | (dests == element)
+                pairs = np.flatnonzero(
+                    hit | users.get(("place", element), np.zeros(len(od), bool))
+                )
+                barred = replace(base_constraints, places=frozenset({element}))
+            else:
+                pairs = np.flatnonzero(users.get(("element", element), np.zeros(len(od), bool)))
+                hit = np.zeros(len(od), dtype=bool)
+                barred = replace(base_constraints, elements=frozenset({element}))
+            after = np.full(len(od), np.nan)
+            routed = pairs[~hit[pairs]]
+            if routed.size:
+                after[routed] = _costs(
+                    network, graph, barred, by, origins[routed], dests[routed], best_paths
+                )
+            lost = np.isnan(after[pairs]) & ~np.isnan(base[pairs]) & ~hit[pairs]
+            kept = pairs[~np.isnan(after[pairs])]
+            increase = float((volume[kept] * (after[kept] - base[kept])).sum())
+            rows.append(
+                {
+                    "id": element,
+                    "name": name,
+                    "kind": kind,
+                    "delta_cost_pct": 100 * increase / total if total else 0.0,
+                    "unserved_share": float(volume[pairs][lost].sum() / volume.sum()),
+                    "ends_share": float(volume[hit].sum() / volume.sum()),
+                    "pairs_rerouted": int((~hit[pairs]).sum()),
+                }
+            )
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    return table.sort_values(
+        ["unserved_share", "delta_cost_pct", "id"], ascending=[False, False, True]
+    ).reset_index(drop=True)
+
+
+def _costs(network, graph, constraints, by, origins, dests, best_paths) -> np.ndarray:
+    """Generalized cost of each pair's best route, NaN where none."""
+    cost = np.full(len(origins), np.nan)
+    for picked, paths in best_paths(network, graph, constraints, by, origins, dests):
+        hours, _, usd = paths.sums.T
+        cost[picked] = usd + graph.value_of_time * hours
+    return cost
+
+
+def _routes(network, graph, constraints, by, origins, dests, best_paths):
+    """Generalized cost of each pair's best route (NaN where none), and for each element and
+    place, which pairs' routes use it."""
+    cost = np.full(len(origins), np.nan)
+    users: dict[tuple[str, str], np.ndarray] = {}
+    place = np.array(graph.places, dtype=object)[graph.engine.node_place]
+    for picked, paths in best_paths(network, graph, constraints, by, origins, dests):
+        hours, _, usd = paths.sums.T
+        cost[picked] = usd + graph.value_of_time * hours
+        edges = paths.reduced.edge[paths.entry]
+        pair = picked[paths.pair]
+        for key, labels in (
+            ("element", graph.elements[edges]),
+            ("place", place[graph.engine.tail[edges]]),
+            ("place", place[graph.engine.head[edges]]),
+        ):
+            frame = pd.DataFrame({"label": labels, "pair": pair}).drop_duplicates()
+            for label, group in frame.groupby("label", sort=False):
+                mask = users.setdefault((key, label), np.zeros(len(origins), dtype=bool))
+                mask[group.pair.to_numpy()] = True
+    return cost, users
+
+
+def _candidates(network: Network, elements: str):
+    """(id, kind, name) of every element that can fail."""
+    names = network.places.name_en
+    if elements == "places":
+        for place in network.places.index:
+            yield place, "place", names[place]
+        return
+    frame = network.crossings if elements == "crossings" else network.links
+    kind = elements[:-1]
+    for element, a, b in zip(frame.index, frame["from"], frame["to"], strict=True):
+        yield element, kind, f"{names[a]} - {names[b]}"

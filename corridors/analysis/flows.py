@@ -1,0 +1,349 @@
+"""Flows: an OD demand table assigned all-or-nothing to the best routes.
+
+Every pair's whole volume takes its one best route (by generalized cost unless asked
+otherwise), as :func:`corridors.analysis.skim.skim` finds it; the result is the flow in FEU per
+year on every link, crossing and sea port, how each hub's and each provincial trade-pattern
+type's flow leaves China (its gateway: the last Chinese place before the first foreign one),
+and each corridor's share of the transport work (FEU-km). :func:`compare_observed` sets the
+model beside the published train counts per border port.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from corridors.graph.constraints import resolve_constraints
+from corridors.graph.layers import layer_mode
+from corridors.graph.routing_graph import check_objective, routing_graph
+from corridors.network.model import Network
+
+__all__ = ["Flows", "assign", "compare_observed"]
+
+
+@dataclass(frozen=True)
+class Flows:
+    """What :func:`assign` found (FEU per year throughout).
+
+    Attributes
+    ----------
+    pairs : pandas.DataFrame
+        The demand with, per pair, hours, km, cost_usd, generalized, gateway and crossings
+        (NaN and empty where no route).
+    links, crossings, ports : pandas.DataFrame
+        id, name, kind and feu_per_year, both directions together, busiest first; a port's
+        flow is what its sea legs load and unload.
+    rail_sea : pandas.DataFrame
+        Per port, the flow that changes there between rail and sea.
+    gateways : pandas.DataFrame
+        origin, gateway, feu_per_year and share of the origin's routed flow.
+    trade_types : pandas.DataFrame
+        The same by the origin province's trade-pattern type.
+    corridors : pandas.DataFrame
+        id, name, feu_km_per_year on the corridor's links and share of all FEU-km.
+    """
+
+    pairs: pd.DataFrame
+    links: pd.DataFrame
+    crossings: pd.DataFrame
+    ports: pd.DataFrame
+    rail_sea: pd.DataFrame
+    gateways: pd.DataFrame
+    trade_types: pd.DataFrame
+    corridors: pd.DataFrame
+
+    @property
+    def unserved(self) -> float:
+        """Share of the demand with no route."""
+        total = self.pairs.feu_per_year.sum()
+        lost = self.pairs.loc[self.pairs.hours.isna(), "feu_per_year"].sum()
+        return float(lost / total) if total else 0.0
+
+
+def assign(
+    network: Network,
+    demand: pd.DataFrame | None = None,
+    *,
+    by: str = "generalized",
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    statuses: Iterable[str] = ("operational",),
+) -> Flows:
+    """Assign OD demand all-or-nothing to the best routes.
+
+    Parameters
+    ----------
+    network : Network
+    demand : pandas.DataFrame, optional
+        origin, destination, feu_per_year (place ids, as
+        :func:`corridors.analysis.demand.read_demand` gives); default the gravity model
+        (:func:`corridors.analysis.demand.gravity_demand`).
+    by, avoid, modes, statuses : as for :func:`corridors.analysis.skim.skim`
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
+    ...                        "feu_per_year": [100.0]})
+    >>> flows = assign(load_network(), demand, by="time")
+    >>> flows.crossings.feu_per_year.tolist()
+    [100.0, 100.0]
+    >>> flows.gateways[["gateway", "share"]].values.tolist()
+    [['alashankou', 1.0]]
+    """
+    from corridors.analysis.demand import check_demand, gravity_demand
+    from corridors.analysis.skim import best_paths, collector_paused
+
+    check_objective(by)
+    if demand is None:
+        demand = gravity_demand(network, by=by, avoid=avoid, modes=modes, statuses=statuses)
+    else:
+        extra = [c for c in demand.columns if c not in ("origin", "destination", "feu_per_year")]
+        demand = check_demand(network, demand).join(demand[extra].reset_index(drop=True))
+    demand = demand.reset_index(drop=True)
+    origins = demand.origin.to_numpy(dtype=object)
+    dests = demand.destination.to_numpy(dtype=object)
+    stops = [*set(origins), *set(dests)]
+    constraints = resolve_constraints(network, stops, avoid, modes, statuses)
+    graph = routing_graph(network)
+    volume = demand.feu_per_year.to_numpy(dtype=float)
+    sums = np.full((len(demand), 3), np.nan)
+    found = []
+    with collector_paused():
+        for picked, paths in best_paths(network, graph, constraints, by, origins, dests):
+            sums[picked] = paths.sums
+            order = np.lexsort((-paths.step, paths.pair))
+            entry = paths.entry[order]
+            found.append(
+                (
+                    picked[paths.pair[order]],
+                    paths.reduced.tail[entry],
+                    paths.reduced.head[entry],
+                    paths.reduced.edge[entry],
+                )
+            )
+    moves = _Moves(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
+    on_edge = np.bincount(moves.edge, weights=volume[moves.pair], minlength=len(graph.elements))
+    pairs = demand.assign(
+        hours=sums[:, 0],
+        km=sums[:, 1],
+        cost_usd=sums[:, 2],
+        generalized=sums[:, 2] + graph.value_of_time * sums[:, 0],
+        gateway=_gateways(network, graph, moves, origins),
+        crossings=_crossings(graph, moves, len(demand)),
+    )
+    if "trade_type" not in pairs:
+        pairs["trade_type"] = _trade_types(network, pairs.origin)
+    by_element = _by_element(graph, on_edge)
+    return Flows(
+        pairs=pairs,
+        links=_elements(network, by_element, "link"),
+        crossings=_elements(network, by_element, "crossing"),
+        ports=_ports(network, by_element),
+        rail_sea=_rail_sea(network, graph, moves, volume),
+        gateways=_shares(pairs, "origin"),
+        trade_types=_shares(pairs, "trade_type"),
+        corridors=_corridors(network, graph, pairs, moves),
+    )
+
+
+@dataclass(frozen=True)
+class _Moves:
+    """The links and crossings of every pair's path, pair by pair in path order: engine
+    nodes (tail, head) and edge of each."""
+
+    pair: np.ndarray
+    tail: np.ndarray
+    head: np.ndarray
+    edge: np.ndarray
+
+
+def _crossings(graph, moves: _Moves, pairs: int) -> list[list[str]]:
+    """The crossing ids of each pair's route, in order."""
+    picked = np.flatnonzero(np.isin(moves.edge, graph.engine.tags.get(("kind", "crossing"), [])))
+    picked = picked[np.argsort(moves.pair[picked], kind="stable")]
+    names = graph.elements[moves.edge[picked]].tolist()
+    bounds = np.searchsorted(moves.pair[picked], np.arange(pairs + 1)).tolist()
+    return [names[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _gateways(network: Network, graph, moves: _Moves, origins: np.ndarray) -> np.ndarray:
+    """Per pair, the last place in the origin's country before the first foreign place."""
+    iso3 = network.places.iso3
+    country = np.array([iso3.get(p, "") for p in graph.places], dtype=object)
+    place = graph.engine.node_place
+    home = iso3.reindex(origins).to_numpy(dtype=object)
+    leaving = np.flatnonzero(country[place[moves.head]] != home[moves.pair])
+    first = leaving[np.r_[True, moves.pair[leaving][1:] != moves.pair[leaving][:-1]]]
+    out = np.full(len(origins), "", dtype=object)
+    if len(leaving):
+        out[moves.pair[first]] = np.array(graph.places, dtype=object)[place[moves.tail[first]]]
+    return out
+
+
+def _rail_sea(network: Network, graph, moves: _Moves, volume: np.ndarray) -> pd.DataFrame:
+    """Per port, the flow whose route changes there between rail and sea (either way)."""
+    place = graph.engine.node_place
+    mode = np.array([layer_mode(layer) for _, layer in graph.engine.nodes], dtype=object)
+    a, b = np.arange(len(moves.pair) - 1), np.arange(1, len(moves.pair))
+    same = (moves.pair[a] == moves.pair[b]) & (place[moves.head[a]] == place[moves.tail[b]])
+    arriving, leaving = mode[moves.head[a]], mode[moves.tail[b]]
+    change = same & (
+        ((arriving == "rail") & (leaving == "sea")) | ((arriving == "sea") & (leaving == "rail"))
+    )
+    ports = np.array(graph.places, dtype=object)[place[moves.head[a][change]]]
+    flow = pd.Series(volume[moves.pair[a][change]], index=ports).groupby(level=0).sum()
+    names = network.places.name_en
+    table = pd.DataFrame(
+        {
+            "id": flow.index,
+            "name": [names[p] for p in flow.index],
+            "kind": "rail_sea",
+            "feu_per_year": flow.to_numpy(),
+        }
+    )
+    return _busiest(table)
+
+
+def _by_element(graph, on_edge: np.ndarray) -> pd.Series:
+    used = np.flatnonzero(on_edge)
+    return pd.Series(on_edge[used], index=graph.elements[used]).groupby(level=0).sum()
+
+
+def _elements(network: Network, flows: pd.Series, kind: str) -> pd.DataFrame:
+    if kind == "crossing":
+        frame = network.crossings
+    else:
+        frame = pd.concat([network.links, network.sea_variants])
+    found = flows[flows.index.isin(frame.index)]
+    names = network.places.name_en
+    table = pd.DataFrame(
+        {
+            "id": found.index,
+            "name": [
+                f"{names[frame.loc[e, 'from']]} - {names[frame.loc[e, 'to']]}" for e in found.index
+            ],
+            "kind": kind,
+            "mode": frame.loc[found.index, "mode"].to_numpy() if len(found) else [],
+            "feu_per_year": found.to_numpy(),
+        }
+    )
+    return _busiest(table)
+
+
+def _ports(network: Network, flows: pd.Series) -> pd.DataFrame:
+    """Sea ports: the flow their sea legs load and unload."""
+    sea = pd.concat([network.links, network.sea_variants])
+    sea = sea[sea["mode"] == "sea"]
+    legs = flows[flows.index.isin(sea.index)]
+    through: dict[str, float] = {}
+    for leg, value in legs.items():
+        for end in (sea.loc[leg, "from"], sea.loc[leg, "to"]):
+            through[end] = through.get(end, 0.0) + float(value)
+    names = network.places.name_en
+    table = pd.DataFrame(
+        {
+            "id": list(through),
+            "name": [names[p] for p in through],
+            "kind": "sea_port",
+            "feu_per_year": list(through.values()),
+        }
+    )
+    return _busiest(table)
+
+
+def _busiest(table: pd.DataFrame) -> pd.DataFrame:
+    return table.sort_values(["feu_per_year", "id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def _shares(pairs: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Flow by group and gateway, and its share of the group's routed flow."""
+    routed = pairs[pairs.hours.notna() & pairs.gateway.ne("")]
+    table = routed.groupby([group, "gateway"], as_index=False)["feu_per_year"].sum()
+    table["share"] = table.feu_per_year / table.groupby(group).feu_per_year.transform("sum")
+    return table.sort_values([group, "feu_per_year"], ascending=[True, False]).reset_index(
+        drop=True
+    )
+
+
+def _trade_types(network: Network, origins: pd.Series) -> np.ndarray:
+    province = network.places.province.reindex(origins)
+    trade_type = network.provinces.set_index("id")["trade_type"]
+    return province.map(trade_type).fillna("").to_numpy()
+
+
+def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: _Moves) -> pd.DataFrame:
+    """Each corridor's transport work: FEU-km on its links, and its share of all FEU-km.
+
+    Corridors share links (the Chinese trunk lines carry several China-Europe corridors),
+    so the shares add up to more than one.
+    """
+    volume = pairs.feu_per_year.to_numpy(dtype=float)
+    km = graph.engine.values["km"][moves.edge]
+    work = pd.Series(volume[moves.pair] * km, index=graph.elements[moves.edge])
+    work = work.groupby(level=0).sum()
+    tags = network.links["corridors"]
+    rows = {}
+    for link, value in work.items():
+        for corridor in tags.get(link, ()):
+            rows[corridor] = rows.get(corridor, 0.0) + float(value)
+    names = network.corridors.set_index("id")["name_en"]
+    total = float(work.sum())
+    table = pd.DataFrame(
+        {
+            "id": list(rows),
+            "name": [names[c] for c in rows],
+            "kind": "corridor",
+            "feu_km_per_year": list(rows.values()),
+        }
+    )
+    table["share"] = table.feu_km_per_year / total if total else 0.0
+    return table.sort_values(["feu_km_per_year", "id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def compare_observed(network: Network, flows: Flows) -> pd.DataFrame:
+    """The model's flow beside the published volumes of ``observed.csv``.
+
+    For each measure (China-Europe trains per border port, rail-sea trains at the Beibu
+    Gulf ports), the published value and its share of the measure's total, and the model's
+    FEU per year and share: rail flow over the crossings of the port for China-Europe
+    trains, FEU moved between rail and sea at the ports for rail-sea trains. Shares are
+    what can be compared: the model counts exports only, in FEU, not trains.
+    """
+    observed = network.observed
+    crossings = network.crossings
+    rail_crossing = flows.crossings[flows.crossings["mode"] == "rail"].set_index("id")
+    rows = []
+    for row in observed.to_dict("records"):
+        if row["measure"] == "china_europe_trains":
+            ids = crossings.index[
+                crossings["from"].isin(row["places"]) | crossings["to"].isin(row["places"])
+            ]
+            model = float(rail_crossing.feu_per_year.reindex(ids).fillna(0.0).sum())
+        else:
+            by_port = flows.rail_sea.set_index("id").feu_per_year
+            model = float(by_port.reindex(row["places"]).fillna(0.0).sum())
+        rows.append(
+            {
+                "id": row["id"],
+                "measure": row["measure"],
+                "places": ";".join(row["places"]),
+                "year": row["year"],
+                "observed": float(row["value"]),
+                "unit": row["unit"],
+                "model_feu_per_year": model,
+            }
+        )
+    table = pd.DataFrame(rows)
+    for column, share in (("observed", "observed_share"), ("model_feu_per_year", "model_share")):
+        total = table.groupby("measure")[column].transform("sum")
+        table[share] = (table[column] / total.replace(0.0, np.nan)).fillna(0.0)
+    return table

@@ -1,0 +1,126 @@
+"""Charts: the time/cost-distance chart (UNESCAP method). Maps are in
+:mod:`corridors.outputs.maps`.
+
+matplotlib is imported lazily, so the rest of the package works without a display.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from corridors.analysis.routing import Route
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["time_cost_distance", "time_cost_distance_table"]
+
+STEP_KINDS = ("crossing", "gauge_change", "transfer", "port", "wait", "passage")
+
+
+def time_cost_distance_table(route: Route) -> pd.DataFrame:
+    """Cumulative km, hours and USD at the start and end of every leg.
+
+    Legs that cover no distance (crossings, gauge changes, transfers) show as vertical steps.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> from corridors.analysis.routing import route
+    >>> table = time_cost_distance_table(route(load_network(), "Chongqing", "Singapore",
+    ...                                        via=["Qinzhou"], modes=["rail", "sea"]))
+    >>> list(table.columns)
+    ['km', 'hours', 'cost_usd', 'kind', 'place', 'service']
+    >>> table.loc[0, ["km", "hours", "cost_usd"]].astype(float).tolist()
+    [0.0, 0.0, 0.0]
+    """
+    legs = route.legs
+    start = {"km": 0.0, "hours": 0.0, "cost_usd": 0.0, "kind": "start", "place": route.origin}
+    rows = [{**start, "service": ""}]
+    for leg in legs.to_dict("records"):
+        rows.append(
+            {
+                "km": leg["cum_km"],
+                "hours": leg["cum_hours"],
+                "cost_usd": leg["cum_cost_usd"],
+                "kind": leg["kind"],
+                "place": leg["to"],
+                "service": leg["service"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def time_cost_distance(route: Route, *, title: str | None = None) -> Figure:
+    """The time/cost-distance chart of a route: days and USD against km, steps labelled.
+
+    Returns a matplotlib Figure with two panels (time, cost); save it with ``savefig``.
+    """
+    import matplotlib.pyplot as plt
+
+    table = time_cost_distance_table(route)
+    fig, (ax_time, ax_cost) = plt.subplots(2, 1, sharex=True, figsize=(9, 7))
+    names = route.network.services.set_index("id")["name_en"]
+    colours = dict(zip(names.index, itertools.cycle(plt.get_cmap("tab10").colors)))
+    for prev, row in itertools.pairwise(table.to_dict("records")):
+        line_haul = row["kind"] == "line_haul"
+        style = {"color": colours[row["service"]], "lw": 2.5} if line_haul else {}
+        style = style or {"color": "0.35", "lw": 1.5}
+        label = names[row["service"]] if line_haul else "border, terminal or wait"
+        for ax, column, scale in ((ax_time, "hours", 24), (ax_cost, "cost_usd", 1)):
+            ax.plot(
+                [prev["km"], row["km"]],
+                [prev[column] / scale, row[column] / scale],
+                label=label,
+                solid_capstyle="butt",
+                **style,
+            )
+    place_names = route.network.places["name_en"]
+    for km, place, days, kinds in _steps(table):
+        label = f"{place_names[place]}: {' + '.join(kinds)} {days:.1f} d"
+        right = km > 0.6 * table.km.max()  # label to the left of late steps, so none is cut
+        ax_time.annotate(
+            label,
+            (km, table.hours[table.km <= km].max() / 24),
+            fontsize=7,
+            xytext=(-4 if right else 4, -10),
+            textcoords="offset points",
+            ha="right" if right else "left",
+        )
+    ax_time.set_ylabel("cumulative time (days)")
+    ax_cost.set_ylabel("cumulative cost (USD per FEU)")
+    ax_cost.set_xlabel("cumulative distance (km)")
+    for ax in (ax_time, ax_cost):
+        ax.grid(alpha=0.3)
+        ax.margins(x=0.12)
+    handles, labels = ax_time.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))  # one entry per service
+    ax_time.legend(unique.values(), unique.keys(), fontsize=7, loc="upper left")
+    fig.suptitle(
+        title
+        or f"{place_names[route.origin]} → {place_names[route.destination]}: "
+        f"time/cost-distance (by {route.objective})"
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _steps(table: pd.DataFrame) -> list[tuple[float, str, float, list[str]]]:
+    """Runs of consecutive steps (borders, terminals, waits) longer than 6 hours: km, place,
+    days, kinds."""
+    runs: list[tuple[float, str, float, list[str]]] = []
+    rows = table.to_dict("records")
+    for prev, row in itertools.pairwise(rows):
+        if row["kind"] not in STEP_KINDS:
+            continue
+        days = (row["hours"] - prev["hours"]) / 24
+        kind = row["kind"].replace("_", " ")
+        if runs and prev["kind"] in STEP_KINDS and runs[-1][0] == prev["km"]:
+            km, place, total, kinds = runs[-1]
+            runs[-1] = (km, place, total + days, [*kinds, kind])
+        else:
+            runs.append((row["km"], row["place"], days, [kind]))
+    return [run for run in runs if run[2] * 24 > 6]

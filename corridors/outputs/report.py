@@ -1,0 +1,359 @@
+"""The standard assessment: ``corridors assess`` writes a report of the default network.
+
+It routes the key corridors, ranks the border ports and links the hinterland's trade depends
+on, compares the built-in scenarios, fails each crossing in turn and checks the model
+against the published figures, and writes ``report.md``, a self-contained ``report.html``
+(images embedded), ``maps/*.png`` and ``tables/*.csv`` to one folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from corridors.atomic import atomic_path
+from corridors.network.model import Network
+
+__all__ = ["KEY_ROUTES", "SCENARIOS", "assess"]
+
+# (label, origin, destination, route options)
+KEY_ROUTES = [
+    *(
+        (f"Chongqing - Duisburg via {port}", "Chongqing", "Duisburg", {"via": [port]})
+        for port in ("Alashankou", "Horgos", "Erenhot", "Manzhouli", "Suifenhe")
+    ),
+    (
+        "Chongqing - Singapore, rail-sea via Qinzhou",
+        "Chongqing",
+        "Singapore",
+        {"via": ["Qinzhou"], "modes": ["rail", "sea"]},
+    ),
+    (
+        "Chongqing (Guoyuan Port) - Singapore, Yangtze barge via Shanghai",
+        "Chongqing Guoyuan Port",
+        "Singapore",
+        {"via": ["Shanghai"], "modes": ["inland_water", "sea"]},
+    ),
+    ("Qinzhou - Kuantan (the twin parks' ports)", "Qinzhou", "Kuantan", {}),
+    ("Kunming - Vientiane", "Kunming", "Vientiane", {}),
+    ("Nanning - Hanoi", "Nanning", "Hanoi", {}),
+    ("Kashgar - Gwadar", "Kashgar", "Gwadar", {}),
+]
+SCENARIOS = [
+    "base",
+    "suez_closure",
+    "red_sea_closure",
+    "alashankou_closure",
+    "kazakh_crossings_closed",
+    "poland_belarus_border_closure",
+    "border_dwell_halved",
+    "middle_corridor_upgrade",
+    "nwlsc_2030",
+]
+
+
+@dataclass
+class _Report:
+    """Blocks of the report, rendered to Markdown and HTML alike."""
+
+    blocks: list[tuple] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    interactive: str | None = None
+    names: pd.Series | None = None
+    lang: str = "en"
+
+    def heading(self, text: str) -> None:
+        self.blocks.append(("h2", text))
+
+    def text(self, text: str) -> None:
+        self.blocks.append(("p", text))
+
+    def table(self, name: str, frame: pd.DataFrame, shown: pd.DataFrame | None = None) -> None:
+        self.tables[name] = frame
+        self.blocks.append(("table", frame if shown is None else shown))
+
+    def figure(self, name: str, fig, caption: str) -> None:
+        import matplotlib.pyplot as plt
+
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+        plt.close(fig)
+        self.images[name] = buffer.getvalue()
+        self.blocks.append(("img", name, caption))
+
+
+def assess(
+    network: Network | None = None,
+    out: str | Path = "assessment",
+    *,
+    lang: str = "en",
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Path]:
+    """Run the standard assessment and write it to ``out``; with ``lang="zh"`` place names
+    on the maps and in the tables are Chinese (the prose stays English).
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+    """
+    from corridors.network.model import load_network
+    from corridors.outputs.maps import place_names
+
+    network = network or load_network()
+    report = _Report(names=place_names(network, lang), lang=lang)
+    steps = [
+        ("the network", _network_section),
+        ("key routes", _routes_section),
+        ("centrality and gateways", _centrality_section),
+        ("scenarios", _scenario_section),
+        ("criticality", _criticality_section),
+        ("validation", _validation_section),
+    ]
+    report.blocks.append(("h1", "Corridors assessment: the default network"))
+    for i, (label, step) in enumerate(steps, start=1):
+        if progress:
+            progress(i, len(steps), label)
+        step(network, report)
+    return _write(report, Path(out))
+
+
+def _network_section(network: Network, report: _Report) -> None:
+    from corridors.outputs.info import network_summary
+    from corridors.outputs.maps import plot_network
+
+    summary = network_summary(network)
+    places, links = summary["places"], summary["links"]
+    report.heading("The network at a glance")
+    counts = [f"{n} {kind.replace('_', ' ')}" for kind, n in places["by_kind"].items()]
+    modes = [f"{n} {mode.replace('_', ' ')}" for mode, n in links["by_mode"].items()]
+    bases = ", ".join(f"{n} {basis}" for basis, n in summary["numbers_by_basis"].items())
+    report.text(
+        f"{places['total']} places ({', '.join(counts)}); {links['total']} links "
+        f"({', '.join(modes)}: the sea legs join every pair of ocean ports) and "
+        f"{summary['crossings']['total']} border "
+        f"crossings in {len(summary['countries'])} countries, with {summary['sources']} "
+        f"sources. The figures in data/ are {bases}."
+    )
+    report.figure(
+        "network",
+        plot_network(network),
+        "The corridor network: links by mode (dashed: planned or under construction), places "
+        "by kind.",
+    )
+    report.figure(
+        "land_sea_corridor",
+        plot_network(
+            network, extent="land_sea", corridors=["nwlsc_central", "nwlsc_east", "nwlsc_west"]
+        ),
+        "The New Western Land-Sea Corridor's three rail routes to the Beibu Gulf.",
+    )
+
+
+def _routes_section(network: Network, report: _Report) -> None:
+    from corridors.analysis.routing import route
+    from corridors.outputs.charts import time_cost_distance
+    from corridors.outputs.maps import plot_route
+
+    rows, found = [], {}
+    for label, origin, destination, options in KEY_ROUTES:
+        r = route(network, origin, destination, **options)
+        found[label] = r
+        rows.append(
+            {
+                "route": label,
+                "km": round(r.total["km"]),
+                "days": round(r.total["days"], 1),
+                "usd_per_feu": round(r.total["cost_usd"]),
+                "crossings": " / ".join(report.names[p] for p in r.crossings),
+            }
+        )
+    report.heading("Key routes (fastest, by time)")
+    table = pd.DataFrame(rows)
+    report.table("key_routes", table)
+    from corridors.outputs.maps import interactive_html
+
+    exits = route(network, "Chongqing", "Duisburg", modes=["rail"], alternatives=4)
+    key = [found[label] for label, *_ in KEY_ROUTES]
+    report.interactive = interactive_html(network, key)
+    others = len(exits.alternatives)
+    report.figure(
+        "chongqing_duisburg",
+        plot_route(
+            exits, title=f"Chongqing → Duisburg by rail: the best route and {others} others"
+        ),
+        "Chongqing to Duisburg by rail: the best route and the materially different others the "
+        "router finds (other exits from China).",
+    )
+    report.figure(
+        "chongqing_duisburg_tcd",
+        time_cost_distance(found["Chongqing - Duisburg via Alashankou"]),
+        "Time/cost-distance: Chongqing to Duisburg via Alashankou.",
+    )
+    report.figure(
+        "chongqing_singapore_tcd",
+        time_cost_distance(found["Chongqing - Singapore, rail-sea via Qinzhou"]),
+        "Time/cost-distance: Chongqing to Singapore by the Land-Sea Corridor's rail-sea route.",
+    )
+
+
+def _centrality_section(network: Network, report: _Report) -> None:
+    from corridors.analysis.centrality import betweenness, default_ends
+    from corridors.analysis.flows import assign
+    from corridors.outputs.maps import plot_flows
+
+    origins, destinations = default_ends(network)
+    ranked = betweenness(
+        network, elements="crossings", origins=origins, destinations=destinations
+    ).head(10)
+    report.heading("Which border crossings the best routes depend on")
+    report.text(
+        "Betweenness: of the pairs from every Chinese hub to every foreign terminal, sea port "
+        "and park, the share whose fastest route uses each crossing."
+    )
+    report.table("crossing_betweenness", ranked, ranked[["name", "value", "share"]].round(3))
+    flows = assign(network)
+    report.figure(
+        "flows",
+        plot_flows(network, flows),
+        "Where the gravity model's exports go, all-or-nothing: line width by FEU per year.",
+    )
+    report.heading("How each trade-pattern type's exports leave China")
+    report.text(
+        "The gravity model's exports (seed 001 provinces, by destination GDP), all-or-nothing "
+        "on the best routes by generalized cost: the share leaving by each gateway. "
+        "All-or-nothing overstates the fastest corridor; see the validation section."
+    )
+    shares = flows.trade_types
+    top = shares[shares.share >= 0.05].assign(share=lambda t: t.share.round(3))
+    report.table("gateway_shares_by_trade_type", shares, top[["trade_type", "gateway", "share"]])
+
+
+def _scenario_section(network: Network, report: _Report) -> None:
+    from corridors.analysis.compare import compare
+    from corridors.outputs.maps import plot_difference
+
+    result = compare(network, SCENARIOS)
+    report.heading("Scenarios compared with today's network")
+    report.text(
+        "Each built-in scenario (data/scenarios/, each citing its precedent or plan) against "
+        "the base, with the same OD demand: the demand-weighted change of generalized cost "
+        "and the gateway whose share moves most."
+    )
+    report.table("scenarios", result.summary())
+    report.figure(
+        "alashankou_closure",
+        plot_difference(network, result, "alashankou_closure"),
+        "Alashankou closed: the change of flow on every link and crossing, and of each hub's "
+        "generalized cost.",
+    )
+    report.tables["scenario_od"] = result.od.assign(crossings=result.od.crossings.map(";".join))
+    report.tables["scenario_trade_types"] = result.trade_types
+
+
+def _criticality_section(network: Network, report: _Report) -> None:
+    from corridors.analysis.criticality import criticality
+
+    table = criticality(network, elements="crossings")
+    report.heading("Criticality: each border crossing failed in turn")
+    shown = table.head(10)[["name", "delta_cost_pct", "unserved_share", "pairs_rerouted"]]
+    report.table("criticality_crossings", table, shown.round(3))
+
+
+def _validation_section(network: Network, report: _Report) -> None:
+    from corridors.analysis.validation import validate
+
+    table = validate(network)
+    within = table.within_range.mean()
+    report.heading("How well the model matches published figures")
+    report.text(
+        f"{len(table)} published cases (km, hours, days): {within:.0%} within the published "
+        "range; the error is the signed share outside it, and for fitted time parameters the "
+        "leave-one-out error is what the case gives when the fit is made without it."
+    )
+    shown = table[["case_id", "metric", "published_low", "published_high", "model", "error"]]
+    report.table("validation", table, shown.assign(loo_error=table.loo_error).round(3))
+
+
+def _write(report: _Report, folder: Path) -> list[Path]:
+    (folder / "maps").mkdir(parents=True, exist_ok=True)
+    (folder / "tables").mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, png in report.images.items():
+        written.append(_save(folder / "maps" / f"{name}.png", png))
+    for name, table in report.tables.items():
+        text = table.to_csv(index=False, lineterminator="\n")
+        written.append(_save(folder / "tables" / f"{name}.csv", text.encode("utf-8")))
+    if report.interactive is not None:
+        written.append(_save(folder / "map.html", report.interactive.encode("utf-8")))
+    written.append(_save(folder / "report.md", _markdown(report).encode("utf-8")))
+    written.append(_save(folder / "report.html", _html(report).encode("utf-8")))
+    return written
+
+
+def _save(path: Path, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def _markdown(report: _Report) -> str:
+    parts = []
+    for block in report.blocks:
+        kind = block[0]
+        if kind == "h1":
+            parts.append(f"# {block[1]}")
+        elif kind == "h2":
+            parts.append(f"## {block[1]}")
+        elif kind == "p":
+            parts.append(block[1])
+        elif kind == "table":
+            parts.append(_markdown_table(block[1]))
+        else:
+            parts.append(f"![{block[2]}](maps/{block[1]}.png)\n\n*{block[2]}*")
+    return "\n\n".join(parts) + "\n"
+
+
+def _html(report: _Report) -> str:
+    body = []
+    for block in report.blocks:
+        kind = block[0]
+        if kind in ("h1", "h2"):
+            body.append(f"<{kind}>{html.escape(block[1])}</{kind}>")
+        elif kind == "p":
+            body.append(f"<p>{html.escape(block[1])}</p>")
+        elif kind == "table":
+            body.append(block[1].to_html(index=False, border=0, classes="table"))
+        else:
+            data = base64.b64encode(report.images[block[1]]).decode("ascii")
+            body.append(
+                f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(block[2])}">'
+                f"<figcaption>{html.escape(block[2])}</figcaption></figure>"
+            )
+    style = (
+        "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}"
+        "table{border-collapse:collapse;font-size:.85em;margin:1em 0}"
+        "td,th{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:left}"
+        "img{max-width:100%}figcaption{font-style:italic;font-size:.9em}"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Corridors assessment</title><style>{style}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    """A pipe table (numbers as pandas prints them)."""
+    cells = frame.astype(str).map(lambda v: v.replace("|", "\\|"))
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
+    return "\n".join(lines)
