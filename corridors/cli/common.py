@@ -1,0 +1,87 @@
+"""What the command groups share: the parser helpers, the network of ``--data``, place
+lists, figure writing and the exit codes."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_STALE",
+    "by_option",
+    "command",
+    "fmt",
+    "network_of",
+    "places_arg",
+    "routing_options",
+    "save_figure",
+]
+
+EXIT_ERROR = 1
+EXIT_STALE = 3
+
+
+def by_option(parser: argparse.ArgumentParser, default: str = "time", note: str = "") -> None:
+    parser.add_argument(
+        "--by",
+        default=default,
+        choices=["time", "cost", "generalized", "distance"],
+        help=f"what the best routes minimise (default: {default}){note}",
+    )
+
+
+def routing_options(parser: argparse.ArgumentParser) -> None:
+    by_option(parser)
+    parser.add_argument(
+        "--avoid",
+        action="append",
+        default=[],
+        metavar="WHAT",
+        help="a place, country, sea passage (Malacca, Suez …), link or "
+        "crossing id to avoid (repeatable)",
+    )
+    parser.add_argument(
+        "--modes", help="allowed modes, comma-separated (rail,road,sea,inland_water)"
+    )
+    parser.add_argument(
+        "--month", type=int, metavar="1-12", help="close crossings seasonally closed that month"
+    )
+
+
+def command(sub, name: str, run: Callable, help_text: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def network_of(args):
+    from corridors.network.model import load_network
+
+    return load_network(args.data)
+
+
+def places_arg(network, text: str) -> list[str]:
+    names = []
+    for item in (t.strip() for t in text.split(",") if t.strip()):
+        if item.startswith("@"):
+            kind = network.places.index[network.places.kind == item[1:]]
+            if not len(kind):
+                msg = f"no places of kind {item[1:]!r}"
+                raise ValueError(msg)
+            names.extend(kind)
+        else:
+            names.append(item)
+    return names
+
+
+def save_figure(fig, path: Path) -> None:
+    from corridors.atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120, metadata={"Software": None})
+
+
+def fmt(counts: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items())

@@ -1,0 +1,151 @@
+"""``corridors route`` and ``corridors skim``: one route leg by leg, many pairs' totals."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from corridors.cli.common import command, network_of, places_arg, routing_options, save_figure
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``route`` and ``skim``."""
+    route = command(sub, "route", _route, "the best route between two places, leg by leg")
+    route.add_argument("origin")
+    route.add_argument("destination")
+    routing_options(route)
+    route.add_argument(
+        "--via",
+        action="append",
+        default=[],
+        metavar="PLACE",
+        help="pass this place (repeat for several, in order)",
+    )
+    route.add_argument(
+        "--alternatives",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also show K materially different routes",
+    )
+    route.add_argument("--json", action="store_true", help="print JSON")
+    route.add_argument(
+        "--scenario", metavar="NAME|FILE", help="route on a scenario (see corridors scenario list)"
+    )
+    route.add_argument("--map", type=Path, metavar="FILE.png", help="write a route map")
+    route.add_argument(
+        "--tcd", type=Path, metavar="FILE.png", help="write the time/cost-distance chart"
+    )
+
+    skim = command(sub, "skim", _skim, "many-to-many hours, km, USD and generalized cost")
+    skim.add_argument(
+        "--origins",
+        required=True,
+        help="comma-separated places, or @KIND for every place of a kind "
+        "(@hub, @sea_port, @terminal …)",
+    )
+    skim.add_argument("--destinations", required=True, help="as --origins")
+    routing_options(skim)
+    skim.add_argument("--out", type=Path, metavar="FILE.csv", help="write CSV here")
+
+
+def _route(args) -> int:
+    from corridors.analysis.routing import route
+
+    network = network_of(args)
+    scenario = None
+    if args.scenario:
+        from corridors.network.scenarios import load_scenario
+
+        scenario = load_scenario(network, args.scenario, args.data)
+    best = route(
+        network,
+        args.origin,
+        args.destination,
+        by=args.by,
+        via=args.via,
+        avoid=args.avoid,
+        modes=args.modes,
+        alternatives=args.alternatives,
+        month=args.month,
+        scenario=scenario,
+    )
+    if args.map or args.tcd:
+        _figures(best, args.map, args.tcd)
+    if args.json:
+        print(json.dumps(best.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    for i, r in enumerate([best, *best.alternatives]):
+        if i:
+            print(f"\nalternative {i}:")
+        _print_route(r)
+    return 0
+
+
+def _print_route(r) -> None:
+    from corridors.network.sea import PASSAGES
+
+    total = r.total
+    print(
+        f"{r.origin} -> {r.destination} by {r.objective}: {total['km']:,.0f} km, "
+        f"{total['days']:.1f} days ({total['hours']:,.0f} h), {total['cost_usd']:,.0f} USD "
+        f"per FEU, generalized {total['generalized']:,.0f}"
+    )
+    if r.crossings:
+        print(f"crossings: {' / '.join(r.crossings)}")
+    if r.passages:
+        print(f"sea passages: {', '.join(PASSAGES[p][0] for p in r.passages)}")
+    for note in r.notes:
+        print(f"note: {note}")
+    print(
+        f"{'from':<15}{'to':<15}{'kind':<13}{'mode':<12}{'service':<21}{'km':>8}{'hours':>8}"
+        f"{'USD':>8}{'cum days':>9}"
+    )
+    for leg in r.legs.to_dict("records"):
+        print(
+            f"{leg['from']:<15}{leg['to']:<15}{leg['kind']:<13}{leg['mode']:<12}"
+            f"{leg['service']:<21}{leg['km']:>8,.0f}{leg['hours']:>8.1f}{leg['cost_usd']:>8,.0f}"
+            f"{leg['cum_hours'] / 24:>9.1f}"
+        )
+
+
+def _figures(best, map_path, tcd_path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from corridors.outputs.charts import time_cost_distance
+    from corridors.outputs.maps import plot_route
+
+    for path, draw, kind in ((map_path, plot_route, "map"), (tcd_path, time_cost_distance, "tcd")):
+        if path:
+            if path.is_dir():
+                path = path / f"{best.origin}-{best.destination}-{kind}.png"
+            save_figure(draw(best), path)
+            print(f"wrote {path}", file=sys.stderr)
+
+
+def _skim(args) -> int:
+    from corridors.analysis.skim import skim
+
+    network = network_of(args)
+    table = skim(
+        network,
+        places_arg(network, args.origins),
+        places_arg(network, args.destinations),
+        by=args.by,
+        avoid=args.avoid,
+        modes=args.modes,
+        month=args.month,
+    )
+    table["crossings"] = table["crossings"].map(";".join)
+    if args.out:
+        from corridors.atomic import atomic_path
+
+        with atomic_path(args.out) as tmp:
+            table.round(3).to_csv(tmp, index=False, lineterminator="\n")
+        print(f"wrote {args.out} ({len(table)} pairs)", file=sys.stderr)
+    else:
+        print(table.round(2).to_string(index=False))
+    return 0

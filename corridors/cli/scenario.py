@@ -1,0 +1,104 @@
+"""``corridors scenario list | show | compare``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from corridors.cli.common import by_option, command, network_of
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``scenario``."""
+    scenario = command(
+        sub,
+        "scenario",
+        _scenario,
+        "list, show or compare scenarios (closures, new lines, faster borders)",
+    )
+    scenario.add_argument("action", choices=["list", "show", "compare"])
+    scenario.add_argument(
+        "names", nargs="*", metavar="NAME|FILE", help="show: one; compare: base first, then others"
+    )
+    by_option(scenario, "generalized")
+    scenario.add_argument("--demand", metavar="FILE", help="OD CSV (default: the gravity model)")
+    scenario.add_argument("--json", action="store_true", help="print JSON")
+    scenario.add_argument("--out", type=Path, metavar="DIR", help="compare: write the tables here")
+
+
+def _scenario(args) -> int:
+    from corridors.network.scenarios import load_scenario, scenario_names
+
+    if args.action == "list":
+        network = network_of(args)
+        rows = [load_scenario(network, n, args.data) for n in scenario_names(args.data)]
+        if args.json:
+            out = [{"name": s.name, "description": s.description} for s in rows]
+            print(json.dumps(out, indent=2, ensure_ascii=False))
+            return 0
+        for s in rows:
+            print(f"{s.name:<38} {s.description.splitlines()[0]}")
+        return 0
+    if args.action == "show":
+        if len(args.names) != 1:
+            msg = "scenario show takes one name or file"
+            raise ValueError(msg)
+        s = load_scenario(network_of(args), args.names[0], args.data)
+        if args.json:
+            out = {"name": s.name, "description": s.description, "sources": list(s.sources)}
+            print(json.dumps(out | {"operations": s.summary()}, indent=2, ensure_ascii=False))
+            return 0
+        print(f"{s.name}: {' '.join(s.description.split())}")
+        print(f"sources: {', '.join(s.sources) or '(those of the scenarios it extends)'}")
+        for line in s.summary():
+            print(f"  {line}")
+        return 0
+    return _compare(args)
+
+
+def _compare(args) -> int:
+    from corridors.analysis.compare import compare
+    from corridors.analysis.demand import read_demand
+
+    if len(args.names) < 2:
+        msg = "scenario compare takes a base (base for none) and at least one other scenario"
+        raise ValueError(msg)
+    network = network_of(args)
+    od = read_demand(network, args.demand) if args.demand else None
+    result = compare(network, args.names, od=od, by=args.by)
+    if args.out:
+        _write_tables(result, args.out)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    _print_comparison(result)
+    if args.out:
+        print(f"wrote the tables to {args.out}")
+    return 0
+
+
+def _print_comparison(result) -> None:
+    for row in result.summary().itertuples():
+        name = row.scenario
+        print(
+            f"{name}: generalized cost {row.generalized_cost_change_pct:+.2f}% "
+            f"(demand-weighted); {row.pairs_cut_off} more pairs cut off"
+        )
+        gates = result.gateways[result.gateways.scenario == name]
+        for gate in gates.loc[gates.delta_share.abs().nlargest(4).index].itertuples():
+            print(
+                f"  gateway {gate.gateway:<14} share {gate.share:6.1%} ({gate.delta_share:+.1%})"
+            )
+
+
+def _write_tables(result, folder: Path) -> None:
+    from corridors.atomic import atomic_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("od", "elements", "gateways", "corridors", "provinces", "trade_types"):
+        table = getattr(result, name)
+        if name == "od":
+            table = table.assign(crossings=table.crossings.map(";".join))
+        with atomic_path(folder / f"{name}.csv") as tmp:
+            table.to_csv(tmp, index=False, lineterminator="\n")

@@ -1,0 +1,98 @@
+"""``corridors validate`` and ``corridors calibrate``: the model against published cases."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from corridors.cli.common import command, network_of
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``validate`` and ``calibrate``."""
+    validate = command(
+        sub, "validate", _validate, "route published cases and report the model's error"
+    )
+    validate.add_argument(
+        "--cases",
+        type=Path,
+        metavar="FILE.csv",
+        help="cases like data/calibration.csv (default: that file)",
+    )
+    validate.add_argument("--json", action="store_true", help="print JSON")
+
+    calibrate = command(
+        sub,
+        "calibrate",
+        _calibrate,
+        "fit the parameters published only as a range (fit_ranges.csv) to the time cases",
+    )
+    calibrate.add_argument(
+        "--dry-run", action="store_true", help="print the fitted values; write nothing"
+    )
+    calibrate.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _validate(args) -> int:
+    from corridors.analysis.cases import read_cases
+    from corridors.analysis.validation import summarize, validate
+
+    network = network_of(args)
+    table = validate(network, read_cases(args.cases) if args.cases else None)
+    summary = summarize(table)
+    if args.json:
+        records = json.loads(table.to_json(orient="records"))
+        print(json.dumps({"cases": records, "summary": summary}, indent=2, ensure_ascii=False))
+        return 0
+    columns = ["case_id", "metric", "published_low", "published_high", "model", "error"]
+    shown = table[[*columns, "loo_error"]].rename(columns={"loo_error": "loo"})
+    print(shown.round(2).to_string(index=False))
+    print()
+    for metric, row in summary.items():
+        print(
+            f"{metric:<11} {row['cases']:>3} cases: {row['within_range']} within the "
+            f"published range, {row['within_10pct']} within 10%, {row['within_20pct']} "
+            f"within 20% ({row['loo_within_20pct']} leave-one-out); mean |error| "
+            f"{row['mean_abs_error']:.1%} ({row['loo_mean_abs_error']:.1%}), "
+            f"WAPE {row['wape']:.1%}"
+        )
+    print(
+        "\nerror: share outside the published range (0 inside); loo: the same with the fitted "
+        "parameters (fit_ranges.csv) refitted without the case"
+    )
+    return 0
+
+
+def _calibrate(args) -> int:
+    from corridors.analysis.calibration import calibrate, write_fitted
+    from corridors.network.model import build_network
+    from corridors.network.tables import default_data_dir, writable
+
+    data_dir = args.data or default_data_dir()
+    if not args.dry_run:
+        writable(data_dir)
+    result = calibrate(build_network, data_dir)
+    if not args.dry_run:
+        write_fitted(data_dir, result["values"], result["ranges"])
+    if args.json:
+        out = {k: result[k] for k in ("values", "cases", "rounds")}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    for spec in result["ranges"].to_dict("records"):
+        value = result["values"].get(spec["parameter"], float("nan"))
+        print(
+            f"{spec['parameter']:<24} {value:>9.3f} {spec['unit']:<6} "
+            f"within {spec['low']:g}-{spec['high']:g}"
+        )
+    errors = result["cases"]
+    inside = sum(abs(e["error"]) <= 0.2 for e in errors.values())
+    loo = sum(abs(e["loo_error"]) <= 0.2 for e in errors.values())
+    print(
+        f"{len(errors)} time cases within 20% of their published range: {inside} in sample, "
+        f"{loo} leave-one-out ({result['rounds']} rounds)"
+    )
+    if not args.dry_run:
+        print(f"wrote the fitted values into {data_dir}", file=sys.stderr)
+    return 0
