@@ -1,0 +1,116 @@
+"""Alternatives to the best route that differ materially: other crossings, ports or sea
+passages, or most of their land km, found by closing what the better routes use."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from corridors.analysis.routing.itinerary import best_route
+from corridors.analysis.routing.legs import Route
+from corridors.graph.constraints import (
+    Constraints,
+)
+
+__all__ = ["MAX_ALTERNATIVES", "MAX_SHARED_KM", "alternative_routes"]
+
+
+# How much of a route (by km) an alternative may share with a better one.
+MAX_SHARED_KM = 0.8
+
+
+# At most this many alternatives: each costs a few searches per element of the routes found.
+MAX_ALTERNATIVES = 10
+
+
+def alternative_routes(graph, network, stops, by, constraints, best, k) -> list[Route]:
+    """Up to k routes that differ materially from the best and from each other.
+
+    Each route found is extended by closing, one at a time, the crossings, line-haul links and
+    sea passages it uses (on top of what was closed to find it); a candidate counts if it
+    passes no place twice and differs materially (:func:`_differs`) from every route chosen.
+    The searches grow with k times the elements of one route, never with their product.
+    """
+    chosen = [best]
+    tried: set[frozenset] = set()
+    frontier: list[tuple[frozenset[str], Route]] = [(frozenset(), best)]
+    while frontier and len(chosen) <= k:
+        candidates = []
+        for closed, base in frontier:
+            for element in _closable([base]):
+                blocked = closed | {element}
+                if blocked in tried:
+                    continue
+                tried.add(blocked)
+                found = best_route(graph, network, stops, by, _closing(constraints, blocked))
+                if found is not None:
+                    candidates.append((found.total[_total_key(by)], sorted(blocked), found))
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        frontier = []
+        for _, blocked, found in candidates:
+            if len(chosen) > k:
+                break
+            if _revisits(found):
+                continue  # doubling back through a place is no real alternative
+            if all(_differs(found, other) for other in chosen):
+                chosen.append(found)
+                frontier.append((frozenset(blocked), found))
+    return chosen[1:]
+
+
+def _total_key(by: str) -> str:
+    return {"time": "hours", "cost": "cost_usd", "distance": "km"}.get(by, "generalized")
+
+
+def _closable(routes: list[Route]) -> list[str]:
+    """Crossing and link ids, and ``passage:<name>`` for the sea passages, the routes use."""
+    elements = set()
+    for r in routes:
+        used = r.legs[r.legs.kind.isin(["crossing", "line_haul"])]
+        elements |= set(used["element"]) | {f"passage:{p}" for p in _passages(r)}
+    return sorted(elements)
+
+
+def _closing(constraints: Constraints, blocked: frozenset[str]) -> Constraints:
+    passages = {b.removeprefix("passage:") for b in blocked if b.startswith("passage:")}
+    elements = {b for b in blocked if not b.startswith("passage:")}
+    return Constraints(
+        **{
+            **constraints.__dict__,
+            "elements": constraints.elements | elements,
+            "passages": constraints.passages | passages,
+        }
+    )
+
+
+def _revisits(r: Route) -> bool:
+    return len(set(r.places)) < len(r.places)
+
+
+def _differs(a: Route, b: Route) -> bool:
+    """Material difference: other crossings, other ports, other sea passages, or land legs
+    that share at most 80% of their km."""
+    if set(a.crossing_ids) != set(b.crossing_ids) or _ports(a) != _ports(b):
+        return True
+    if _passages(a) != _passages(b):
+        return True
+    km_a, km_b = _land_km(a), _land_km(b)
+    if min(km_a.sum(), km_b.sum()) == 0:
+        return False  # at sea only, so ports and passages decide
+    shared = km_a[km_a.index.isin(km_b.index)].sum()
+    return shared <= MAX_SHARED_KM * min(km_a.sum(), km_b.sum())
+
+
+def _ports(r: Route) -> set[str]:
+    return set(r.legs.loc[r.legs.kind == "port", "to"])
+
+
+def _passages(r: Route) -> set[str]:
+    """The sea passages a route uses (open-sea legs and one-passage-closed variants)."""
+    net = r.network
+    by_leg = {**net.links["passages"].to_dict(), **net.sea_variants["passages"].to_dict()}
+    return {p for e in r.legs.element for p in (by_leg.get(e) or [])}
+
+
+def _land_km(r: Route) -> pd.Series:
+    land = r.legs[(r.legs.kind == "line_haul") & (r.legs["mode"] != "sea")]
+    return land.groupby("element")["km"].sum()

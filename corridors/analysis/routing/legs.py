@@ -1,0 +1,212 @@
+"""A route in physical terms: a path of the routing graph reported as legs over links,
+crossings, transfers and waits, each with its service and the data cell its hours come from."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from corridors.engine import Reduced
+from corridors.graph.layers import layer_mode
+from corridors.graph.routing_graph import RoutingGraph
+from corridors.network.model import Network
+
+__all__ = ["LEG_COLUMNS", "Route", "as_route", "sea_edges"]
+
+
+LEG_COLUMNS = [
+    "from",
+    "to",
+    "kind",
+    "mode",
+    "service",
+    "element",
+    "km",
+    "hours",
+    "cost_usd",
+    "cum_km",
+    "cum_hours",
+    "cum_cost_usd",
+    "countries",
+    "passages",
+    "basis",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Route:
+    """A route between two places, leg by leg.
+
+    Attributes
+    ----------
+    origin, destination : str
+        Place ids.
+    objective : str
+        What was minimised: time, cost, generalized or distance.
+    legs : pandas.DataFrame
+        One row per leg: from, to, kind (line_haul, crossing, gauge_change, transfer, port,
+        wait), mode, service (the train, truck or ship that carries the cargo, or is waited
+        for), element (link, crossing or transfer id), km, hours, cost_usd, their cumulative
+        sums, the countries of the leg, the sea passages a sea leg uses (``;``-separated), and
+        basis (the data cell, ``table:key:column``, its hours come from).
+    total : dict
+        km, hours, days, cost_usd and generalized for the whole route.
+    crossings : list of str
+        The border stations passed, in order (two per crossing).
+    alternatives : list of Route
+        Materially different routes, best first (when asked for).
+    notes : list of str
+        What a reader should know: fewer alternatives than asked, the other ways round a
+        passage that was avoided.
+    """
+
+    origin: str
+    destination: str
+    objective: str
+    legs: pd.DataFrame
+    total: dict
+    crossings: list[str]
+    network: Network = field(repr=False)
+    alternatives: list[Route] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def crossing_ids(self) -> list[str]:
+        """Ids of the crossings used, in order."""
+        return list(self.legs.loc[self.legs.kind == "crossing", "element"])
+
+    @property
+    def passages(self) -> list[str]:
+        """The sea passages used, in order (searoute's names: malacca, suez …)."""
+        seen: list[str] = []
+        for cell in self.legs["passages"]:
+            seen += [p for p in cell.split(";") if p and p not in seen]
+        return seen
+
+    @property
+    def places(self) -> list[str]:
+        """The places passed, in order, without repeats."""
+        seq = [self.origin, *self.legs["to"]]
+        return [p for i, p in enumerate(seq) if i == 0 or p != seq[i - 1]]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict: origin, destination, objective, total, crossings, legs and
+        alternatives."""
+        legs = [
+            {
+                "from": r["from"],
+                "to": r["to"],
+                "kind": r["kind"],
+                "mode": r["mode"],
+                "service": r["service"],
+                "element": r["element"],
+                "km": round(r["km"], 1),
+                "hours": round(r["hours"], 2),
+                "cost_usd": round(r["cost_usd"], 2),
+                "passages": [p for p in r["passages"].split(";") if p],
+                "basis": r["basis"],
+            }
+            for r in self.legs.to_dict("records")
+        ]
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "objective": self.objective,
+            "total": {k: round(v, 2) for k, v in self.total.items()},
+            "crossings": self.crossings,
+            "passages": self.passages,
+            "legs": legs,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+            "notes": self.notes,
+        }
+
+    def to_gdf(self) -> gpd.GeoDataFrame:
+        """The legs with their geometry (EPSG:4326); transfers are points at their place."""
+        net = self.network
+        shapes = {
+            **net.links.geometry.to_dict(),
+            **net.crossings.geometry.to_dict(),
+            **net.sea_variants.geometry.to_dict(),
+        }
+        geometry = [
+            shapes.get(r["element"], net.places.geometry[r["to"]])
+            for r in self.legs.to_dict("records")
+        ]
+        return gpd.GeoDataFrame(self.legs.copy(), geometry=geometry, crs="EPSG:4326")
+
+
+@functools.lru_cache(maxsize=8)
+def _lookups(network: Network) -> tuple[dict[str, str], dict[str, str]]:
+    """The mode of each service and the country of each place."""
+    services = network.services
+    service_mode = dict(zip(services["id"], services["mode"], strict=True))
+    return service_mode, network.places.iso3.to_dict()
+
+
+def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Route:
+    service_mode, iso3 = _lookups(network)
+    nodes = graph.engine.nodes
+    columns: dict[str, list] = {c: [] for c in LEG_COLUMNS if not c.startswith("cum_")}
+    for entry, u, v in zip(
+        reduced.positions(path[:-1], path[1:]), path[:-1], path[1:], strict=True
+    ):
+        edge = graph.edge(reduced, entry)
+        if edge["element_kind"] == "access":
+            continue
+        (a, layer_a), (b, layer_b) = nodes[u], nodes[v]
+        countries = sorted(edge["countries"] or {iso3[a]})
+        for step in edge["steps"]:
+            for column, value in (
+                ("from", a),
+                ("to", b),
+                ("kind", step.kind),
+                ("mode", service_mode.get(step.service) or _leg_mode(edge, layer_a, layer_b)),
+                ("service", step.service),
+                ("element", edge["element"]),
+                ("km", step.km),
+                ("hours", step.hours),
+                ("cost_usd", step.cost_usd),
+                ("countries", countries),
+                (
+                    "passages",
+                    ";".join(sorted(edge["passages"])) if step.kind == "line_haul" else "",
+                ),
+                ("basis", step.basis),
+            ):
+                columns[column].append(value)
+    for column in ("km", "hours", "cost_usd"):
+        columns[f"cum_{column}"] = np.cumsum(columns[column], dtype=float).tolist()
+    legs = pd.DataFrame({c: columns[c] for c in LEG_COLUMNS})
+    hours, cost = float(sum(columns["hours"])), float(sum(columns["cost_usd"]))
+    total = {
+        "km": float(sum(columns["km"])),
+        "hours": hours,
+        "days": hours / 24,
+        "cost_usd": cost,
+        "generalized": cost + graph.value_of_time * hours,
+    }
+    crossed = legs[legs.kind == "crossing"]
+    stations = [p for a, b in zip(crossed["from"], crossed["to"], strict=True) for p in (a, b)]
+    return Route(nodes[path[0]][0], nodes[path[-1]][0], by, legs, total, stations, network)
+
+
+def sea_edges(graph: RoutingGraph, a: str, b: str):
+    """The sea links (open leg and variants) from a to b."""
+    engine = graph.engine
+    tags = engine.tags
+    edges = np.intersect1d(tags.get(("mode", "sea"), []), tags.get(("kind", "link"), []))
+    place = engine.node_place
+    ends = (place[engine.tail[edges]], place[engine.head[edges]])
+    there = (ends[0] == graph.places.index(a)) & (ends[1] == graph.places.index(b))
+    for edge in edges[there]:
+        yield engine.data[edge]
+
+
+def _leg_mode(edge: dict, layer_u: str, layer_v: str) -> str:
+    if edge["element_kind"] == "transfer":
+        return f"{layer_mode(layer_u)}>{layer_mode(layer_v)}"
+    return layer_mode(layer_u)
