@@ -52,7 +52,7 @@ _LAZY = {
     "criticality": "corridors.analysis.criticality",
     "calibrate": "corridors.analysis.calibration",
     "validate": "corridors.analysis.validation",
-    "interactive_map": "corridors.outputs.maps",
+    "interactive_map": "corridors.outputs.interactive",
     "plot_difference": "corridors.outputs.maps",
     "plot_flows": "corridors.outputs.maps",
     "plot_network": "corridors.outputs.maps",

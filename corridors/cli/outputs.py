@@ -58,7 +58,7 @@ def _map(args) -> int:
         raise ValueError(msg)
     if args.html:
         from corridors.atomic import atomic_path
-        from corridors.outputs.maps import interactive_html
+        from corridors.outputs.interactive import interactive_html
 
         with atomic_path(args.html) as tmp:
             tmp.write_text(interactive_html(network), encoding="utf-8")

@@ -105,7 +105,7 @@ def assess(
         Every file written.
     """
     from corridors.network.model import load_network
-    from corridors.outputs.maps import place_names
+    from corridors.outputs.labels import place_names
 
     network = network or load_network()
     report = _Report(names=place_names(network, lang), lang=lang)
@@ -178,7 +178,7 @@ def _routes_section(network: Network, report: _Report) -> None:
     report.heading("Key routes (fastest, by time)")
     table = pd.DataFrame(rows)
     report.table("key_routes", table)
-    from corridors.outputs.maps import interactive_html
+    from corridors.outputs.interactive import interactive_html
 
     exits = route(network, "Chongqing", "Duisburg", modes=["rail"], alternatives=4)
     key = [found[label] for label, *_ in KEY_ROUTES]

@@ -102,7 +102,7 @@ def test_cli_map(tmp_path, capsys):
 
 
 def test_the_interactive_map_carries_each_legs_figures(net):
-    from corridors.outputs.maps import interactive_html
+    from corridors.outputs.interactive import interactive_html
 
     r = route(net, "Chongqing", "Duisburg")
     page = interactive_html(net, [r])
@@ -119,16 +119,16 @@ def test_cli_map_needs_somewhere_to_go(capsys):
 
 
 def test_chinese_labels_need_a_cjk_font(net, monkeypatch):
-    import corridors.outputs.maps as maps
+    import corridors.outputs.labels as labels
 
-    monkeypatch.setattr(maps, "cjk_font", lambda: None)
+    monkeypatch.setattr(labels, "cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="no CJK font is installed .*fonts-noto-cjk"):
-        names = maps.place_names(net, "zh")
+        names = labels.place_names(net, "zh")
     assert names["horgos"] == "Horgos"
-    monkeypatch.setattr(maps, "cjk_font", lambda: "DejaVu Sans")
-    assert maps.place_names(net, "zh")["horgos"] == "霍尔果斯"
+    monkeypatch.setattr(labels, "cjk_font", lambda: "DejaVu Sans")
+    assert labels.place_names(net, "zh")["horgos"] == "霍尔果斯"
     r = route(net, "Chongqing", "Duisburg")
     notes = [t.get_text() for t in plot_route(r, lang="zh").axes[0].texts]
     assert "重庆" in notes
     with pytest.raises(ValueError, match="unknown language 'fr'"):
-        maps.place_names(net, "fr")
+        labels.place_names(net, "fr")

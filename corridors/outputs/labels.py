@@ -1,0 +1,60 @@
+"""Place labels in English or Chinese, and the installed font that draws Chinese."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from corridors.network.model import Network
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["CJK_FONTS", "cjk_font", "place_names"]
+
+# Fonts that draw Chinese, in order of preference (Debian's fonts-noto-cjk gives the first).
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+)
+
+
+def place_names(network: Network, lang: str = "en") -> pd.Series:
+    """Place id -> label: English, or Chinese when ``lang="zh"`` and a CJK font is installed
+    (:func:`cjk_font` names it); English with a warning when none is.
+
+    Raises
+    ------
+    ValueError
+        A language other than en or zh.
+    """
+    if lang not in ("en", "zh"):
+        msg = f"unknown language {lang!r}; use en or zh"
+        raise ValueError(msg)
+    if lang == "en":
+        return network.places.name_en
+    font = cjk_font()
+    if font is None:
+        import warnings
+
+        warnings.warn(
+            "no CJK font is installed (on Debian: apt install fonts-noto-cjk), so labels "
+            "stay in English",
+            stacklevel=2,
+        )
+        return network.places.name_en
+    return network.places.name_zh.where(network.places.name_zh.ne(""), network.places.name_en)
+
+
+def cjk_font() -> str | None:
+    """The first installed font of :data:`CJK_FONTS`, None if none is."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
