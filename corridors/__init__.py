@@ -29,8 +29,8 @@ from corridors.errors import (
 # outputs.
 _LAZY = {
     "Network": "corridors.network.model",
-    "build_network": "corridors.network.model",
-    "load_network": "corridors.network.model",
+    "build_network": "corridors.network.load",
+    "load_network": "corridors.network.load",
     "load_basemap": "corridors.network.basemap",
     "load_scenario": "corridors.network.scenarios",
     "scenario_names": "corridors.network.scenarios",

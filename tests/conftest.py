@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from corridors.network.model import Network, load_network
+from corridors.network.load import load_network
+from corridors.network.model import Network
 from corridors.network.tables import default_data_dir
 
 

@@ -6,7 +6,8 @@ import csv
 import json
 from pathlib import Path
 
-from corridors.network.model import Network, build_network
+from corridors.network.load import build_network
+from corridors.network.model import Network
 from corridors.network.schema import TABLES
 
 BASE = {

@@ -57,7 +57,7 @@ def command(sub, name: str, run: Callable, help_text: str) -> argparse.ArgumentP
 
 
 def network_of(args):
-    from corridors.network.model import load_network
+    from corridors.network.load import load_network
 
     return load_network(args.data)
 

@@ -32,7 +32,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _osm(args) -> int:
-    from corridors.network.model import OSM_LINKS_FILE, build_network
+    from corridors.network.load import OSM_LINKS_FILE, build_network
     from corridors.network.osm import import_osm
     from corridors.network.tables import default_data_dir, writable
 

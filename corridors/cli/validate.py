@@ -67,7 +67,7 @@ def _validate(args) -> int:
 
 def _calibrate(args) -> int:
     from corridors.analysis.calibration import calibrate, write_fitted
-    from corridors.network.model import build_network
+    from corridors.network.load import build_network
     from corridors.network.tables import default_data_dir, writable
 
     data_dir = args.data or default_data_dir()

@@ -21,21 +21,34 @@ import numpy as np
 from corridors.atomic import atomic_path
 from corridors.engine import Engine
 from corridors.graph.costs import Charge
-from corridors.network.model import Network, built_from
+from corridors.network.load import built_from
+from corridors.network.model import Network
 from corridors.network.tables import default_graphs_dir
 
 __all__ = ["CACHE_FILE", "cache_path", "fingerprint", "read_cache", "write_cache"]
 
 CACHE_FILE = "corridors.engine.npz"
 FORMAT = 1
-# the code whose change changes the graph
-_CODE = (
-    "graph/routing_graph.py",
-    "graph/costs.py",
-    "network/model.py",
-    "network/sea.py",
-    "graph/cache.py",
+# the code whose change may change the graph: what builds the network and expands and
+# compiles it, with everything it imports (tests/graph/test_cache.py keeps the list whole)
+CODE_FILES = (
+    "atomic.py",
+    "engine/__init__.py",
     "engine/compiled.py",
+    "engine/kernels.py",
+    "engine/paths.py",
+    "errors.py",
+    "graph/cache.py",
+    "graph/costs.py",
+    "graph/expand.py",
+    "graph/layers.py",
+    "network/geodesy.py",
+    "network/load.py",
+    "network/model.py",
+    "network/names.py",
+    "network/schema.py",
+    "network/sea.py",
+    "network/tables.py",
 )
 _SETS = ("modes", "places", "countries", "passages")
 
@@ -50,7 +63,7 @@ def fingerprint(data_dir: Path) -> str:
     digest = hashlib.sha256(f"{FORMAT} {version('corridors')}".encode())
     package = Path(__file__).parents[1]
     files = sorted(p for p in Path(data_dir).iterdir() if p.suffix in (".csv", ".geojson"))
-    for path in [*files, *(package / name for name in _CODE)]:
+    for path in [*files, *(package / name for name in CODE_FILES)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

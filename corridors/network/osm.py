@@ -28,7 +28,8 @@ from pyproj import Geod
 
 from corridors.atomic import atomic_path
 from corridors.errors import CorridorsError
-from corridors.network.model import OSM_LINKS_FILE, Network
+from corridors.network.load import OSM_LINKS_FILE
+from corridors.network.model import Network
 
 if TYPE_CHECKING:
     import networkx as nx

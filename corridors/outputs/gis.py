@@ -19,7 +19,8 @@ from corridors.atomic import atomic_path, build_lock
 from corridors.graph.cache import CACHE_FILE, write_cache
 from corridors.graph.expand import compile_network
 from corridors.graph.physical import to_networkx
-from corridors.network.model import SEA_LEGS_FILE, Network, built_from, sea_mesh_ports
+from corridors.network.load import SEA_LEGS_FILE, built_from, sea_mesh_ports
+from corridors.network.model import Network
 from corridors.network.sea import compute_sea_legs, write_sea_legs
 from corridors.network.tables import default_graphs_dir, writable
 

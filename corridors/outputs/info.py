@@ -17,7 +17,7 @@ def network_summary(network: Network) -> dict:
 
     Examples
     --------
-    >>> from corridors.network.model import load_network
+    >>> from corridors import load_network
     >>> summary = network_summary(load_network())
     >>> sorted(summary)[:4]
     ['corridors', 'countries', 'crossings', 'links']

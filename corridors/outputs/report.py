@@ -104,7 +104,7 @@ def assess(
     list of Path
         Every file written.
     """
-    from corridors.network.model import load_network
+    from corridors.network.load import load_network
     from corridors.outputs.labels import place_names
 
     network = network or load_network()

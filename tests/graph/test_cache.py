@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 
 from corridors.analysis.routing import route
 from corridors.cli import main
+from corridors.graph import cache
 from corridors.graph.cache import CACHE_FILE, cache_path, read_cache
 from corridors.graph.expand import compile_network
-from corridors.network.model import build_network
+from corridors.network.load import build_network
 
 
 def test_build_writes_a_cache_that_gives_the_same_routes(data_copy):
@@ -48,3 +51,34 @@ def test_a_network_made_otherwise_never_reads_the_cache(data_copy):
     copy = dataclasses.replace(network)  # as a scenario makes a new network
     assert read_cache(network) is not None
     assert read_cache(copy) is None
+
+
+def _corridors_imports(path: Path, package: Path) -> set[Path]:
+    """The corridors modules ``path`` imports (as files)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("corridors"):
+            for alias in node.names:
+                for name in (f"{node.module}.{alias.name}", node.module):
+                    base = package.joinpath(*name.split(".")[1:])
+                    module = next(
+                        (p for p in (base.with_suffix(".py"), base / "__init__.py") if p.exists()),
+                        None,
+                    )
+                    if module is not None:
+                        found.add(module)
+                        break
+    return found
+
+
+def test_the_fingerprint_covers_all_the_code_that_builds_the_graph():
+    package = Path(cache.__file__).resolve().parents[1]
+    todo = [package / "graph" / "expand.py", package / "network" / "load.py"]
+    todo.append(package / "graph" / "cache.py")
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo.extend(_corridors_imports(path, package))
+    assert sorted(p.relative_to(package).as_posix() for p in seen) == sorted(cache.CODE_FILES)

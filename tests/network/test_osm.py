@@ -14,7 +14,7 @@ from small import write_network
 from corridors.cli import main
 from corridors.engine import compile_graph, path_sums, shortest_paths
 from corridors.errors import DataError
-from corridors.network.model import build_network
+from corridors.network.load import build_network
 from corridors.network.osm import (
     FREIGHT_ROADS,
     OSMError,
