@@ -29,7 +29,6 @@ __all__ = [
     "ELEMENTS",
     "accessibility",
     "betweenness",
-    "default_ends",
     "edge_betweenness_subset",
 ]
 
@@ -257,7 +256,7 @@ def accessibility(
     from corridors.network.basemap import load_basemap
 
     places = network.places
-    origins, destinations = default_ends(network, origins, destinations)
+    origins, destinations = network.trade_ends(origins, destinations)
     table = skim(
         network, origins, destinations, by=by, avoid=avoid, modes=modes, statuses=statuses
     )
@@ -296,17 +295,6 @@ def accessibility(
     return out.sort_values(["market_access", "origin"], ascending=[False, True]).reset_index(
         drop=True
     )
-
-
-def default_ends(network: Network, origins=None, destinations=None) -> tuple[list, list]:
-    """The Chinese hubs and the foreign terminals, sea ports and parks, unless given."""
-    places = network.places
-    if origins is None:
-        origins = list(places.index[(places.kind == "hub") & (places.iso3 == "CHN")])
-    if destinations is None:
-        kinds = ["terminal", "sea_port", "overseas_park"]
-        destinations = list(places.index[(places.iso3 != "CHN") & places.kind.isin(kinds)])
-    return list(origins), list(destinations)
 
 
 def _destination_weights(destinations: pd.DataFrame, gdp: pd.Series) -> dict[str, float]:

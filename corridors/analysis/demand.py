@@ -84,14 +84,13 @@ def gravity_demand(
     >>> bool(table.feu_per_year.sum() > 0)
     True
     """
-    from corridors.analysis.centrality import default_ends
     from corridors.analysis.skim import skim
     from corridors.network.basemap import load_basemap
 
     origins, destinations = (
         [network.resolve(p) for p in as_names(ends, what)]
         for ends, what in zip(
-            default_ends(network, origins, destinations), ("origins", "destinations"), strict=True
+            network.trade_ends(origins, destinations), ("origins", "destinations"), strict=True
         )
     )
     table = skim(

@@ -77,6 +77,25 @@ class Network:
         """
         return self._names.resolve(name)
 
+    def trade_ends(self, origins=None, destinations=None) -> tuple[list[str], list[str]]:
+        """The origins and destinations of China's trade that studies start from, unless
+        given: the Chinese hubs, and the foreign terminals, sea ports and overseas parks.
+
+        Examples
+        --------
+        >>> from corridors import load_network
+        >>> origins, destinations = load_network().trade_ends()
+        >>> "chongqing" in origins, "duisburg" in destinations, "qinzhou" in destinations
+        (True, True, False)
+        """
+        places = self.places
+        if origins is None:
+            origins = list(places.index[(places.kind == "hub") & (places.iso3 == "CHN")])
+        if destinations is None:
+            kinds = ["terminal", "sea_port", "overseas_park"]
+            destinations = list(places.index[(places.iso3 != "CHN") & places.kind.isin(kinds)])
+        return list(origins), list(destinations)
+
     def place(self, name: str) -> pd.Series:
         """The row of ``places`` for a place name (see :meth:`resolve`)."""
         return self.places.loc[self.resolve(name)]

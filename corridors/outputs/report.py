@@ -205,11 +205,11 @@ def _routes_section(network: Network, report: _Report) -> None:
 
 
 def _centrality_section(network: Network, report: _Report) -> None:
-    from corridors.analysis.centrality import betweenness, default_ends
+    from corridors.analysis.centrality import betweenness
     from corridors.analysis.flows import assign
     from corridors.outputs.maps import plot_flows
 
-    origins, destinations = default_ends(network)
+    origins, destinations = network.trade_ends()
     ranked = betweenness(
         network, elements="crossings", origins=origins, destinations=destinations
     ).head(10)
