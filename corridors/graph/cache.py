@@ -6,12 +6,19 @@ SHA-256 of every data file and of the code that builds the graph) must match the
 the network was built from. A network made any other way (a scenario's copy) never uses it.
 The file holds plain arrays and strings (NumPy's npz, read with ``allow_pickle=False``); each
 edge's attributes are JSON, decoded when a route first reports that edge.
+
+A file that cannot be trusted is never used: members larger than any real cache are refused
+before they are decompressed, and a SHA-256 of every array (``content``) must match, so a
+truncated, bit-flipped or edited file is ignored with one warning and the graph is built in
+memory instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import warnings
+import zipfile
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -25,10 +32,14 @@ from corridors.network.load import built_from
 from corridors.network.model import Network
 from corridors.network.tables import default_graphs_dir
 
-__all__ = ["CACHE_FILE", "cache_path", "fingerprint", "read_cache", "write_cache"]
+__all__ = ["CACHE_FILE", "CacheError", "cache_path", "fingerprint", "read_cache", "write_cache"]
 
 CACHE_FILE = "corridors.engine.npz"
-FORMAT = 1
+FORMAT = 2
+# no member of a real cache comes near these (the default network's largest is 1.8 MB)
+MAX_MEMBER_BYTES = 256 * 2**20
+MAX_TOTAL_BYTES = 1024 * 2**20
+MAX_HASH_BYTES = 4096  # the fingerprint and content members: one 64-character string each
 # the code whose change may change the graph: what builds the network and expands and
 # compiles it, with everything it imports (tests/graph/test_cache.py keeps the list whole)
 CODE_FILES = (
@@ -89,13 +100,26 @@ def write_cache(network: Network, engine: Engine, path: Path) -> Path:
         "tag_edges": np.concatenate([engine.tags[t] for t in tags]),
         **_blob([_encode(engine.data[i]) for i in range(len(engine.tail))]),
     }
+    arrays["content"] = np.array(_content_hash(arrays))
     with atomic_path(path) as tmp, tmp.open("wb") as handle:
         np.savez_compressed(handle, **arrays)
     return path
 
 
+def _content_hash(arrays: dict[str, np.ndarray]) -> str:
+    """SHA-256 of every array but ``content`` itself: names, dtypes, shapes and bytes."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        if name != "content":
+            array = np.ascontiguousarray(arrays[name])
+            digest.update(f"{name} {array.dtype.str} {array.shape}".encode())
+            digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
 def read_cache(network: Network) -> Engine | None:
-    """The cached compiled graph of ``network``, None when there is none or it is stale."""
+    """The cached compiled graph of ``network``; None when there is none, it is stale (the
+    data or code changed), or it cannot be trusted (then with a warning)."""
     source = built_from(network)
     if source is None:
         return None
@@ -103,12 +127,52 @@ def read_cache(network: Network) -> Engine | None:
     if not path.exists():
         return None
     try:
-        with np.load(path, allow_pickle=False) as found:
-            if str(found["fingerprint"]) != fingerprint(source):
-                return None
-            arrays = {name: found[name] for name in found.files}
-    except (OSError, ValueError, KeyError):
-        return None  # unreadable: build the graph instead
+        arrays = _read_arrays(path, fingerprint(source))
+        return None if arrays is None else _engine(arrays)
+    except Exception as err:  # whatever is wrong with the file, the graph can be rebuilt
+        warnings.warn(
+            f"ignoring the compiled cache {path} ({type(err).__name__}: {err}); the routing "
+            "graph is built in memory instead, and `corridors build` rewrites the file",
+            stacklevel=2,
+        )
+        return None
+
+
+class CacheError(ValueError):
+    """A cache file that cannot be trusted: too large, incomplete or altered."""
+
+
+def _read_arrays(path: Path, expected: str) -> dict[str, np.ndarray] | None:
+    """The arrays of the cache at ``path``, None when its fingerprint is not ``expected``.
+
+    Raises
+    ------
+    CacheError
+        A member too large, a missing member, or arrays that do not match their hash.
+    """
+    with zipfile.ZipFile(path) as archive:
+        sizes = {info.filename.removesuffix(".npy"): info.file_size for info in archive.infolist()}
+    for name in ("fingerprint", "content"):
+        if sizes.get(name, 0) > MAX_HASH_BYTES:
+            msg = f"its {name} member is {sizes[name]:,} bytes"
+            raise CacheError(msg)
+    if max(sizes.values(), default=0) > MAX_MEMBER_BYTES or sum(sizes.values()) > MAX_TOTAL_BYTES:
+        msg = f"its members hold {sum(sizes.values()):,} bytes, more than any real cache"
+        raise CacheError(msg)
+    with np.load(path, allow_pickle=False) as found:
+        if "fingerprint" not in found.files or "content" not in found.files:
+            msg = "it has no fingerprint or content hash (written by an older corridors?)"
+            raise CacheError(msg)
+        if str(found["fingerprint"]) != expected:
+            return None  # stale: the data or the code changed since it was written
+        arrays = {name: found[name] for name in found.files}
+    if str(arrays["content"]) != _content_hash(arrays):
+        msg = "its arrays do not match their content hash (truncated, corrupted or edited)"
+        raise CacheError(msg)
+    return arrays
+
+
+def _engine(arrays: dict[str, np.ndarray]) -> Engine:
     places = [str(p) for p in arrays["node_place"]]
     index = {place: i for i, place in enumerate(sorted(set(places)))}
     ptr = arrays["tag_ptr"]
