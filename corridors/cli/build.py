@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from corridors.cli.common import EXIT_STALE, command, fmt, network_of
+from corridors.cli.common import EXIT_STALE, command, fmt, network_of, print_json
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -63,7 +62,7 @@ def _info(args) -> int:
 
     summary = network_summary(network_of(args))
     if args.json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print_json(summary)
         return 0
     print(f"places    {summary['places']['total']:>5}  {fmt(summary['places']['by_kind'])}")
     links = summary["links"]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from corridors.cli.common import by_option, command, network_of, places_arg
+from corridors.cli.common import by_option, command, network_of, places_arg, print_json
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +91,7 @@ def _centrality(args) -> int:
         raise ValueError(msg)
     table = table.head(args.top)
     if args.json:
-        print(json.dumps(table.to_dict("records"), indent=2, ensure_ascii=False))
+        print_json(table.to_dict("records"))
         return 0
     print(table.round(4).to_string(index=False))
     return 0
@@ -151,7 +150,7 @@ def _criticality(args) -> int:
     od = read_demand(network, args.demand) if args.demand else None
     table = criticality(network, elements=args.elements, od=od, by=args.by).head(args.top)
     if args.json:
-        print(json.dumps(table.to_dict("records"), indent=2, ensure_ascii=False))
+        print_json(table.to_dict("records"))
         return 0
     shown = table.assign(
         delta_cost_pct=table.delta_cost_pct.round(2), unserved_share=table.unserved_share.round(4)

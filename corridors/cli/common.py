@@ -4,6 +4,8 @@ lists, figure writing and the exit codes."""
 from __future__ import annotations
 
 import argparse
+import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,8 +17,10 @@ __all__ = [
     "fmt",
     "network_of",
     "places_arg",
+    "print_json",
     "routing_options",
     "save_figure",
+    "strict_json",
 ]
 
 EXIT_ERROR = 1
@@ -85,3 +89,39 @@ def save_figure(fig, path: Path) -> None:
 
 def fmt(counts: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+def strict_json(value):
+    """``value`` with every NaN or infinity replaced by null and a sibling ``<key>_reason``
+    saying which it was, so that strict parsers (JavaScript's ``JSON.parse``) read it.
+
+    Examples
+    --------
+    >>> strict_json({"share": float("nan"), "rows": [{"hours": float("inf")}], "km": 3.0})
+    {'share': None, 'share_reason': 'not a number', 'rows': [{'hours': None, 'hours_reason': 'infinite'}], 'km': 3.0}
+    """  # noqa: E501
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out[key] = strict_json(item)
+            if isinstance(item, float) and not math.isfinite(item):
+                out[f"{key}_reason"] = _reason(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [strict_json(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "tolist") and not isinstance(value, str):  # numpy scalars and arrays
+        return strict_json(value.tolist())
+    return value
+
+
+def _reason(value: float) -> str:
+    if math.isnan(value):
+        return "not a number"
+    return "infinite" if value > 0 else "minus infinite"
+
+
+def print_json(value) -> None:
+    """Print ``value`` as strict JSON (no NaN or Infinity), indented, non-ASCII kept."""
+    print(json.dumps(strict_json(value), indent=2, ensure_ascii=False, allow_nan=False))

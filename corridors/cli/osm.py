@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from corridors.cli.common import command
+from corridors.cli.common import command, print_json
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -54,7 +53,7 @@ def _osm(args) -> int:
         network, args.file, links=args.links, bbox=bbox, tolerance_km=args.tolerance, out=out
     )
     if args.json:
-        print(json.dumps(report.replace({float("nan"): None}).to_dict("records"), indent=2))
+        print_json(report.to_dict("records"))
         return 0
     if report.empty:
         print(f"no corridor link has both its places within {args.tolerance:g} km of {args.file}")

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from corridors.cli.common import command, network_of, places_arg, routing_options, save_figure
+from corridors.cli.common import (
+    command,
+    network_of,
+    places_arg,
+    print_json,
+    routing_options,
+    save_figure,
+)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -75,7 +81,7 @@ def _route(args) -> int:
     if args.map or args.tcd:
         _figures(best, args.map, args.tcd)
     if args.json:
-        print(json.dumps(best.to_dict(), indent=2, ensure_ascii=False))
+        print_json(best.to_dict())
         return 0
     for i, r in enumerate([best, *best.alternatives]):
         if i:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from corridors.cli.common import by_option, command, network_of
+from corridors.cli.common import by_option, command, network_of, print_json
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +34,7 @@ def _scenario(args) -> int:
         rows = [load_scenario(network, n, args.data) for n in scenario_names(args.data)]
         if args.json:
             out = [{"name": s.name, "description": s.description} for s in rows]
-            print(json.dumps(out, indent=2, ensure_ascii=False))
+            print_json(out)
             return 0
         for s in rows:
             print(f"{s.name:<38} {s.description.splitlines()[0]}")
@@ -47,7 +46,7 @@ def _scenario(args) -> int:
         s = load_scenario(network_of(args), args.names[0], args.data)
         if args.json:
             out = {"name": s.name, "description": s.description, "sources": list(s.sources)}
-            print(json.dumps(out | {"operations": s.summary()}, indent=2, ensure_ascii=False))
+            print_json(out | {"operations": s.summary()})
             return 0
         print(f"{s.name}: {' '.join(s.description.split())}")
         print(f"sources: {', '.join(s.sources) or '(those of the scenarios it extends)'}")
@@ -70,7 +69,7 @@ def _compare(args) -> int:
     if args.out:
         _write_tables(result, args.out)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print_json(result.to_dict())
         return 0
     _print_comparison(result)
     if args.out:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from corridors.cli.common import command, network_of
+from corridors.cli.common import command, network_of, print_json
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -43,8 +42,7 @@ def _validate(args) -> int:
     table = validate(network, read_cases(args.cases) if args.cases else None)
     summary = summarize(table)
     if args.json:
-        records = json.loads(table.to_json(orient="records"))
-        print(json.dumps({"cases": records, "summary": summary}, indent=2, ensure_ascii=False))
+        print_json({"cases": table.to_dict("records"), "summary": summary})
         return 0
     columns = ["case_id", "metric", "published_low", "published_high", "model", "error"]
     shown = table[[*columns, "loo_error"]].rename(columns={"loo_error": "loo"})
@@ -78,7 +76,7 @@ def _calibrate(args) -> int:
         write_fitted(data_dir, result["values"], result["ranges"])
     if args.json:
         out = {k: result[k] for k in ("values", "cases", "rounds")}
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print_json(out)
         return 0
     for spec in result["ranges"].to_dict("records"):
         value = result["values"].get(spec["parameter"], float("nan"))
