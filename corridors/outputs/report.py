@@ -20,7 +20,7 @@ import pandas as pd
 from corridors.atomic import atomic_path
 from corridors.network.model import Network
 
-__all__ = ["KEY_ROUTES", "SCENARIOS", "assess"]
+__all__ = ["KEY_ROUTES", "SCENARIOS", "assess", "validation_headline"]
 
 # (label, origin, destination, route options)
 KEY_ROUTES = [
@@ -271,15 +271,52 @@ def _validation_section(network: Network, report: _Report) -> None:
     from corridors.analysis.validation import validate
 
     table = validate(network)
-    within = table.within_range.mean()
     report.heading("How well the model matches published figures")
     report.text(
-        f"{len(table)} published cases (km, hours, days): {within:.0%} within the published "
-        "range; the error is the signed share outside it, and for fitted time parameters the "
-        "leave-one-out error is what the case gives when the fit is made without it."
+        f"{validation_headline(table)} For fitted time parameters the leave-one-out error is "
+        "what the case gives when the fit is made without it."
     )
     shown = table[["case_id", "metric", "published_low", "published_high", "model", "error"]]
     report.table("validation", table, shown.assign(loo_error=table.loo_error).round(3))
+
+
+def validation_headline(table: pd.DataFrame) -> str:
+    """The validation result in one sentence, its yardstick named: *within 20% of the
+    published range* (:data:`corridors.analysis.validation.YARDSTICK`). The README quotes the
+    same sentence.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"metric": ["km", "days", "days"], "published_low": [10, 5, 5],
+    ...                       "published_high": [10, 6, 6], "model": [11.0, 5.5, 9.0],
+    ...                       "error": [0.1, 0.0, 0.5], "within_range": [False, True, False],
+    ...                       "loo_error": [0.1, 0.0, 0.5]})
+    >>> validation_headline(table)[:93]
+    '3 published cases: 2 (67%) within 20% of the published range, and 1 of the 2 time cases (50%)'
+    """
+    from corridors.analysis.cases import TIME_METRICS
+    from corridors.analysis.validation import summarize
+
+    summary = summarize(table)
+    total = sum(s["cases"] for s in summary.values())
+    within = sum(s["within_20pct"] for s in summary.values())
+    inside = sum(s["within_range"] for s in summary.values())
+    times = [s for metric, s in summary.items() if metric in TIME_METRICS]
+    time_cases = sum(s["cases"] for s in times)
+    time_within = sum(s["within_20pct"] for s in times)
+    time_loo = sum(s["loo_within_20pct"] for s in times)
+
+    def share(part: int, whole: int) -> str:
+        return f"{part / whole:.0%}" if whole else "-"
+
+    return (
+        f"{total} published cases: {within} ({share(within, total)}) within 20% of the "
+        f"published range, and {time_within} of the {time_cases} time cases "
+        f"({share(time_within, time_cases)}), {time_loo} ({share(time_loo, time_cases)}) "
+        "leave-one-out. The error is 0 inside the published range and otherwise the signed "
+        f"distance to the nearer end as a share of it; {inside} of the cases fall inside the "
+        "range itself, most published figures being a single value."
+    )
 
 
 def _write(report: _Report, folder: Path) -> list[Path]:

@@ -62,6 +62,14 @@ def test_the_report_reads_as_the_planner_expects(written):
     assert "brest-malaszewicze" in set(ranked.id.head(3))
 
 
+def test_validation_is_measured_with_the_readmes_yardstick(written):
+    """One yardstick, named: "within 20% of the published range", as README.md says."""
+    text = (written / "report.md").read_text(encoding="utf-8")
+    validation = pd.read_csv(written / "tables" / "validation.csv")
+    within = int((validation.error.abs() <= 0.20).sum())
+    assert f"{within} ({within / len(validation):.0%}) within 20% of the published range" in text
+
+
 def test_the_terminal_gets_a_summary(written, capsys, tmp_path):
     assert main(["assess", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
