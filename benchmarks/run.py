@@ -35,16 +35,26 @@ of 100,000 nodes, loaded by corridors against osmnx alone, then a skim and betwe
 With ``--candidates``, only the betweenness libraries that were considered, where installed
 (igraph, networkit: the "kernel" column is theirs).
 
-A comparison of five built-in scenarios with the base, and the command line: ``corridors
-route Chongqing Duisburg`` wall time.
+A comparison of five built-in scenarios with the base, and the command line's wall time:
+``corridors route Chongqing Duisburg`` with the compiled cache current (after ``corridors
+build``) and without it (a copy of the data with no ``graphs/``), ``corridors assess`` and the
+imports of pandas, geopandas and scipy alone; with ``--json`` these rows give every run's
+seconds (``runs_s``) besides the median.
+
+The first line says on what machine and when: date, CPUs, processor, Python and the load
+average at the start (other work on the machine slows every figure).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import itertools
 import json
+import os
+import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -74,14 +84,48 @@ from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import routing_graph
 
 
-def seconds(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` runs."""
+def wall_times(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Wall time of each of ``repeat`` runs."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
+
+
+def seconds(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``repeat`` runs."""
+    return statistics.median(wall_times(fn, repeat))
+
+
+def machine(as_json: bool) -> None:
+    """What the figures were measured on: date, CPUs, processor, Python, load average."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            names = [
+                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
+            ]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    row = {
+        "name": "machine",
+        "date": datetime.date.today().isoformat(),
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+    if as_json:
+        print(json.dumps(row))
+    else:
+        print(
+            f"{row['date']}: {row['cpus']} CPUs ({row['cpu']}), Python {row['python']}, "
+            f"{row['system']}, load average {row['load_average']}"
+        )
 
 
 def report(name: str, sizes: str, ours: float, plain: float | None, raw: float | None, as_json):
@@ -436,10 +480,55 @@ def candidates(size: int, count: int, as_json: bool) -> None:
 
 
 def command_line(repeat: int, as_json: bool) -> None:
-    command = ["corridors", "route", "Chongqing", "Duisburg"]
-    subprocess.run(command, check=True, capture_output=True)
-    wall = seconds(lambda: subprocess.run(command, check=True, capture_output=True), repeat)
-    report("cli route", "corridors route Chongqing Duisburg", wall, None, None, as_json)
+    """Wall time of commands as a user types them: ``corridors route`` with the compiled cache
+    of ``corridors build`` current and without it, ``corridors assess``, and the imports the
+    commands pay for before they start."""
+    from corridors.network.tables import default_data_dir
+
+    def timed(name: str, sizes: str, command: list[str], times: int) -> None:
+        def run() -> None:
+            subprocess.run(command, check=True, capture_output=True)
+
+        run()  # numba's on-disk cache and the file system warmed
+        runs = wall_times(run, times)
+        wall = statistics.median(runs)
+        if as_json:
+            row = {"name": name, "sizes": sizes, "corridors_s": wall, "networkx_s": None}
+            print(json.dumps(row | {"kernel_s": None, "runs_s": [round(t, 3) for t in runs]}))
+        else:
+            spread = f"{min(runs):.2f}-{max(runs):.2f} s over {len(runs)} runs"
+            print(f"{name:<22} {sizes:<34} corridors {wall:8.4f} s  ({spread})")
+
+    route_args = ["route", "Chongqing", "Duisburg"]
+    with tempfile.TemporaryDirectory() as tmp:
+        # two copies of the data: one built (graphs/ and the compiled cache beside it, as
+        # after `corridors build`), one not; the checkout's graphs/ is left alone
+        built, bare = Path(tmp) / "built" / "data", Path(tmp) / "bare" / "data"
+        for folder in (built, bare):
+            shutil.copytree(default_data_dir(), folder)
+        subprocess.run(
+            ["corridors", "--data", str(built), "build"], check=True, capture_output=True
+        )
+        timed(
+            "cli route",
+            "corridors route Chongqing Duisburg",
+            ["corridors", "--data", str(built), *route_args],
+            repeat,
+        )
+        timed(
+            "cli route, no cache",
+            "the same, the routing graph compiled",
+            ["corridors", "--data", str(bare), *route_args],
+            repeat,
+        )
+        timed(
+            "cli assess",
+            "corridors assess",
+            ["corridors", "--data", str(built), "assess", "--out", str(Path(tmp) / "out")],
+            max(1, repeat // 2),
+        )
+    imports = "import pandas, geopandas, scipy.sparse.csgraph"
+    timed("cli imports", imports, [sys.executable, "-c", imports], repeat)
 
 
 def main() -> None:
@@ -453,8 +542,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.candidates:
+        machine(args.json)
         candidates(10_000 if args.quick else 100_000, 20 if args.quick else 100, args.json)
         return
+    machine(args.json)
     repeat = 3 if args.quick else 5
     default_network(repeat, args.json)
     criticality_sweep(repeat, args.json, 40 if args.quick else None)
