@@ -32,22 +32,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _osm(args) -> int:
     from corridors.network.load import OSM_LINKS_FILE, build_network
-    from corridors.network.osm import import_osm
+    from corridors.network.osm import check_bbox, check_tolerance, import_osm
     from corridors.network.tables import default_data_dir, writable
 
     data_dir = args.data or default_data_dir()
     out = None
     if not args.dry_run:
         out = args.out or writable(data_dir) / OSM_LINKS_FILE
-    bbox = None
-    if args.bbox:
-        try:
-            bbox = [float(x) for x in args.bbox.split(",")]
-        except ValueError:
-            bbox = []
-        if len(bbox) != 4:
-            msg = f"--bbox takes west,south,east,north in degrees, not {args.bbox!r}"
-            raise ValueError(msg)
+    bbox = check_bbox(args.bbox) if args.bbox else None
+    check_tolerance(args.tolerance)
     network = build_network(data_dir)
     report = import_osm(
         network, args.file, links=args.links, bbox=bbox, tolerance_km=args.tolerance, out=out

@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import itertools
 import json
+import math
 import tempfile
 from collections.abc import Iterable, Sequence
 from importlib.metadata import version
@@ -28,14 +29,18 @@ from pyproj import Geod
 
 from corridors.atomic import atomic_path
 from corridors.errors import CorridorsError
-from corridors.network.load import OSM_LINKS_FILE
+from corridors.network.geodesy import geodesic_km
+from corridors.network.load import GEODESIC_SLACK_KM, OSM_LINKS_FILE
 from corridors.network.model import Network
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "MAX_TOLERANCE_KM",
     "OSM_LINKS_FILE",
+    "check_bbox",
+    "check_tolerance",
     "import_osm",
     "load_osm",
     "load_osm_online",
@@ -60,6 +65,8 @@ FREIGHT_ROADS = {
     "secondary_link",
 }
 SUFFIXES = (".osm", ".osm.bz2", ".osm.pbf", ".pbf")
+# A place farther than this from every OSM node is not on the extract's network.
+MAX_TOLERANCE_KM = 50.0
 
 
 class OSMError(CorridorsError, ValueError):
@@ -112,6 +119,8 @@ def load_osm(
     if network not in ("rail", "road"):
         msg = f"unknown network {network!r}; use rail or road"
         raise ValueError(msg)
+    if bbox is not None:
+        check_bbox(bbox)
     if not path.exists():
         msg = f"{path}: no such OSM file"
         raise OSMError(msg)
@@ -127,8 +136,9 @@ def load_osm(
         with _tags(RAIL_TAGS if network == "rail" else ROAD_TAGS):
             G = ox.graph_from_xml(cut, bidirectional=network == "rail", retain_all=True)
     if bbox is not None:
+        bbox = check_bbox(bbox)
         try:
-            G = ox.truncate.truncate_graph_bbox(G, tuple(bbox))
+            G = ox.truncate.truncate_graph_bbox(G, bbox)
         except ValueError as err:  # osmnx: no nodes inside
             msg = f"{path}: no {_what(network)} inside {tuple(bbox)}"
             raise OSMError(msg) from err
@@ -137,6 +147,60 @@ def load_osm(
         merged = ox.consolidate_intersections(projected, tolerance=consolidate_m)
         G = ox.project_graph(merged, to_latlong=True)
     return _geodesic_lengths(G)
+
+
+def check_bbox(bbox: Sequence[float] | str) -> tuple[float, float, float, float]:
+    """``bbox`` (four numbers, or ``"W,S,E,N"``) as (west, south, east, north), after
+    checking it is a box on the globe.
+
+    Raises
+    ------
+    ValueError
+        Not four finite numbers, a longitude outside -180..180 or a latitude outside
+        -90..90, or west not below east or south not below north.
+
+    Examples
+    --------
+    >>> check_bbox([79, 43, 81, 45])
+    (79.0, 43.0, 81.0, 45.0)
+    """
+    try:
+        box = tuple(float(v) for v in (bbox.split(",") if isinstance(bbox, str) else bbox))
+    except (TypeError, ValueError):
+        box = ()
+    if len(box) != 4 or not all(math.isfinite(v) for v in box):
+        msg = f"bbox takes four finite numbers west,south,east,north in degrees, not {bbox!r}"
+        raise ValueError(msg)
+    west, south, east, north = box
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        msg = (
+            f"bbox {box} is not a box on the globe: west < east within -180..180 and "
+            "south < north within -90..90"
+        )
+        raise ValueError(msg)
+    return west, south, east, north
+
+
+def check_tolerance(tolerance_km: float) -> float:
+    """``tolerance_km`` after checking it is a distance above 0 and at most
+    :data:`MAX_TOLERANCE_KM` (a place farther from the extract is not on its network).
+
+    Raises
+    ------
+    ValueError
+        Not a finite number in (0, MAX_TOLERANCE_KM].
+    """
+    try:
+        value = float(tolerance_km)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_TOLERANCE_KM):
+        msg = (
+            f"the snapping tolerance must be a distance above 0 and at most "
+            f"{MAX_TOLERANCE_KM:g} km, not {tolerance_km!r}"
+        )
+        raise ValueError(msg)
+    return value
 
 
 def load_osm_online(
@@ -187,6 +251,7 @@ def snap(
     OSMError
         A place farther than ``tolerance_km`` from every node, with the distance.
     """
+    tolerance_km = check_tolerance(tolerance_km)
     nodes = list(G.nodes)
     lon = np.array([G.nodes[n]["x"] for n in nodes])
     lat = np.array([G.nodes[n]["y"] for n in nodes])
@@ -238,6 +303,9 @@ def import_osm(
     """
     from corridors.engine import compile_graph, path_sums, shortest_paths
 
+    tolerance_km = check_tolerance(tolerance_km)
+    if bbox is not None:
+        bbox = check_bbox(bbox)
     path = Path(path)
     frame = network.links[network.links["mode"].isin(["rail", "road"])]
     if links is not None:
@@ -266,6 +334,10 @@ def import_osm(
                 rows.append(_row(link, np.nan, "no OSM path between its places"))
                 continue
             km = float(found.sums[0, 0]) / 1000
+            refused = _implausible(network, link, km)
+            if refused:
+                rows.append(_row(link, km, refused))
+                continue
             rows.append(_row(link, km, "updated"))
             features.append(_feature(link["id"], km, _line(G, engine, pred[0], index[b]), path))
     report = pd.DataFrame(
@@ -306,6 +378,9 @@ def _cut(source: Path, target: Path, network: str, service_tracks: bool) -> int:
         with osmium.SimpleWriter(str(target), overwrite=True) as out:
             for node in osmium.FileProcessor(str(source), osmium.osm.NODE):
                 if node.id in used:
+                    if not node.location.valid():
+                        msg = f"{source}: node {node.id} has no valid location ({node.location})"
+                        raise OSMError(msg)
                     out.add_node(node)
                     present.add(node.id)
             for way_id, tags, refs in ways:
@@ -313,7 +388,7 @@ def _cut(source: Path, target: Path, network: str, service_tracks: bool) -> int:
                 for k, piece in enumerate(pieces):
                     piece_id = way_id if len(pieces) == 1 else -(way_id * 1000 + k)
                     out.add_way(osmium.osm.mutable.Way(id=piece_id, nodes=piece, tags=tags))
-    except RuntimeError as err:
+    except (RuntimeError, osmium.InvalidLocationError) as err:
         msg = f"{source}: cannot be read as an OSM extract ({err})"
         raise OSMError(msg) from err
     return len(ways)
@@ -401,6 +476,19 @@ def _snappable(G, network, links: pd.DataFrame, tolerance_km: float, strict: boo
             continue
         ends[link["id"]] = (found[link["from"]], found[link["to"]])
     return ends
+
+
+def _implausible(network: Network, link: dict, km: float) -> str:
+    """Why an OSM length cannot be the link's (empty when it can): 0 km, or shorter than
+    the straight line between its places (as the build would refuse it)."""
+    a, b = (network.places.loc[link[end]] for end in ("from", "to"))
+    straight = geodesic_km(a.lon, a.lat, b.lon, b.lat)
+    if km <= 0 or km < straight - GEODESIC_SLACK_KM:
+        return (
+            f"refused: the OSM path ({km:.1f} km) is shorter than the {straight:.1f} km "
+            "between the link's places (snapped to the wrong nodes?)"
+        )
+    return ""
 
 
 def _row(link: dict, km: float, status: str) -> dict:

@@ -174,7 +174,7 @@ def test_cli(helsinki, capsys):
     assert "run `corridors build`" in capsys.readouterr().out
     assert (helsinki / "osm_links.geojson").exists()
     assert main([*args, "--bbox", "1,2,3"]) == 1
-    assert "--bbox takes west,south,east,north" in capsys.readouterr().err
+    assert "bbox takes four finite numbers west,south,east,north" in capsys.readouterr().err
     assert main([*args, "--links", "nowhere-rail"]) == 1
     assert "unknown rail or road link(s): nowhere-rail" in capsys.readouterr().err
 
