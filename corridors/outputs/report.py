@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corridors.atomic import atomic_path
+from corridors.atomic import atomic_folder, atomic_path
 from corridors.network.model import Network
 
 __all__ = ["KEY_ROUTES", "SCENARIOS", "assess", "validation_headline"]
@@ -99,6 +99,11 @@ def assess(
     """Run the standard assessment and write it to ``out``; with ``lang="zh"`` place names
     on the maps and in the tables are Chinese (the prose stays English).
 
+    The folder is written whole or not at all: beside ``out`` first, then swapped into place,
+    so a run killed or out of disk leaves the previous report whole. A folder that cannot be
+    written to, or that holds files a report does not write, is refused before the work
+    starts; so is a second run into a folder another run is writing.
+
     Returns
     -------
     list of Path
@@ -118,11 +123,28 @@ def assess(
         ("validation", _validation_section),
     ]
     report.blocks.append(("h1", "Corridors assessment: the default network"))
-    for i, (label, step) in enumerate(steps, start=1):
-        if progress:
-            progress(i, len(steps), label)
-        step(network, report)
-    return _write(report, Path(out))
+    folder = Path(out)
+    with atomic_folder(folder, owned=report_file) as tmp:  # checked writable before the work
+        for i, (label, step) in enumerate(steps, start=1):
+            if progress:
+                progress(i, len(steps), label)
+            step(network, report)
+        written = _write(report, tmp)
+    return [folder / path.relative_to(tmp) for path in written]
+
+
+def report_file(path: Path) -> bool:
+    """Whether ``path`` (relative to the report's folder) is a file :func:`assess` writes.
+
+    Examples
+    --------
+    >>> report_file(Path("maps/flows.png")), report_file(Path("notes.txt"))
+    (True, False)
+    """
+    if path.parent == Path("."):
+        return path.name in ("report.md", "report.html", "map.html")
+    kinds = {"maps": ".png", "tables": ".csv"}
+    return len(path.parts) == 2 and kinds.get(path.parts[0]) == path.suffix
 
 
 def _network_section(network: Network, report: _Report) -> None:
