@@ -1,0 +1,160 @@
+"""The READMEs quote what the code computes: ``docs/figures.py`` regenerates every figure.
+
+The figures are computed once for the module (a few seconds on the session's network). A
+failure names the block or the sentence that drifted and the command that rewrites it. The
+timing block is a machine's, on a day: only its label is checked, never a time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = "run `python docs/figures.py` and review the diff"
+
+
+def _load_figures():
+    spec = importlib.util.spec_from_file_location("readme_figures", ROOT / "docs" / "figures.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+figures = _load_figures()
+
+
+@pytest.fixture(scope="module")
+def computed(net):
+    return figures.compute(net)
+
+
+@pytest.fixture(scope="module")
+def rendered(computed):
+    return figures.render(computed)
+
+
+@pytest.fixture(scope="module")
+def readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(figures.TEMPLATES))
+def test_each_figure_block_is_what_the_code_computes(rendered, readme, name):
+    found = figures.blocks_in(readme)
+    assert name in found, f"README.md has no <!-- figures:{name} start --> block; {FIX}"
+    assert found[name] == rendered[name], f"README.md's figures:{name} block drifted; {FIX}"
+
+
+def test_every_figure_block_is_generated(readme):
+    stray = set(figures.blocks_in(readme)) - set(figures.TEMPLATES)
+    assert not stray, f"blocks docs/figures.py does not write: {sorted(stray)}"
+
+
+def test_figures_quoted_in_sentences_are_current(computed, readme):
+    text = figures._flat(readme)
+    missing = {
+        what: snippet
+        for what, snippet in figures.quoted(computed).items()
+        if figures._flat(snippet) not in text
+    }
+    assert not missing, f"README.md should say {missing}; {FIX} or edit the sentence"
+
+
+def test_data_readme_quotes_the_tables(computed):
+    text = figures._flat((ROOT / "data" / "README.md").read_text(encoding="utf-8"))
+    missing = {
+        what: snippet
+        for what, snippet in figures.data_quoted(computed).items()
+        if figures._flat(snippet) not in text
+    }
+    assert not missing, f"data/README.md should say {missing}"
+
+
+def test_data_readme_choices_are_the_tables(computed):
+    """The stand-in values data/README.md describes are the ones the tables use."""
+    text = figures._flat((ROOT / "data" / "README.md").read_text(encoding="utf-8"))
+    crossings = computed.network.crossings
+    fees = crossings.gauge_change_usd.dropna()
+    dostyk, erenhot = fees["alashankou-dostyk"], fees["erenhot-zamyn_uud"]
+    assert set(fees) <= {dostyk, erenhot, (dostyk + erenhot) / 2}  # unknown fees: the mean
+    out, back = (float(x) for x in re.search(r"\((\S+) h out \+ (\S+) h in\)", text).groups())
+    prc = crossings.loc[crossings.source.map(lambda s: any("PRC rail averages" in x for x in s))]
+    assert len(prc) and (prc.dwell_hours_out == round(out + back, 1)).all()
+    carec = float(re.search(r"CAREC-wide rail crossing time \((\S+) h", text).group(1))
+    assert (crossings.dwell_hours_out == carec).sum() >= 3
+    notes = " ".join(crossings.note)
+    own = re.search(r"own CPMM figure is used where one exists \(([^)]*)\)", text).group(1)
+    quoted = re.findall(r"(\w+) (\d+\.\d) h", own)
+    assert len(quoted) == 3, own
+    for name, hours in quoted:
+        assert re.search(rf"{name} PRC side (outbound )?{hours} h", notes), (name, hours)
+    average = re.search(r"the country average \((\d+) h\)", text).group(1)
+    assert f"KAZ rail inbound country average ({float(average):.1f} h" in notes
+
+
+def test_the_timing_block_says_on_what_machine_and_when(readme):
+    found = figures.blocks_in(readme, kind="timings")
+    assert set(found) == {"speed"}
+    label = figures._flat(found["speed"])
+    assert "benchmarks/run.py" in label
+    assert re.search(r"measured \d{4}-\d{2}-\d{2} on this project's \d+-core sandbox", label)
+    assert "`corridors assess` takes" in label and "`corridors route Chongqing Duisburg`" in label
+
+
+def test_the_report_and_the_readme_share_one_yardstick(computed, rendered):
+    from corridors.outputs.report import validation_headline
+
+    sentence = validation_headline(computed.validation)
+    assert "within 20% of the published range" in sentence
+    assert figures._flat(sentence) in figures._flat(rendered["validation"])
+
+
+def test_a_drifted_figure_is_caught(computed, rendered, tmp_path, monkeypatch):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    stale = figures.with_blocks(text, {"scenarios": rendered["scenarios"].replace("+30%", "+3%")})
+    monkeypatch.setattr(figures, "README", tmp_path / "README.md")
+    figures.README.write_text(stale, encoding="utf-8")
+    assert figures.differences(computed) == [
+        "README.md block figures:scenarios differs from the code's figures"
+    ]
+    assert figures.update(computed)
+    assert figures.README.read_text(encoding="utf-8") == text  # rewritten as it should be
+    assert figures.differences(computed) == []
+
+
+def test_blocks_are_replaced_whole_and_must_exist():
+    text = "a\n<!-- figures:x start: note -->\nold\n<!-- figures:x end -->\nb\n"
+    assert figures.with_blocks(text, {"x": "new\nlines"}) == (
+        "a\n<!-- figures:x start: note -->\nnew\nlines\n<!-- figures:x end -->\nb\n"
+    )
+    assert figures.blocks_in(text) == {"x": "old"}
+    with pytest.raises(ValueError, match="no block <!-- figures:y start"):
+        figures.with_blocks(text, {"y": "z"})
+
+
+def test_timings_render_from_benchmark_lines():
+    rows = [
+        {"name": "machine", "date": "2026-01-02", "cpus": 2, "cpu": "x", "python": "3.11"},
+        {"name": "synthetic memory", "bytes_per_node": 94.0, "csr_bytes_per_node": 37.6},
+    ]
+    sizes = {
+        "skim": "135 x 135 places",
+        "synthetic skim": "106,280 nodes, 100x1000",
+        "osm load": "77,541 nodes after simplification",
+        "criticality sweep": "545 links x 1045 OD pairs",
+    }
+    for name, _ in figures.TIMED:
+        rows.append({"name": name, "sizes": sizes.get(name, ""), "corridors_s": 1.5})
+        rows[-1] |= {"networkx_s": 30.0, "kernel_s": 0.5}
+    for name in ("cli route", "cli route, no cache", "cli assess", "cli imports"):
+        rows.append({"name": name, "sizes": "", "corridors_s": 1.0, "runs_s": [0.9, 1.0, 1.2]})
+    text = figures.timings_block(rows)
+    assert "measured 2026-01-02 on this project's 2-core sandbox" in text
+    assert "criticality: every link failed, standard OD set (1,045 pairs) | 1.5 s | 30 s |" in text
+    assert "1.00 s (median of 3 runs, 0.90-1.20 s)" in text
