@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -106,9 +108,21 @@ def test_the_interactive_map_carries_each_legs_figures(net):
 
     r = route(net, "Chongqing", "Duisburg")
     page = interactive_html(net, [r])
-    assert "chongqing-chengdu-rail: 505 km" in page
-    assert "lanzhou - urumqi (china_europe): 1,904 km, 41.5 h, 1,333 USD" in page
+    assert "Chongqing – Chengdu (rail, operational): 505 km" in page
+    assert "Lanzhou – Urumqi (china europe): 1,904 km, 41.5 h, 1,333 USD" in page
+    assert "Route 1: Chongqing → Duisburg via Alashankou, 15.4 days" in page
     assert page == interactive_html(net, [r])  # the same bytes each time
+
+
+def test_the_interactive_map_needs_nothing_from_the_web(net):
+    from corridors.outputs.interactive import interactive_html
+
+    page = interactive_html(net, lang="zh")
+    assert re.findall(r"<(?:script|link|img|iframe)[^>]*(?:src|href)=", page) == []
+    assert "url(http" not in page and "@import" not in page  # nothing loaded from the web
+    assert "tile.openstreetmap.org" in page  # the tiles: an optional layer, when online
+    assert '<html lang="zh">' in page and "重庆" in page
+    assert '"iso3":"KAZ"' in page  # the countries drawn as the base
 
 
 def test_cli_map_needs_somewhere_to_go(capsys):
