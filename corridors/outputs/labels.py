@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pandas as pd
 
 from corridors.network.model import Network
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["CJK_FONTS", "cjk_font", "place_names"]
 
@@ -23,6 +20,8 @@ CJK_FONTS = (
     "SimHei",
     "Microsoft YaHei",
 )
+# what the files of those fonts are called (NotoSansCJK-Regular.ttc, wqy-zenhei.ttc ...)
+CJK_FILE_MARKS = ("CJK", "wqy", "SourceHan", "simhei", "msyh")
 
 
 def place_names(network: Network, lang: str = "en") -> pd.Series:
@@ -53,8 +52,22 @@ def place_names(network: Network, lang: str = "en") -> pd.Series:
 
 
 def cjk_font() -> str | None:
-    """The first installed font of :data:`CJK_FONTS`, None if none is."""
+    """The first installed font of :data:`CJK_FONTS`, None if none is.
+
+    matplotlib lists the fonts it found when it first ran; a font installed since is added
+    from the system's font folders here, so no cache has to be deleted by hand.
+    """
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+    found = _first_cjk(font_manager.fontManager)
+    if found is None:
+        for path in sorted(font_manager.findSystemFonts()):
+            if any(mark in Path(path).name for mark in CJK_FILE_MARKS):
+                font_manager.fontManager.addfont(path)
+        found = _first_cjk(font_manager.fontManager)
+    return found
+
+
+def _first_cjk(manager) -> str | None:
+    installed = {f.name for f in manager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
