@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -86,12 +87,13 @@ class Comparison:
 
 def compare(
     network: Network,
-    scenarios: Sequence[str | Scenario],
+    scenarios: str | Path | Scenario | Sequence[str | Path | Scenario],
     *,
     od: pd.DataFrame | None = None,
     by: str = "generalized",
 ) -> Comparison:
-    """Compare scenarios (names, files or :class:`Scenario`; ``"base"`` for none).
+    """Compare scenarios (names, files or :class:`Scenario`; ``"base"`` for none). One name,
+    path or Scenario on its own is one scenario, never a list of letters.
 
     Examples
     --------
@@ -107,6 +109,7 @@ def compare(
     from corridors.analysis.demand import od_or_gravity
     from corridors.analysis.flows import assign
 
+    scenarios = _listed(scenarios, "scenarios")
     if not scenarios:
         msg = "compare needs at least one scenario (base for the network as it is)"
         raise ValueError(msg)
@@ -133,10 +136,32 @@ def compare(
     )
 
 
+def _listed(scenarios, what: str) -> list:
+    """A name, path or Scenario on its own as a list of one; any other iterable as a list."""
+    if isinstance(scenarios, str | Path | Scenario):
+        return [scenarios]
+    try:
+        return list(scenarios)
+    except TypeError as err:
+        msg = (
+            f"{what} must be a scenario's name, a TOML file's path, a Scenario or a list of "
+            f"them, not {type(scenarios).__name__}"
+        )
+        raise TypeError(msg) from err
+
+
 def _scenario(network: Network, scenario) -> Scenario | None:
     if isinstance(scenario, Scenario):
         return scenario
-    return None if scenario == BASE else load_scenario(network, scenario)
+    if isinstance(scenario, str) and scenario == BASE:
+        return None
+    if not isinstance(scenario, str | Path):
+        msg = (
+            "each scenario must be a name, a TOML file's path or a Scenario, "
+            f"not {type(scenario).__name__}"
+        )
+        raise TypeError(msg)
+    return load_scenario(network, scenario)
 
 
 def _od(results) -> pd.DataFrame:
@@ -231,7 +256,7 @@ def _groups(network: Network, results, key: str) -> pd.DataFrame:
 
 def appraise(
     network: Network,
-    projects: Sequence[str | Scenario],
+    projects: str | Path | Scenario | Sequence[str | Path | Scenario],
     *,
     od: pd.DataFrame | None = None,
     by: str = "generalized",
@@ -259,7 +284,7 @@ def appraise(
     from corridors.analysis.demand import od_or_gravity
     from corridors.analysis.flows import assign
 
-    loaded = [_scenario(network, p) for p in projects]
+    loaded = [_scenario(network, p) for p in _listed(projects, "projects")]
     if not loaded or any(p is None for p in loaded):
         msg = "appraise needs one or more project scenarios (not base)"
         raise ValueError(msg)

@@ -56,8 +56,25 @@ def routing_options(parser: argparse.ArgumentParser) -> None:
 
 def command(sub, name: str, run: Callable, help_text: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=_checking_data(run))
     return parser
+
+
+def _checking_data(run: Callable) -> Callable:
+    """``run``, after checking that ``--data`` (or ``$CORRIDORS_DATA``) is a folder: one line
+    "no such data directory: DIR", not one per table missing from it."""
+
+    def checked(args):
+        from corridors.errors import CorridorsError
+        from corridors.network.tables import data_dir_problem, default_data_dir
+
+        folder = getattr(args, "data", None) or default_data_dir()
+        problem = data_dir_problem(folder)
+        if problem:
+            raise CorridorsError(problem)
+        return run(args)
+
+    return checked
 
 
 def network_of(args):

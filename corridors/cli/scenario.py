@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from corridors.cli.common import by_option, command, network_of, print_json
@@ -28,10 +29,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _scenario(args) -> int:
     from corridors.network.scenarios import load_scenario, scenario_names
+    from corridors.network.tables import default_data_dir
 
     if args.action == "list":
         network = network_of(args)
-        rows = [load_scenario(network, n, args.data) for n in scenario_names(args.data)]
+        names = scenario_names(args.data)
+        if not names:
+            print(f"no scenarios in {args.data or default_data_dir()}/scenarios", file=sys.stderr)
+        rows = [load_scenario(network, n, args.data) for n in names]
         if args.json:
             out = [{"name": s.name, "description": s.description} for s in rows]
             print_json(out)

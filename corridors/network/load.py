@@ -22,7 +22,7 @@ from shapely.geometry import LineString, Point
 from corridors.errors import DataError
 from corridors.network.geodesy import geodesic_km, geodesic_line
 from corridors.network.model import CRS, Network
-from corridors.network.schema import PARAMETER_RANGES
+from corridors.network.schema import PARAMETER_RANGES, parameter_problem
 from corridors.network.sea import read_sea_legs
 from corridors.network.tables import default_data_dir, read_tables
 
@@ -387,17 +387,16 @@ def _crossings(crossings, places, problems) -> pd.DataFrame:
 
 
 def _check_parameters(parameters, problems) -> None:
-    """Each known parameter present once and inside its allowed range."""
+    """Each known parameter present, and every value allowed (by the one check scenarios and
+    the API use too: :func:`corridors.network.schema.parameter_problem`)."""
     found = {row["name"]: row for row in parameters.to_dict("records")}
-    for name, (low, high) in PARAMETER_RANGES.items():
-        row = found.get(name)
-        if row is None:
+    for name in PARAMETER_RANGES:
+        if name not in found:
             problems.append(f"parameters.csv: no row for {name!r}")
-        elif not low <= row["value"] <= high:
-            problems.append(
-                f"{_where('parameters', row)}, column 'value': {name} {row['value']} is outside "
-                f"{low:g}-{high:g}"
-            )
+    for name, row in found.items():
+        problem = parameter_problem(name, row["value"])
+        if problem:
+            problems.append(f"{_where('parameters', row)}, column 'value': {problem}")
 
 
 def _check_transfers(transfers, places, problems) -> None:

@@ -6,6 +6,7 @@ fields in prose; :func:`corridors.network.tables.read_tables` checks the files a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -13,10 +14,12 @@ __all__ = [
     "MODES",
     "PARAMETER_RANGES",
     "PLACE_KINDS",
+    "SCALE_FACTOR_RANGE",
     "STATUSES",
     "TABLES",
     "Column",
     "Table",
+    "parameter_problem",
 ]
 
 MODES = ("rail", "road", "sea", "inland_water")
@@ -55,6 +58,9 @@ PARAMETER_RANGES = {
     "market_access_theta": (0.5, 20.0),  # trade elasticity
     "cny_per_usd": (1.0, 20.0),  # yuan per USD
 }
+# what a scenario's [[scale]] factors may multiply a value by, each alone and all stacked on
+# one crossing or service (its own and those of the scenarios it extends), and its demand scale
+SCALE_FACTOR_RANGE = (0.01, 100.0)
 OPEN_HOURS = r"([01]?\d|2[0-3])-([01]?\d|2[0-4])"  # opening hours, e.g. 9-18
 REGIONS = ("china", "area_1520", "europe", "southeast_asia", "south_asia", "sea")
 
@@ -73,6 +79,23 @@ class Column:
     maximum: float | None = None
     item_kind: str = "str"
     pattern: str = ""  # a regular expression a str value must match in full
+
+    def number_problem(self, value: float) -> str | None:
+        """Why the number ``value`` cannot stand in this column (not finite, below its
+        minimum, above its maximum), or None: the check of the build and of scenarios.
+
+        Examples
+        --------
+        >>> Column("speed_kmh", "float", minimum=1, maximum=100).number_problem(150.0)
+        '150.0 is above the maximum 100'
+        """
+        if not math.isfinite(value):
+            return f"{value} is not a finite number"
+        if self.minimum is not None and value < self.minimum:
+            return f"{value} is below the minimum {self.minimum}"
+        if self.maximum is not None and value > self.maximum:
+            return f"{value} is above the maximum {self.maximum}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -426,3 +449,27 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+
+def parameter_problem(name: str, value: object) -> str | None:
+    """Why ``value`` cannot be the parameter ``name`` (not a number, not finite, outside its
+    :data:`PARAMETER_RANGES`), or None. The one check of parameter values: the build's, a
+    scenario's ``[[set]]`` and a :class:`~corridors.network.scenarios.Scenario` made in code.
+
+    Examples
+    --------
+    >>> parameter_problem("value_of_time", 61.31) is None
+    True
+    >>> parameter_problem("value_of_time", -1000)
+    'value_of_time -1000 is outside 0-10000'
+    >>> parameter_problem("cny_per_usd", float("nan"))
+    'cny_per_usd nan is not a finite number'
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{name} must be a number, not {value!r}"
+    if not math.isfinite(value):
+        return f"{name} {value} is not a finite number"
+    low, high = PARAMETER_RANGES.get(name, (-math.inf, math.inf))
+    if not low <= value <= high:
+        return f"{name} {value} is outside {low:g}-{high:g}"
+    return None

@@ -21,6 +21,7 @@ from corridors.network.schema import TABLES, Column, Table
 
 __all__ = [
     "COMPUTED_PREFIXES",
+    "data_dir_problem",
     "default_data_dir",
     "default_graphs_dir",
     "packaged_data_dir",
@@ -41,10 +42,26 @@ def default_data_dir() -> Path:
     env = os.environ.get("CORRIDORS_DATA")
     if env:
         return Path(env)
-    checkout = Path(__file__).resolve().parents[2] / "data"
+    checkout = _checkout_data_dir()
     if (checkout / "places.csv").exists():
         return checkout
     return packaged_data_dir()
+
+
+def _checkout_data_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def data_dir_problem(data_dir: str | Path) -> str | None:
+    """``"no such data directory: DIR"`` when ``data_dir`` is missing or not a folder, else None.
+
+    Examples
+    --------
+    >>> data_dir_problem("/nowhere/data")
+    'no such data directory: /nowhere/data'
+    """
+    folder = Path(data_dir)
+    return None if folder.is_dir() else f"no such data directory: {folder}"
 
 
 def packaged_data_dir() -> Path:
@@ -96,6 +113,9 @@ def read_tables(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
     'CHN'
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    problem = data_dir_problem(folder)
+    if problem:  # one problem, not one per missing table
+        raise DataError([problem])
     problems: list[str] = []
     raw: dict[str, list[dict[str, str]]] = {}
     for table in TABLES.values():
@@ -202,10 +222,9 @@ def _parse(column: Column, text: str, where: str, problems: list[str]):
         if column.choices and item not in column.choices:
             allowed = ", ".join(str(c) for c in column.choices if c != "")
             problems.append(f"{where}: {item!r} is not one of {allowed}")
-        if column.minimum is not None and isinstance(item, float | int) and item < column.minimum:
-            problems.append(f"{where}: {item} is below the minimum {column.minimum}")
-        if column.maximum is not None and isinstance(item, float | int) and item > column.maximum:
-            problems.append(f"{where}: {item} is above the maximum {column.maximum}")
+        problem = column.number_problem(item) if isinstance(item, float | int) else None
+        if problem:
+            problems.append(f"{where}: {problem}")
     return value
 
 
@@ -270,11 +289,26 @@ def _is_method(column: Column, value: str) -> bool:
 
 
 def default_graphs_dir(data_dir: str | Path | None = None) -> Path:
-    """Where ``corridors build`` writes: the ``graphs/`` folder beside a data folder of one's
-    own (the checkout's ``data/``), or ``./graphs`` for the data inside an installed package,
-    which is never written into.
+    """Where ``corridors build`` writes (and commands look for the compiled cache) unless
+    ``--out`` says otherwise.
+
+    - a folder named ``data`` (the checkout's ``data/``, or a copy of it under that name):
+      the ``graphs/`` beside it, as ``data/`` -> ``graphs/`` in the repository;
+    - any other folder: a ``graphs/`` inside it, so sibling data folders (``data_2030/``,
+      ``data_low/``) never share one;
+    - the data inside an installed package, which is never written into: ``./graphs``.
+
+    Examples
+    --------
+    >>> default_graphs_dir("/work/study/data").as_posix()
+    '/work/study/graphs'
+    >>> default_graphs_dir("/work/study/data_2030").as_posix()
+    '/work/study/data_2030/graphs'
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     if folder.resolve() == packaged_data_dir().resolve():
         return Path.cwd() / "graphs"
-    return folder.parent / "graphs"
+    absolute = Path(os.path.abspath(folder))  # "." and "sub/.." have their real name
+    if absolute.name == _checkout_data_dir().name:
+        return absolute.parent / "graphs"
+    return folder / "graphs"

@@ -65,7 +65,7 @@ def test_bad_data_is_one_clear_message(tmp_path, capsys):
 
 def test_missing_data_folder(tmp_path, capsys):
     assert main(["--data", str(tmp_path / "nowhere"), "info"]) == 1
-    assert "file missing" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"error: no such data directory: {tmp_path / 'nowhere'}\n"
 
 
 def test_no_command_prints_help(capsys):

@@ -9,6 +9,7 @@ links, crossings and transfers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -24,7 +25,8 @@ from corridors.graph.constraints import (
     whole_number,
 )
 from corridors.graph.routing_graph import RoutingGraph, check_objective, routing_graph
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
+from corridors.network.scenarios import Scenario, apply_scenario
 from corridors.network.sea import PASSAGES
 
 __all__ = ["route"]
@@ -40,7 +42,7 @@ def route(
     avoid: Iterable[str] = (),
     modes: Iterable[str] | None = None,
     alternatives: int = 0,
-    scenario: Callable[[Network], Network] | None = None,
+    scenario: Scenario | str | Path | Callable[[Network], Network] | None = None,
     statuses: Iterable[str] = ("operational",),
     month: int | None = None,
 ) -> Route:
@@ -62,8 +64,10 @@ def route(
         Allowed modes (rail, road, sea, inland_water); all when omitted.
     alternatives : int
         How many materially different routes to add (other border crossings or corridors).
-    scenario : callable, optional
-        A function Network -> Network applied before routing.
+    scenario : Scenario, str, Path or callable, optional
+        Applied before routing: a built-in scenario's name (``"suez_closure"``), a scenario
+        TOML file's path, a loaded :class:`~corridors.network.scenarios.Scenario`, or any
+        function Network -> Network.
     statuses : iterable of str
         Link statuses that may be used; ``("operational",)`` unless a scenario opens more.
     month : int, optional
@@ -81,6 +85,10 @@ def route(
         No route; the message names the constraint that cut every path.
     ValueError
         An unknown objective or mode, or origin equal to destination.
+    ScenarioError
+        An unknown scenario, or a file that cannot be applied.
+    TypeError
+        A ``scenario`` that is none of the above, or a function that returns no Network.
 
     Examples
     --------
@@ -91,8 +99,13 @@ def route(
     >>> 10000 < r.total["km"] < 12000  # published: 11,179 km
     True
     """
+    check_network(network)
+    for end, what in ((origin, "origin"), (destination, "destination")):
+        if not isinstance(end, str):
+            msg = f"{what} must be a place name (str), not {type(end).__name__}"
+            raise TypeError(msg)
     if scenario is not None:
-        network = scenario(network)
+        network = _with_scenario(network, scenario)
     check_objective(by)
     alternatives = whole_number(alternatives, "alternatives", 0, MAX_ALTERNATIVES)
     stops = [network.resolve(p) for p in (origin, *as_names(via, "via"), destination)]
@@ -116,6 +129,23 @@ def route(
                 "differs materially (other crossings, ports, sea passages or most land km)"
             )
     return Route(**{**best.__dict__, "alternatives": found, "notes": notes})
+
+
+def _with_scenario(network: Network, scenario) -> Network:
+    """``network`` with ``scenario`` applied: a name or path is loaded first."""
+    if isinstance(scenario, Scenario | str | Path):
+        return apply_scenario(network, scenario)
+    if not callable(scenario):
+        msg = (
+            "scenario must be a built-in scenario's name, a TOML file's path, a Scenario or a "
+            f"function Network -> Network, not {type(scenario).__name__}"
+        )
+        raise TypeError(msg)
+    changed = scenario(network)
+    if not isinstance(changed, Network):
+        msg = f"the scenario function returned {type(changed).__name__}, not a Network"
+        raise TypeError(msg)
+    return changed
 
 
 def _passage_notes(graph: RoutingGraph, r: Route, constraints: Constraints) -> list[str]:
