@@ -15,7 +15,7 @@ import pandas as pd
 
 from corridors.network.names import NameIndex
 
-__all__ = ["CRS", "Network"]
+__all__ = ["CRS", "Network", "check_network"]
 
 CRS = "EPSG:4326"
 
@@ -99,3 +99,25 @@ class Network:
     def place(self, name: str) -> pd.Series:
         """The row of ``places`` for a place name (see :meth:`resolve`)."""
         return self.places.loc[self.resolve(name)]
+
+
+def check_network(value, what: str = "network") -> Network:
+    """``value`` if it is a :class:`Network`; otherwise a TypeError saying what was expected.
+
+    The public entry points call this first, so a wrong argument is named, not met later as
+    an AttributeError deep inside.
+
+    Examples
+    --------
+    >>> check_network({})
+    Traceback (most recent call last):
+    ...
+    TypeError: network must be a corridors Network (corridors.load_network()), not dict
+    """
+    if not isinstance(value, Network):
+        msg = (
+            f"{what} must be a corridors Network (corridors.load_network()), "
+            f"not {type(value).__name__}"
+        )
+        raise TypeError(msg)
+    return value
