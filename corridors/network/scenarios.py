@@ -480,12 +480,18 @@ def _read(path: Path, where: str) -> dict:
     except OSError as err:
         msg = f"{where}: cannot read the scenario ({err.strerror})"
         raise ScenarioError(msg) from err
-    with os.fdopen(handle, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
             msg = f"{where}: not a regular file; a scenario is a TOML file"
             raise ScenarioError(msg)
-        data = file.read(MAX_SCENARIO_BYTES + 1)
+        data = b""
+        while len(data) <= MAX_SCENARIO_BYTES:
+            chunk = os.read(handle, MAX_SCENARIO_BYTES + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(handle)
     if len(data) > MAX_SCENARIO_BYTES:
         msg = (
             f"{where}: larger than {MAX_SCENARIO_BYTES:,} bytes, too large for a scenario file "
