@@ -56,7 +56,7 @@ import pandas as pd
 
 from corridors.errors import ScenarioError, UnknownPlaceError
 from corridors.network.load import built_from
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
 from corridors.network.schema import SCALE_FACTOR_RANGE, TABLES, parameter_problem
 from corridors.network.sea import PASSAGES
 from corridors.network.tables import default_data_dir
@@ -206,6 +206,7 @@ def load_scenario(
     >>> s.summary()
     ['close passages: suez']
     """
+    check_network(network)
     if not isinstance(name, str | Path):
         msg = (
             "a scenario is a built-in scenario's name or a TOML file's path, "
@@ -245,6 +246,7 @@ def apply_scenario(network: Network, scenario: Scenario | str | Path) -> Network
     >>> "alashankou-dostyk" in closed.crossings.index, "alashankou-dostyk" in base.crossings.index
     (False, True)
     """
+    check_network(network)
     if isinstance(scenario, str | Path):
         scenario = load_scenario(network, scenario)
     if not isinstance(scenario, Scenario):
@@ -384,7 +386,7 @@ def _where(scenario: Scenario) -> str:
 
 def _network_data_dir(network) -> Path:
     """The data folder ``network`` was built from, else the default data."""
-    built = built_from(network) if isinstance(network, Network) else None
+    built = built_from(network)
     return built if built is not None else default_data_dir()
 
 

@@ -360,6 +360,10 @@ def test_route_and_apply_scenario_name_what_they_expect(border):
         route(border, "a", "d", scenario=5)
     with pytest.raises(TypeError, match=r"the scenario function returned NoneType, not a Network"):
         route(border, "a", "d", scenario=lambda network: None)
+    with pytest.raises(TypeError, match=r"network must be a corridors Network .*not NoneType"):
+        apply_scenario(None, "suez_closure")
+    with pytest.raises(TypeError, match=r"network must be a corridors Network .*not dict"):
+        load_scenario({}, "suez_closure")
 
 
 def test_route_takes_a_scenario_file_path(border, tmp_path):
