@@ -260,19 +260,22 @@ def apply_scenario(network: Network, scenario: Scenario | str | Path) -> Network
     variants = network.sea_variants.copy()
     services, parameters = network.services.copy(), network.parameters.copy()
     # each kind of scale multiplies one factor per crossing or service: stacked, then checked
-    factors = {
-        what: pd.Series(1.0, index=crossings.index if table == "crossings" else services.id)
-        for what, (table, _) in SCALED.items()
-    }
+    factors: dict[str, dict[str, float]] = {what: {} for what in SCALED}
+    service_ids = list(services.id)
     for each in chain:
         where = _where(each)
         for kind, ids in each.open.items():
             frame = links if kind == "links" else crossings
             frame.loc[list(ids), "status"] = "operational"
-        links, crossings, variants = _closed(each.close, links, crossings, variants)
+        if each.close:
+            links, crossings, variants = _closed(each.close, links, crossings, variants)
+        present = list(zip(crossings.index, crossings["mode"], strict=True))
         for op in each.scale:
-            chosen = _chosen(op, crossings, services, where)
-            factors[op["what"]].loc[chosen] *= _factor(op.get("factor"), where, "scale.factor")
+            chosen = _chosen(op, present, service_ids, where)
+            factor = _factor(op.get("factor"), where, "scale.factor")
+            stacked = factors[op["what"]]
+            for item in chosen:
+                stacked[item] = stacked.get(item, 1.0) * factor
         for op in each.set:
             name, value = op.get("parameter"), op.get("value")
             if name not in parameters.index:
@@ -286,11 +289,13 @@ def apply_scenario(network: Network, scenario: Scenario | str | Path) -> Network
     where = _where(scenario)
     _factor(scenario.demand_factor, where, "demand.scale (with those of the files it extends)")
     for what, (table, columns) in SCALED.items():
-        factor = factors[what]
-        _check_stacked(factor, what, where)
+        stacked = factors[what]
+        _check_stacked(stacked, what, where)
         if table == "crossings":
-            crossings = _scaled(crossings, factor.reindex(crossings.index), table, columns, where)
+            factor = np.array([stacked.get(i, 1.0) for i in crossings.index], dtype=float)
+            crossings = _scaled(crossings, factor, table, columns, where)
         else:
+            factor = np.array([stacked.get(i, 1.0) for i in services.id], dtype=float)
             services = _scaled(services, factor, table, columns, where)
     return dataclasses.replace(
         network,
@@ -318,20 +323,22 @@ def _closed(close: dict, links, crossings, variants):
     return links, crossings, variants
 
 
-def _chosen(op: dict, crossings, services, where: str) -> list[str]:
-    """The ids of the crossings or services one scale operation multiplies."""
+def _chosen(op: dict, crossings: list[tuple[str, str]], services: list[str], where: str):
+    """The ids of the crossings (id, mode) or services one scale operation multiplies."""
     what = op.get("what")
     if what not in SCALE_WHAT:
         msg = f"{where}: scale.what must be one of {', '.join(SCALE_WHAT)}, not {what!r}"
         raise ScenarioError(msg)
     if what != "crossing_dwell":
-        return list(services.id[services.id.isin(list(op.get("services", ())))])
-    chosen = np.ones(len(crossings), dtype=bool)  # neither mode nor crossings: all of them
-    if op.get("crossings") is not None:
-        chosen &= crossings.index.isin(list(op["crossings"]))
-    if op.get("mode") is not None:
-        chosen &= (crossings["mode"] == op["mode"]).to_numpy()
-    return list(crossings.index[chosen])
+        wanted = set(op.get("services", ()))
+        return [item for item in services if item in wanted]
+    named, mode = op.get("crossings"), op.get("mode")  # neither: every crossing
+    wanted = None if named is None else set(named)
+    return [
+        item
+        for item, its_mode in crossings
+        if (wanted is None or item in wanted) and (mode is None or its_mode == mode)
+    ]
 
 
 def _factor(factor, where: str, key: str) -> float:
@@ -344,23 +351,22 @@ def _factor(factor, where: str, key: str) -> float:
     return float(factor)
 
 
-def _check_stacked(factor: pd.Series, what: str, where: str) -> None:
+def _check_stacked(stacked: dict[str, float], what: str, where: str) -> None:
     """Every crossing's or service's factors, multiplied, within SCALE_FACTOR_RANGE."""
     low, high = SCALE_FACTOR_RANGE
-    outside = factor[(factor < low) | (factor > high)]
-    if len(outside):
-        msg = (
-            f"{where}: the [[scale]] factors of {what} on {outside.index[0]!r} multiply to "
-            f"{outside.iloc[0]:g} (those of the scenarios it extends included); stacked, they "
-            f"must stay within {low:g}-{high:g}"
-        )
-        raise ScenarioError(msg)
+    for item, product in stacked.items():
+        if not low <= product <= high:
+            msg = (
+                f"{where}: the [[scale]] factors of {what} on {item!r} multiply to {product:g} "
+                f"(those of the scenarios it extends included); stacked, they must stay within "
+                f"{low:g}-{high:g}"
+            )
+            raise ScenarioError(msg)
 
 
-def _scaled(frame, factor: pd.Series, table: str, columns, where: str) -> pd.DataFrame:
+def _scaled(frame, factor: np.ndarray, table: str, columns, where: str) -> pd.DataFrame:
     """``frame`` with ``columns`` multiplied by ``factor`` (one per row), each changed value
     checked as the build checks that column."""
-    factor = factor.to_numpy(dtype=float)
     if (factor == 1.0).all():
         return frame
     frame = frame.copy()

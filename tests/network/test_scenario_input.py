@@ -331,6 +331,17 @@ def test_a_huge_file_is_refused_by_its_size_at_once(border, tmp_path):
     assert time.perf_counter() - start < 2
 
 
+def test_the_largest_file_allowed_loads_in_moments(border, tmp_path):
+    op = '[[scale]]\nwhat = "crossing_dwell"\nfactor = 1\n'
+    count = (MAX_SCENARIO_BYTES - len(HEAD)) // len(op)
+    path = write(tmp_path, "many.toml", HEAD + op * count)
+    start = time.perf_counter()
+    s = load_scenario(border, path)
+    assert len(s.scale) == count > 20_000
+    assert hours(border, s) == hours(border)
+    assert time.perf_counter() - start < 5
+
+
 def test_a_file_that_is_not_utf8(border, tmp_path):
     path = tmp_path / "latin.toml"
     path.write_bytes(b'description = "caf\xe9"\n')
