@@ -11,7 +11,8 @@ when it starts or ends there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 import networkx as nx
@@ -23,7 +24,7 @@ from corridors.engine.brandes import betweenness as kernel
 from corridors.graph.constraints import as_names, border_scoped, resolve_constraints
 from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import check_objective, routing_graph
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
 
 __all__ = [
     "ELEMENTS",
@@ -77,6 +78,7 @@ def betweenness(
     >>> row["id"], float(row["value"]), float(row["share"])
     ('alashankou-dostyk', 4.0, 1.0)
     """
+    check_network(network)
     if elements not in ELEMENTS:
         msg = f"unknown elements {elements!r}; use one of {', '.join(ELEMENTS)}"
         raise ValueError(msg)
@@ -255,20 +257,20 @@ def accessibility(
     from corridors.analysis.skim import skim
     from corridors.network.basemap import load_basemap
 
+    check_network(network)
     places = network.places
-    origins, destinations = network.trade_ends(origins, destinations)
+    origins, destinations = network.trade_ends(
+        None if origins is None else as_names(origins, "origins"),
+        None if destinations is None else as_names(destinations, "destinations"),
+    )
+    if weights is not None:
+        weight = _market_sizes(network, weights)
     table = skim(
         network, origins, destinations, by=by, avoid=avoid, modes=modes, statuses=statuses
     )
     if weights is None:
         gdp = load_basemap().set_index("iso3")["gdp_md_est"]
         weight = _destination_weights(places.loc[sorted(set(table.destination))], gdp)
-    else:
-        weight = {network.resolve(k): float(v) for k, v in weights.items()}
-        bad = {k: v for k, v in weight.items() if not v >= 0 or v == float("inf")}
-        if bad:
-            msg = f"market sizes must be finite and not negative: {bad}"
-            raise ValueError(msg)
     table["weight"] = table.destination.map(weight).fillna(0.0)
     parameters = network.parameters["value"]
     value, theta = float(parameters["container_value"]), float(parameters["market_access_theta"])
@@ -295,6 +297,33 @@ def accessibility(
     return out.sort_values(["market_access", "origin"], ascending=[False, True]).reset_index(
         drop=True
     )
+
+
+def _market_sizes(network: Network, weights) -> dict[str, float]:
+    """``weights`` (place name -> market size) by place id, each a finite number, 0 or more."""
+    if not isinstance(weights, Mapping):
+        msg = (
+            f"weights must be a mapping of place name to market size, not {type(weights).__name__}"
+        )
+        raise TypeError(msg)
+    out = {}
+    for name, value in weights.items():
+        if not isinstance(name, str):
+            msg = f"weights must be keyed by place names (str), not {name!r}"
+            raise TypeError(msg)
+        number = math.nan if isinstance(value, bool | str) else _float(value)
+        if not (math.isfinite(number) and number >= 0):
+            msg = f"market sizes must be finite and not negative numbers: {name!r} has {value!r}"
+            raise ValueError(msg)
+        out[network.resolve(name)] = number
+    return out
+
+
+def _float(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _destination_weights(destinations: pd.DataFrame, gdp: pd.Series) -> dict[str, float]:

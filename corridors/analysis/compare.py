@@ -3,13 +3,16 @@ gateway and province when scenarios are applied, alone and together.
 
 The standard OD set is the gravity model's demand of the base network
 (:func:`corridors.analysis.demand.gravity_demand`: every Chinese hub to the foreign terminals, sea
-ports and parks, weighted by its province's exports); pass ``od`` to use another. Each
-scenario's demand is the same table times the scenario's ``[demand] scale``. Routes are by
-generalized cost unless asked otherwise; deltas are against the first scenario.
+ports and parks, weighted by its province's exports); pass ``od`` to use another: a table
+or a CSV file's path, checked by :func:`corridors.analysis.demand.check_demand` (which sums
+the rows of a pair into one). Each scenario's demand is the same table times the scenario's
+``[demand] scale``. Routes are by generalized cost unless asked otherwise; deltas are
+against the first scenario.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
 from corridors.network.scenarios import Scenario, load_scenario
 
 __all__ = ["Comparison", "appraise", "compare"]
@@ -89,7 +92,7 @@ def compare(
     network: Network,
     scenarios: str | Path | Scenario | Sequence[str | Path | Scenario],
     *,
-    od: pd.DataFrame | None = None,
+    od: pd.DataFrame | str | os.PathLike | None = None,
     by: str = "generalized",
 ) -> Comparison:
     """Compare scenarios (names, files or :class:`Scenario`; ``"base"`` for none). One name,
@@ -109,6 +112,7 @@ def compare(
     from corridors.analysis.demand import od_or_gravity
     from corridors.analysis.flows import assign
 
+    check_network(network)
     scenarios = _listed(scenarios, "scenarios")
     if not scenarios:
         msg = "compare needs at least one scenario (base for the network as it is)"
@@ -258,7 +262,7 @@ def appraise(
     network: Network,
     projects: str | Path | Scenario | Sequence[str | Path | Scenario],
     *,
-    od: pd.DataFrame | None = None,
+    od: pd.DataFrame | str | os.PathLike | None = None,
     by: str = "generalized",
 ) -> pd.DataFrame:
     """Each project's effect alone (base + project) and in complement (all projects - that
@@ -284,6 +288,7 @@ def appraise(
     from corridors.analysis.demand import od_or_gravity
     from corridors.analysis.flows import assign
 
+    check_network(network)
     loaded = [_scenario(network, p) for p in _listed(projects, "projects")]
     if not loaded or any(p is None for p in loaded):
         msg = "appraise needs one or more project scenarios (not base)"

@@ -9,6 +9,7 @@ demand left with no route at all.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from corridors.graph.constraints import resolve_constraints
 from corridors.graph.routing_graph import check_objective, routing_graph
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
 
 __all__ = ["ELEMENTS", "criticality"]
 
@@ -37,7 +38,7 @@ def criticality(
     network: Network,
     *,
     elements: str = "crossings",
-    od: pd.DataFrame | None = None,
+    od: pd.DataFrame | str | os.PathLike | None = None,
     by: str = "generalized",
     statuses: Iterable[str] = ("operational",),
 ) -> pd.DataFrame:
@@ -48,9 +49,11 @@ def criticality(
     network : Network
     elements : {"crossings", "links", "places"}
         What fails, one at a time (links: land, inland-water and open sea legs).
-    od : pandas.DataFrame, optional
-        origin, destination, feu_per_year; default the gravity model of the standard OD
-        set (:func:`corridors.analysis.demand.gravity_demand`: Chinese hubs to foreign terminals,
+    od : pandas.DataFrame or path, optional
+        origin, destination, feu_per_year, or the path of such a CSV file (checked by
+        :func:`corridors.analysis.demand.check_demand`: the rows of a pair are summed);
+        default the gravity model of the standard OD set
+        (:func:`corridors.analysis.demand.gravity_demand`: Chinese hubs to foreign terminals,
         sea ports and parks).
     by : the objective of the routes; the loss is always measured in generalized cost
     statuses : link statuses that may be used
@@ -77,6 +80,7 @@ def criticality(
     from corridors.analysis.demand import od_or_gravity
     from corridors.analysis.skim import best_paths, collector_paused
 
+    check_network(network)
     if elements not in ELEMENTS:
         msg = f"unknown elements {elements!r}; use one of {', '.join(ELEMENTS)}"
         raise ValueError(msg)
@@ -86,6 +90,7 @@ def criticality(
     origins = od.origin.to_numpy(dtype=object)
     dests = od.destination.to_numpy(dtype=object)
     volume = od.feu_per_year.to_numpy(dtype=float)
+    demand = float(volume.sum())  # above zero unless the gravity model gives no demand
     base_constraints = resolve_constraints(network, [], (), None, statuses)
     graph = routing_graph(network)
     with collector_paused():
@@ -118,8 +123,8 @@ def criticality(
                     "name": name,
                     "kind": kind,
                     "delta_cost_pct": 100 * increase / total if total else 0.0,
-                    "unserved_share": float(volume[pairs][lost].sum() / volume.sum()),
-                    "ends_share": float(volume[hit].sum() / volume.sum()),
+                    "unserved_share": _share(volume[pairs][lost].sum(), demand),
+                    "ends_share": _share(volume[hit].sum(), demand),
                     "pairs_rerouted": int((~hit[pairs]).sum()),
                 }
             )
@@ -127,6 +132,11 @@ def criticality(
     return table.sort_values(
         ["unserved_share", "delta_cost_pct", "id"], ascending=[False, False, True]
     ).reset_index(drop=True)
+
+
+def _share(part: float, whole: float) -> float:
+    """``part / whole``, 0 when there is no demand at all."""
+    return float(part) / whole if whole else 0.0
 
 
 def _costs(network, graph, constraints, by, origins, dests, best_paths) -> np.ndarray:

@@ -25,6 +25,7 @@ choose: every FEU takes the one best route (all-or-nothing, :mod:`corridors.anal
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,10 +34,13 @@ import pandas as pd
 
 from corridors.errors import DataError, UnknownPlaceError
 from corridors.graph.constraints import as_names
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
+from corridors.network.names import normalize_name
 
 __all__ = [
     "COLUMNS",
+    "MAX_FEU_PER_YEAR",
+    "MAX_SHOWN",
     "check_demand",
     "gravity_demand",
     "od_or_gravity",
@@ -45,6 +49,11 @@ __all__ = [
 ]
 
 COLUMNS = ["origin", "destination", "feu_per_year"]
+# The most a demand table may hold, in FEU per year, row by row and in all: over a thousand
+# times what all the world's container ports handle in a year (about 430 million FEU), and
+# small enough that volume x cost or volume x km never overflows.
+MAX_FEU_PER_YEAR = 1e12
+MAX_SHOWN = 20  # problems listed in an error; the rest are counted
 YUAN_PER_UNIT = 1e8  # provinces.csv counts in 100 million yuan
 
 
@@ -87,11 +96,13 @@ def gravity_demand(
     from corridors.analysis.skim import skim
     from corridors.network.basemap import load_basemap
 
+    check_network(network)
+    given = (
+        None if ends is None else as_names(ends, what)
+        for ends, what in ((origins, "origins"), (destinations, "destinations"))
+    )
     origins, destinations = (
-        [network.resolve(p) for p in as_names(ends, what)]
-        for ends, what in zip(
-            network.trade_ends(origins, destinations), ("origins", "destinations"), strict=True
-        )
+        [network.resolve(p) for p in ends] for ends in network.trade_ends(*given)
     )
     table = skim(
         network, origins, destinations, by=by, avoid=avoid, modes=modes, statuses=statuses
@@ -123,10 +134,46 @@ def gravity_demand(
     return out
 
 
-def od_or_gravity(network: Network, od: pd.DataFrame | None = None, **options) -> pd.DataFrame:
-    """``od`` checked and its names resolved, or when None the standard OD set: the gravity
-    model's demand (``options`` as for :func:`gravity_demand`)."""
-    return gravity_demand(network, **options) if od is None else check_demand(network, od)
+def od_or_gravity(
+    network: Network, od: pd.DataFrame | str | os.PathLike | None = None, **options
+) -> pd.DataFrame:
+    """``od`` checked and its names resolved (a table, or the path of a CSV file read with
+    :func:`read_demand`), or when None the standard OD set: the gravity model's demand
+    (``options`` as for :func:`gravity_demand`).
+
+    Raises
+    ------
+    TypeError
+        ``od`` neither a DataFrame, a path nor None.
+    DataError
+        As for :func:`check_demand`.
+    """
+    if od is None:
+        return gravity_demand(network, **options)
+    return as_demand(network, od)
+
+
+def as_demand(network: Network, od, what: str = "od") -> pd.DataFrame:
+    """An OD table checked (:func:`check_demand`), or a CSV file's path read
+    (:func:`read_demand`); anything else is a TypeError saying what was expected.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> as_demand(load_network(), {"origin": "Chongqing"})
+    Traceback (most recent call last):
+    ...
+    TypeError: od must be a pandas DataFrame (origin, destination, feu_per_year) or the path of such a CSV file, not dict
+    """  # noqa: E501
+    if isinstance(od, pd.DataFrame):
+        return check_demand(network, od)
+    if isinstance(od, str | os.PathLike):
+        return read_demand(network, od)
+    msg = (
+        f"{what} must be a pandas DataFrame ({', '.join(COLUMNS)}) or the path of such a "
+        f"CSV file, not {type(od).__name__}"
+    )
+    raise TypeError(msg)
 
 
 def origin_exports(network: Network, origins: list[str]) -> pd.DataFrame:
@@ -183,58 +230,212 @@ def _province_exports(provinces: pd.DataFrame, totals: dict) -> dict[str, tuple[
     return out
 
 
-def read_demand(network: Network, path: str | Path) -> pd.DataFrame:
+def read_demand(network: Network, path: str | os.PathLike) -> pd.DataFrame:
     """A user's OD demand table: a CSV with origin, destination, feu_per_year.
+
+    Rows are numbered as in the file, the header being row 1; blank lines are skipped. The
+    table is checked as :func:`check_demand` checks it, and errors name this file.
 
     Raises
     ------
     DataError
-        A missing file or column, an unknown place (with the closest names), or a volume
-        that is negative or not a finite number, each named by file and row.
+        A missing, unreadable, empty or header-only file, a missing column, an unknown place
+        (with the closest names), a blank volume or one that is negative, not a finite number
+        or above ``MAX_FEU_PER_YEAR``, volumes adding up to more than that or all zero: each
+        named by file, and by row and column where it has one; at most ``MAX_SHOWN`` are
+        listed, the rest counted.
     """
+    check_network(network)
+    if not isinstance(path, str | os.PathLike):
+        msg = f"path must be the path of a CSV file (str or Path), not {type(path).__name__}"
+        raise TypeError(msg)
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise DataError([f"{path}: not a file; the demand table is a CSV file"])
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
+        )
+    except pd.errors.EmptyDataError as err:
+        header = ",".join(COLUMNS)
+        msg = f"{path}: the file is empty; it needs the header {header} and a row per pair"
+        raise DataError([msg]) from err
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
         raise DataError([f"{path}: cannot read the demand table ({err})"]) from err
-    return check_demand(network, table, where=str(path))
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if not missing:  # blank lines (and rows of empty cells) are no rows
+        table = table[(table[COLUMNS] != "").any(axis=1)]
+    return _checked(network, table, str(path), table.index.to_numpy() + 2)
 
 
 def check_demand(network: Network, table: pd.DataFrame, where: str = "demand") -> pd.DataFrame:
     """Check an OD table and resolve its place names to ids (rows numbered as in a CSV,
     the header being row 1).
 
+    Rows of the same pair (origin and destination after their names are resolved, so
+    "Chongqing" and "重庆" are one place) are **summed** into one, at the pair's first row;
+    other columns are kept, taken from that first row. A pair joins two places (as a route
+    does). Volumes are FEU per year: zero or more, finite and at most ``MAX_FEU_PER_YEAR``
+    each and in all, and not all zero.
+
+    Raises
+    ------
+    TypeError
+        ``table`` is not a DataFrame.
+    DataError
+        Every problem found, each naming ``where``, the row and the column (at most
+        ``MAX_SHOWN``, then how many more): a missing column, no rows, an unknown or blank
+        place, a destination that is the origin, a blank volume or one that is not a number,
+        negative, infinite or too large; and volumes adding up to more than
+        ``MAX_FEU_PER_YEAR``, or all zero.
+
     Examples
     --------
     >>> from corridors import load_network
     >>> t = check_demand(load_network(), pd.DataFrame(
-    ...     {"origin": ["Chongqing"], "destination": ["Duisburg"], "feu_per_year": ["120"]}))
+    ...     {"origin": ["Chongqing", "重庆"], "destination": ["Duisburg", "duisburg"],
+    ...      "feu_per_year": ["120", "30"]}))
     >>> t.values.tolist()
-    [['chongqing', 'duisburg', 120.0]]
+    [['chongqing', 'duisburg', 150.0]]
     """
+    check_network(network)
+    if not isinstance(table, pd.DataFrame):
+        columns, given = ", ".join(COLUMNS), type(table).__name__
+        msg = f"the demand must be a pandas DataFrame ({columns}), not {given}"
+        raise TypeError(msg)
+    return _checked(network, table, where, np.arange(len(table)) + 2)
+
+
+def _checked(
+    network: Network, table: pd.DataFrame, where: str, numbers: np.ndarray
+) -> pd.DataFrame:
+    """:func:`check_demand`, with the row number of each row given."""
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         msg = f"{where}: missing column(s) {', '.join(missing)}; it needs {', '.join(COLUMNS)}"
         raise DataError([msg])
-    problems, rows = [], []
-    for number, row in enumerate(table[COLUMNS].to_dict("records"), start=2):
-        try:
-            ends = [network.resolve(str(row[c])) for c in ("origin", "destination")]
-        except UnknownPlaceError as err:
-            problems.append(f"{where} row {number}: {err}")
-            continue
-        try:
-            volume = float(row["feu_per_year"])
-        except (TypeError, ValueError):
-            volume = math.nan
-        if not (math.isfinite(volume) and volume >= 0):
-            shown = row["feu_per_year"]
-            problems.append(
-                f"{where} row {number}, column feu_per_year: {shown!r} is not a finite "
-                "number of FEU per year, zero or more"
-            )
-            continue
-        rows.append({"origin": ends[0], "destination": ends[1], "feu_per_year": volume})
-    if problems:
-        raise DataError(problems)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    if not len(table):
+        msg = f"{where}: no rows below the header; it needs a row per pair: {', '.join(COLUMNS)}"
+        raise DataError([msg])
+    ends = {c: [_text(v) for v in table[c]] for c in ("origin", "destination")}
+    ids = _place_ids(network, {name for names in ends.values() for name in names})
+    texts = [_text(v) for v in table["feu_per_year"]]
+    volume = np.array([_number(v) for v in table["feu_per_year"]])
+    origin = np.array([ids[n] for n in ends["origin"]], dtype=object)
+    destination = np.array([ids[n] for n in ends["destination"]], dtype=object)
+    unknown = {c: np.array([ids[name] is None for name in ends[c]]) for c in ends}
+    same = (origin == destination) & ~unknown["origin"]
+    bad = {"origin": unknown["origin"], "destination": unknown["destination"] | same}
+    bad["feu_per_year"] = ~((volume >= 0) & (volume <= MAX_FEU_PER_YEAR))  # NaN too
+    count = int(sum(b.sum() for b in bad.values()))
+    problems: list[str] = []
+    for i in np.flatnonzero(bad["origin"] | bad["destination"] | bad["feu_per_year"]):
+        for column in (c for c in COLUMNS if bad[c][i]):
+            if column == "feu_per_year":
+                problem = _volume_problem(texts[i], volume[i])
+            elif unknown[column][i]:
+                problem = _place_problem(network, ends[column][i])
+            else:
+                problem = f"the same place as the origin ({origin[i]}); a pair joins two places"
+            problems.append(f"{where} row {numbers[i]}, column {column}: {problem}")
+        if len(problems) >= MAX_SHOWN:
+            break
+    if count:
+        raise _capped_error(problems, count)
+    total = math.fsum(volume)
+    if total > MAX_FEU_PER_YEAR:
+        msg = (
+            f"{where}: the volumes add up to {total:,.6g} FEU per year, more than the "
+            f"{MAX_FEU_PER_YEAR:,.0f} a demand table may hold"
+        )
+        raise DataError([msg])
+    if total == 0:
+        msg = f"{where}: every volume is zero; give at least one pair FEU per year above zero"
+        raise DataError([msg])
+    others = [c for c in table.columns if c not in COLUMNS]
+    out = (
+        table[others]
+        .reset_index(drop=True)
+        .assign(origin=origin, destination=destination, feu_per_year=volume)
+    )
+    summed = out.groupby(["origin", "destination"], sort=False, as_index=False).agg(
+        {"feu_per_year": "sum", **{c: "first" for c in others}}
+    )
+    return summed[[*COLUMNS, *others]]
+
+
+def _capped_error(problems: list[str], count: int) -> DataError:
+    """A DataError listing the first ``MAX_SHOWN`` of ``count`` problems and how many more
+    there are, so a table of a million bad rows gives a short message, quickly.
+
+    Examples
+    --------
+    >>> lines = str(_capped_error([f"row {n}: bad" for n in range(2, 24)], 57)).splitlines()
+    >>> lines[0], lines[1], lines[-2], lines[-1], len(lines)
+    ('57 problems in the data (the first 20 shown):', '  row 2: bad', '  row 21: bad', '  ... and 37 more', 22)
+    """  # noqa: E501
+    shown = problems[:MAX_SHOWN]
+    err = DataError(
+        shown if count <= len(shown) else [*shown, f"... and {count - len(shown)} more"]
+    )
+    if count > len(shown):  # DataError counts the lines it is given; say how many in all
+        lines = str(err).split("\n")
+        lines[0] = f"{count} problems in the data (the first {len(shown)} shown):"
+        err.args = ("\n".join(lines),)
+    return err
+
+
+def _text(value) -> str:
+    """A cell as text: blank for None and NaN, stripped otherwise."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _number(value) -> float:
+    """A volume cell as a float, NaN when it is not a number."""
+    if isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _place_ids(network: Network, names: set[str]) -> dict[str, str | None]:
+    """Each name's place id, None where no place has it. Names are looked up by the key the
+    network's name index uses, so that unknown names cost nothing until one is shown (the
+    closest names are worked out only then, by :func:`_place_problem`)."""
+    places = network.places
+    known = {
+        normalize_name(str(spelling))
+        for pid, en, zh, aliases in zip(
+            places.index, places.name_en, places.name_zh, places.aliases, strict=True
+        )
+        for spelling in (pid, en, zh, *aliases)
+    } - {""}
+    return {n: network.resolve(n) if normalize_name(n) in known else None for n in names}
+
+
+def _place_problem(network: Network, name: str) -> str:
+    if not name:
+        return "blank; give a place name"
+    try:
+        network.resolve(name)
+    except UnknownPlaceError as err:
+        return str(err)
+    return f"{name!r} matches no place"  # not reached: _place_ids found it unknown
+
+
+def _volume_problem(text: str, volume: float) -> str:
+    if not text:
+        return "blank; give the FEU per year, zero or more"
+    if math.isnan(volume):
+        return f"{text!r} is not a number of FEU per year"
+    if volume < 0:
+        return f"{text!r} is negative; give the FEU per year, zero or more"
+    if not math.isfinite(volume):
+        return f"{text!r} is not a finite number of FEU per year"
+    return (
+        f"{text!r} is more than the {MAX_FEU_PER_YEAR:,.0f} FEU per year a demand table may hold"
+    )

@@ -11,6 +11,7 @@ model beside the published train counts per border port.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ import pandas as pd
 from corridors.graph.constraints import resolve_constraints
 from corridors.graph.layers import layer_mode
 from corridors.graph.routing_graph import check_objective, routing_graph
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
 
 __all__ = ["Flows", "assign", "compare_observed"]
 
@@ -66,7 +67,7 @@ class Flows:
 
 def assign(
     network: Network,
-    demand: pd.DataFrame | None = None,
+    demand: pd.DataFrame | str | os.PathLike | None = None,
     *,
     by: str = "generalized",
     avoid: Iterable[str] = (),
@@ -78,10 +79,11 @@ def assign(
     Parameters
     ----------
     network : Network
-    demand : pandas.DataFrame, optional
-        origin, destination, feu_per_year (place ids, as
-        :func:`corridors.analysis.demand.read_demand` gives); default the gravity model
-        (:func:`corridors.analysis.demand.gravity_demand`).
+    demand : pandas.DataFrame or path, optional
+        origin, destination, feu_per_year (place names or ids; other columns are kept), or
+        the path of such a CSV file (:func:`corridors.analysis.demand.read_demand`); checked
+        by :func:`corridors.analysis.demand.check_demand`, which sums the rows of a pair into
+        one. Default the gravity model (:func:`corridors.analysis.demand.gravity_demand`).
     by, avoid, modes, statuses : as for :func:`corridors.analysis.skim.skim`
 
     Examples
@@ -95,16 +97,13 @@ def assign(
     >>> flows.gateways[["gateway", "share"]].values.tolist()
     [['alashankou', 1.0]]
     """
-    from corridors.analysis.demand import check_demand, gravity_demand
+    from corridors.analysis.demand import od_or_gravity
     from corridors.analysis.skim import best_paths, collector_paused
 
+    check_network(network)
     check_objective(by)
-    if demand is None:
-        demand = gravity_demand(network, by=by, avoid=avoid, modes=modes, statuses=statuses)
-    else:
-        extra = [c for c in demand.columns if c not in ("origin", "destination", "feu_per_year")]
-        demand = check_demand(network, demand).join(demand[extra].reset_index(drop=True))
-    demand = demand.reset_index(drop=True)
+    options = {"by": by, "avoid": avoid, "modes": modes, "statuses": statuses}
+    demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
     origins = demand.origin.to_numpy(dtype=object)
     dests = demand.destination.to_numpy(dtype=object)
     stops = [*set(origins), *set(dests)]
@@ -126,7 +125,8 @@ def assign(
                     paths.reduced.edge[entry],
                 )
             )
-    moves = _Moves(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
+    parts = zip(*found, strict=True) if found else [[np.zeros(0, np.int64)]] * 4
+    moves = _Moves(*(np.concatenate(p) for p in parts))
     on_edge = np.bincount(moves.edge, weights=volume[moves.pair], minlength=len(graph.elements))
     pairs = demand.assign(
         hours=sums[:, 0],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,15 +19,23 @@ import pandas as pd
 from corridors.analysis.routing import route
 from corridors.engine import Reduced, path_sums, shortest_paths
 from corridors.errors import NoRouteError
-from corridors.graph.constraints import as_names, border_scoped, resolve_constraints
+from corridors.graph.constraints import (
+    Constraints,
+    as_names,
+    border_scoped,
+    resolve_constraints,
+    whole_number,
+)
 from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import RoutingGraph, check_objective, routing_graph
 from corridors.graph.search import simple_paths
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
 
-__all__ = ["skim"]
+__all__ = ["CHUNK_PAIRS", "MAX_PAIRS", "skim", "skim_chunks"]
 
 MEASURES = ("hours", "km", "cost_usd", "generalized")
+MAX_PAIRS = 250_000  # the most skim() returns at once (about 250 MB); skim_chunks() streams
+CHUNK_PAIRS = 50_000  # pairs per piece of skim_chunks()
 
 
 def skim(
@@ -47,7 +55,7 @@ def skim(
     ----------
     network : Network
     origins, destinations : iterable of str
-        Place names.
+        Place names; a place named twice (or by two of its names) counts once.
     by : {"time", "cost", "generalized", "distance"}
         What each route minimises.
     avoid, modes, statuses, month :
@@ -61,6 +69,12 @@ def skim(
         NoRouteError says which constraint cut them). Pivot it for a matrix:
         ``table.pivot(index="origin", columns="destination", values="hours")``.
 
+    Raises
+    ------
+    ValueError
+        More than ``MAX_PAIRS`` pairs (origins x destinations): :func:`skim_chunks` streams
+        a table that large piece by piece.
+
     Examples
     --------
     >>> from corridors import load_network
@@ -68,24 +82,119 @@ def skim(
     >>> table[["origin", "destination"]].values.tolist()[:2]
     [['chongqing', 'qinzhou'], ['chongqing', 'duisburg']]
     """
-    check_objective(by)
-    origin_ids = [network.resolve(o) for o in as_names(origins, "origins")]
-    dest_ids = [network.resolve(d) for d in as_names(destinations, "destinations")]
+    options = {"by": by, "avoid": avoid, "modes": modes, "statuses": statuses, "month": month}
+    request = _request(network, origins, destinations, options)
+    size = len(request.origins) * len(request.destinations)
+    if size > MAX_PAIRS:
+        msg = (
+            f"a skim of {size:,} pairs ({len(request.origins):,} origins x "
+            f"{len(request.destinations):,} destinations) is more than the {MAX_PAIRS:,} pairs "
+            "skim() returns at once; ask for fewer places, or stream it to a file with "
+            "skim_chunks() (corridors skim --out FILE.csv)"
+        )
+        raise ValueError(msg)
+    table = _table(request, request.origins)
+    if not _connected(table):
+        _no_pair_connected(request, table)
+    return table
+
+
+def skim_chunks(
+    network: Network,
+    origins: Iterable[str],
+    destinations: Iterable[str],
+    *,
+    chunk_pairs: int | None = None,
+    by: str = "time",
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    statuses: Iterable[str] = ("operational",),
+    month: int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """The table of :func:`skim`, of any size, in pieces of whole origins of about
+    ``chunk_pairs`` pairs each (default ``CHUNK_PAIRS``; at least one origin), so memory
+    stays bounded: write each to a file as it comes. The arguments are checked at once,
+    before the first piece.
+
+    Raises
+    ------
+    NoRouteError
+        After the last piece, when no pair of any piece was connected.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> pieces = skim_chunks(load_network(), ["Chongqing", "Chengdu"], ["Duisburg"],
+    ...                      chunk_pairs=1)
+    >>> [piece.origin.tolist() for piece in pieces]
+    [['chongqing'], ['chengdu']]
+    """
+    options = {"by": by, "avoid": avoid, "modes": modes, "statuses": statuses, "month": month}
+    request = _request(network, origins, destinations, options)
+    if chunk_pairs is None:
+        chunk_pairs = CHUNK_PAIRS
+    whole_number(chunk_pairs, "chunk_pairs", 1, MAX_PAIRS)
+    step = max(1, chunk_pairs // len(request.destinations))
+    return _chunks(request, step)
+
+
+def _chunks(request: _Request, step: int) -> Iterator[pd.DataFrame]:
+    connected, first = False, None
+    for start in range(0, len(request.origins), step):
+        table = _table(request, request.origins[start : start + step])
+        connected = connected or _connected(table)
+        first = table if first is None else first
+        yield table
+    if not connected:
+        _no_pair_connected(request, first)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A skim's places (ids, each once, in the order first given) and how to route."""
+
+    network: Network
+    graph: RoutingGraph
+    constraints: Constraints
+    origins: list[str]
+    destinations: list[str]
+    options: dict
+
+
+def _request(network: Network, origins, destinations, options: dict) -> _Request:
+    check_network(network)
+    check_objective(options["by"])
+    origin_ids = _unique([network.resolve(o) for o in as_names(origins, "origins")])
+    dest_ids = _unique([network.resolve(d) for d in as_names(destinations, "destinations")])
     if not origin_ids or not dest_ids:
         given = f"{len(origin_ids)} and {len(dest_ids)} given"
         msg = f"a skim needs at least one origin and one destination ({given})"
         raise ValueError(msg)
     stops = [*origin_ids, *dest_ids]
-    constraints = resolve_constraints(network, stops, avoid, modes, statuses, month)
+    o = options
+    constraints = resolve_constraints(
+        network, stops, o["avoid"], o["modes"], o["statuses"], o["month"]
+    )
     graph = routing_graph(network)
+    return _Request(network, graph, constraints, origin_ids, dest_ids, options)
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _table(request: _Request, origin_ids: list[str]) -> pd.DataFrame:
+    """The skim from ``origin_ids`` to every destination of the request."""
+    dest_ids, graph = request.destinations, request.graph
     origin = np.repeat(np.array(origin_ids, dtype=object), len(dest_ids))
     dest = np.tile(np.array(dest_ids, dtype=object), len(origin_ids))
     sums = np.full((len(origin), 3), np.nan)
     crossings: list[list[str]] = [[] for _ in origin]
+    by = request.options["by"]
     with collector_paused():
-        _fill(network, graph, constraints, by, origin, dest, sums, crossings)
+        _fill(request.network, graph, request.constraints, by, origin, dest, sums, crossings)
     hours, km, cost = sums.T
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "origin": origin,
             "destination": dest,
@@ -97,24 +206,22 @@ def skim(
             "crossings": crossings,
         }
     )
+
+
+def _connected(table: pd.DataFrame) -> bool:
+    """Whether some pair of different places is connected (or there is no such pair)."""
     apart = table[table.origin != table.destination]
-    if len(apart) and apart["hours"].isna().all():
-        first = apart.iloc[0]
-        try:  # route() says which constraint cut the paths
-            route(
-                network,
-                first.origin,
-                first.destination,
-                by=by,
-                avoid=avoid,
-                modes=modes,
-                statuses=statuses,
-                month=month,
-            )
-        except NoRouteError as err:
-            msg = f"no pair of the skim is connected; for example {err}"
-            raise NoRouteError(msg) from err
-    return table
+    return not len(apart) or bool(apart["hours"].notna().any())
+
+
+def _no_pair_connected(request: _Request, table: pd.DataFrame) -> None:
+    """Raise NoRouteError saying which constraint cut the first pair (as route() says)."""
+    first = table[table.origin != table.destination].iloc[0]
+    try:
+        route(request.network, first.origin, first.destination, **request.options)
+    except NoRouteError as err:
+        msg = f"no pair of the skim is connected; for example {err}"
+        raise NoRouteError(msg) from err
 
 
 def _fill(network, graph, constraints, by, origin, dest, sums, crossings) -> None:

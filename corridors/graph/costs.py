@@ -22,9 +22,11 @@ Generalized cost is USD + value of time x hours (``parameters.csv``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -69,7 +71,12 @@ def line_haul(km: float, service: pd.Series, rate: pd.Series) -> Charge:
     >>> step.hours, step.cost_usd, step.basis
     (20.0, 1200.0, 'services:truck:speed_kmh')
     """
-    hours = km / float(service["speed_kmh"])
+    km = float(km)  # plain floats: a numpy scalar would warn, not fail, on a zero speed
+    speed = _number(service["speed_kmh"])
+    if not 0 < speed < math.inf:
+        msg = f"service {service.name}: speed_kmh must be a finite number above 0, not {speed:g}"
+        raise ValueError(msg)
+    hours = km / speed
     driving = _number(service.get("driving_hours_per_day"))
     if driving:
         hours *= 24 / driving
@@ -202,7 +209,8 @@ def generalized(cost_usd: float, hours: float, value_of_time: float) -> float:
     >>> generalized(1000.0, 10.0, 50.0)
     1500.0
     """
-    return cost_usd + value_of_time * hours
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN stay, silently
+        return cost_usd + value_of_time * hours
 
 
 def _breaks_gauge(crossing: pd.Series) -> bool:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from corridors.graph.routing_graph import routing_graph
-from corridors.network.model import CRS, Network
+from corridors.network.model import CRS, Network, check_network
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -41,6 +41,7 @@ def to_networkx(network: Network) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
+    check_network(network)
     fastest = fastest_edges(network)
     G = nx.MultiDiGraph(crs=CRS, created_with=f"corridors {version('corridors')}")
     for row in network.places.sort_index().itertuples():

@@ -7,6 +7,7 @@ Both files are byte-identical from one run to the next for the same data, so
 from __future__ import annotations
 
 import filecmp
+import os
 import tempfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from corridors.graph.cache import CACHE_FILE, write_cache
 from corridors.graph.expand import compile_network
 from corridors.graph.physical import to_networkx
 from corridors.network.load import SEA_LEGS_FILE, built_from, sea_mesh_ports
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
 from corridors.network.sea import compute_sea_legs, write_sea_legs
 from corridors.network.tables import default_graphs_dir, writable
 
@@ -39,6 +40,10 @@ def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
     and concurrent builds into one folder run in turn, so a killed or parallel build never
     leaves a partial file.
     """
+    check_network(network)
+    if not isinstance(out_dir, str | os.PathLike):
+        msg = f"out_dir must be a folder's path (str or Path), not {type(out_dir).__name__}"
+        raise TypeError(msg)
     folder = Path(out_dir)
     gpkg, graphml = folder / GRAPH_FILES[0], folder / GRAPH_FILES[1]
     with build_lock(folder):
