@@ -166,3 +166,8 @@ def test_accessibility_weights_by_name(net):
 def test_write_graphs_needs_a_folder(net):
     with pytest.raises(TypeError, match=r"out_dir must be a folder's path .*not NoneType"):
         write_graphs(net, None)
+
+
+def test_a_route_cut_by_its_statuses_names_them(net):
+    with pytest.raises(NoRouteError, match="planned links only cuts every path"):
+        route(net, "Chongqing", "Duisburg", statuses="planned")

@@ -29,7 +29,7 @@ def why_no_route(graph, network, stops, by, constraints) -> str:
         ),
         (f"the modes ({', '.join(sorted(constraints.modes or []))})", {"modes": None}),
         (
-            "operational links only",
+            _statuses_label(constraints.statuses),
             {"statuses": frozenset({"operational", "planned", "under_construction"})},
         ),
         ("the seasonal closures of the month", {"closed_for_season": frozenset()}),
@@ -64,3 +64,15 @@ def _which_avoid(graph, network, stops, by, constraints) -> str:
             if best_route(graph, network, stops, by, lifted) is not None:
                 culprits.append(item)
     return f" ({', '.join(culprits)})" if culprits else ""
+
+
+def _statuses_label(statuses: frozenset[str]) -> str:
+    """How a route's allowed link statuses are named in a "cut by" message.
+
+    Examples
+    --------
+    >>> _statuses_label(frozenset({"operational"})), _statuses_label(frozenset({"planned"}))
+    ('operational links only', 'planned links only')
+    """
+    shown = " and ".join(s.replace("_", " ") for s in sorted(statuses))
+    return f"{shown} links only"
