@@ -7,12 +7,17 @@ Each subclasses the matching builtin as well, so ``except KeyError`` or
 from __future__ import annotations
 
 __all__ = [
+    "MAX_SHOWN",
     "CorridorsError",
     "DataError",
     "NoRouteError",
     "ScenarioError",
     "UnknownPlaceError",
 ]
+
+
+# problems listed in a DataError's message; the rest are counted
+MAX_SHOWN = 20
 
 
 class CorridorsError(Exception):
@@ -40,7 +45,10 @@ class UnknownPlaceError(CorridorsError, LookupError):
 
 
 class DataError(CorridorsError, ValueError):
-    """Malformed data; ``problems`` lists every problem found, each naming file, row and column.
+    """Malformed data; ``problems`` lists the problems found, each naming file, row and column.
+
+    The message lists at most :data:`MAX_SHOWN` of them and counts the rest; ``count`` is
+    how many there are in all (more than ``problems`` holds when the reader stopped early).
 
     Examples
     --------
@@ -48,13 +56,21 @@ class DataError(CorridorsError, ValueError):
     >>> print(err)
     1 problem in the data:
       links.csv row 3, column 'km': 'abc' is not a number
+    >>> lines = str(DataError([f"row {n}: bad" for n in range(2, 60)])).splitlines()
+    >>> lines[0], lines[-1], len(lines)
+    ('58 problems in the data (the first 20 shown):', '  ... and 38 more', 22)
     """
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, count: int | None = None) -> None:
         self.problems = list(problems)
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        lines = [f"{len(self.problems)} {noun} in the data:"]
-        lines += [f"  {p}" for p in self.problems]
+        self.count = max(count or 0, len(self.problems))
+        shown = self.problems[:MAX_SHOWN]
+        noun = "problem" if self.count == 1 else "problems"
+        first = f" (the first {len(shown)} shown)" if self.count > len(shown) else ""
+        lines = [f"{self.count} {noun} in the data{first}:"]
+        lines += [f"  {p}" for p in shown]
+        if self.count > len(shown):
+            lines.append(f"  ... and {self.count - len(shown)} more")
         super().__init__("\n".join(lines))
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridors.errors import DataError, UnknownPlaceError
+from corridors.errors import MAX_SHOWN, DataError, UnknownPlaceError
 from corridors.graph.constraints import as_names
 from corridors.network.model import Network, check_network
 from corridors.network.names import normalize_name
@@ -53,7 +53,6 @@ COLUMNS = ["origin", "destination", "feu_per_year"]
 # times what all the world's container ports handle in a year (about 430 million FEU), and
 # small enough that volume x cost or volume x km never overflows.
 MAX_FEU_PER_YEAR = 1e12
-MAX_SHOWN = 20  # problems listed in an error; the rest are counted
 YUAN_PER_UNIT = 1e8  # provinces.csv counts in 100 million yuan
 
 
@@ -365,24 +364,10 @@ def _checked(
 
 
 def _capped_error(problems: list[str], count: int) -> DataError:
-    """A DataError listing the first ``MAX_SHOWN`` of ``count`` problems and how many more
-    there are, so a table of a million bad rows gives a short message, quickly.
-
-    Examples
-    --------
-    >>> lines = str(_capped_error([f"row {n}: bad" for n in range(2, 24)], 57)).splitlines()
-    >>> lines[0], lines[1], lines[-2], lines[-1], len(lines)
-    ('57 problems in the data (the first 20 shown):', '  row 2: bad', '  row 21: bad', '  ... and 37 more', 22)
-    """  # noqa: E501
-    shown = problems[:MAX_SHOWN]
-    err = DataError(
-        shown if count <= len(shown) else [*shown, f"... and {count - len(shown)} more"]
-    )
-    if count > len(shown):  # DataError counts the lines it is given; say how many in all
-        lines = str(err).split("\n")
-        lines[0] = f"{count} problems in the data (the first {len(shown)} shown):"
-        err.args = ("\n".join(lines),)
-    return err
+    """A DataError of the first problems found and how many there are in all (the reader
+    stops collecting after ``MAX_SHOWN``, so a million bad rows give a short message,
+    quickly)."""
+    return DataError(problems, count=count)
 
 
 def _text(value) -> str:
