@@ -33,9 +33,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     centrality.add_argument(
         "--elements",
-        default="places",
         choices=["places", "links", "crossings"],
-        help="what to rank (default: places passed through)",
+        help="what to rank (default: places passed through; for --measure flow, links, "
+        "crossings and sea ports together; places are the sea ports)",
     )
     by_option(centrality)
     centrality.add_argument("--origins", help="as for skim (default: every place)")
@@ -116,6 +116,7 @@ def _measure(network, args, origins, destinations):
     if args.measure == "flow":
         return _flow_table(network, args)
     groups = ["links", "crossings"] if args.measure == "edge-betweenness" else [args.elements]
+    groups = [g or "places" for g in groups]
     tables = [
         betweenness(
             network, elements=elements, by=args.by, origins=origins, destinations=destinations
@@ -134,7 +135,9 @@ def _flow_table(network, args):
 
     demand = read_demand(network, args.demand) if args.demand else None
     flows = assign(network, demand, by=args.by)
-    table = pd.concat([flows.crossings, flows.links, flows.ports], ignore_index=True)
+    parts = {"crossings": flows.crossings, "links": flows.links, "places": flows.ports}
+    chosen = [parts[args.elements]] if args.elements else list(parts.values())
+    table = pd.concat(chosen, ignore_index=True)
     table = table.assign(value=table.feu_per_year)[["id", "name", "kind", "value"]]
     return table.sort_values(["value", "id"], ascending=[False, True])
 

@@ -99,28 +99,47 @@ def _route(args) -> int:
 def _print_route(r) -> None:
     from corridors.network.sea import PASSAGES
 
+    names = r.network.places.name_en
     total = r.total
     print(
-        f"{r.origin} -> {r.destination} by {r.objective}: {total['km']:,.0f} km, "
+        f"{names[r.origin]} -> {names[r.destination]} by {r.objective}: {total['km']:,.0f} km, "
         f"{total['days']:.1f} days ({total['hours']:,.0f} h), {total['cost_usd']:,.0f} USD "
         f"per FEU, generalized {total['generalized']:,.0f}"
     )
     if r.crossings:
-        print(f"crossings: {' / '.join(r.crossings)}")
+        print(f"crossings: {' / '.join(names[c] for c in r.crossings)}")
     if r.passages:
         print(f"sea passages: {', '.join(PASSAGES[p][0] for p in r.passages)}")
     for note in r.notes:
         print(f"note: {note}")
-    print(
-        f"{'from':<15}{'to':<15}{'kind':<13}{'mode':<12}{'service':<21}{'km':>8}{'hours':>8}"
-        f"{'USD':>8}{'cum days':>9}"
-    )
-    for leg in r.legs.to_dict("records"):
-        print(
-            f"{leg['from']:<15}{leg['to']:<15}{leg['kind']:<13}{leg['mode']:<12}"
-            f"{leg['service']:<21}{leg['km']:>8,.0f}{leg['hours']:>8.1f}{leg['cost_usd']:>8,.0f}"
-            f"{leg['cum_hours'] / 24:>9.1f}"
-        )
+    rows = [
+        [
+            names[leg["from"]],
+            names[leg["to"]],
+            leg["kind"].replace("_", " "),
+            leg["mode"].replace("_", " "),
+            leg["service"].replace("_", " "),
+            f"{leg['km']:,.0f}",
+            f"{leg['hours']:.1f}",
+            f"{leg['cost_usd']:,.0f}",
+            f"{leg['cum_hours'] / 24:.1f}",
+        ]
+        for leg in r.legs.to_dict("records")
+    ]
+    header = ["from", "to", "kind", "mode", "service", "km", "hours", "USD", "cum days"]
+    print_table(header, rows, numeric=5)
+
+
+def print_table(header: list[str], rows: list[list[str]], *, numeric: int) -> None:
+    """Print ``rows`` under ``header`` in columns two spaces apart, each as wide as its
+    widest cell; the columns from ``numeric`` on are right-aligned."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    for row in [header, *rows]:
+        cells = [
+            str(cell).rjust(width) if i >= numeric else str(cell).ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
 
 
 def _figures(best, map_path, tcd_path) -> None:

@@ -42,7 +42,7 @@ def _scenario(args) -> int:
             print_json(out)
             return 0
         for s in rows:
-            print(f"{s.name:<38} {s.description.splitlines()[0]}")
+            print(f"{s.name:<38} {first_sentence(s.description)}")
         return 0
     if args.action == "show":
         if len(args.names) != 1:
@@ -106,3 +106,18 @@ def _write_tables(result, folder: Path) -> None:
             table = table.assign(crossings=table.crossings.map(";".join))
         with atomic_path(folder / f"{name}.csv") as tmp:
             table.to_csv(tmp, index=False, lineterminator="\n")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``, whole, on one line.
+
+    Examples
+    --------
+    >>> first_sentence("Alashankou-Dostyk closed. The 2023\\nprecedent was narrower.")
+    'Alashankou-Dostyk closed.'
+    >>> first_sentence("Every rail border crossing at half today's dwell (a policy\\nwhat-if)")
+    "Every rail border crossing at half today's dwell (a policy what-if)"
+    """
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    return flat if end < 0 else flat[: end + 1]

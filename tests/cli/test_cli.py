@@ -105,8 +105,42 @@ def test_route_table_and_figures(tmp_path, capsys):
     tcd, png = tmp_path / "tcd.png", tmp_path / "map.png"
     assert main(["route", "Chongqing", "Singapore", "--tcd", str(tcd), "--map", str(png)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("chongqing -> singapore by time:")
+    assert out.startswith("Chongqing -> Singapore by time:")
+    lines = out.splitlines()
+    assert lines[1].split() == [
+        "from",
+        "to",
+        "kind",
+        "mode",
+        "service",
+        "km",
+        "hours",
+        "USD",
+        "cum",
+        "days",
+    ]
+    port = next(line for line in lines if "rail>sea" in line)
+    assert port.split()[:5] == [
+        "Qinzhou",
+        "Port",
+        "Qinzhou",
+        "Port",
+        "port",
+    ]  # names, columns apart
     assert tcd.stat().st_size > 0 and png.stat().st_size > 0
+
+
+def test_scenario_list_gives_whole_first_sentences(capsys):
+    assert main(["scenario", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "alashankou_closure                     Alashankou-Dostyk closed." in lines
+    assert all(line.rstrip().endswith((".", ")")) for line in lines)
+
+
+def test_flow_ranks_the_elements_asked_for(capsys):
+    assert main(["centrality", "--measure", "flow", "--elements", "crossings", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {row["kind"] for row in rows} == {"crossing"}
 
 
 @pytest.mark.parametrize(
