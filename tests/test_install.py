@@ -61,7 +61,7 @@ def test_info_and_a_route_run_from_another_folder(installed):
     assert "places" in info.stdout
     route = _run(installed, "route", "Chongqing", "Duisburg")
     assert route.returncode == 0, route.stderr
-    assert "crossings: alashankou / dostyk" in route.stdout
+    assert "crossings: Alashankou / Dostyk" in route.stdout
 
 
 def test_build_writes_beside_the_user_not_into_the_package(installed):

@@ -200,7 +200,7 @@ def test_cli(capsys, tmp_path):
     assert [r["scenario"] for r in payload["od"]] == ["base", "suez_closure"]
     assert (tmp_path / "out" / "gateways.csv").exists()
     assert main(["route", "Chongqing", "Duisburg", "--scenario", "alashankou_closure"]) == 0
-    assert "horgos" in capsys.readouterr().out
+    assert "Horgos" in capsys.readouterr().out
     assert main(["scenario", "compare", "base"]) == 1
     assert "at least one other scenario" in capsys.readouterr().err
     assert main(["route", "Chongqing", "Duisburg", "--scenario", "sues"]) == 1
