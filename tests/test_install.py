@@ -15,16 +15,20 @@ from corridors.network.tables import writable
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> dict:
-    """The wheel built from this checkout, unpacked into a folder of its own."""
-    tmp = tmp_path_factory.mktemp("wheel")
+def _install_the_wheel(folder: Path) -> None:
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", str(ROOT), "-w", str(tmp / "dist")], check=True)
-    wheel = next((tmp / "dist").glob("corridors-*.whl"))
-    site = tmp / "site"
+    subprocess.run([*pip, "wheel", "--no-deps", str(ROOT), "-w", str(folder / "dist")], check=True)
+    wheel = next((folder / "dist").glob("corridors-*.whl"))
+    site = folder / "site"
     subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True)
-    elsewhere = tmp / "elsewhere"
+
+
+@pytest.fixture
+def installed(made_once, tmp_path) -> dict:
+    """The wheel built from this checkout, unpacked into a folder of its own (once per run),
+    and run from an empty folder of this test's own."""
+    site = made_once("wheel", _install_the_wheel) / "site"
+    elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "CORRIDORS_DATA"}
     env["PYTHONPATH"] = str(site)

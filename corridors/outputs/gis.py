@@ -85,9 +85,9 @@ def check_graphs(network: Network, graphs_dir: str | Path) -> list[str]:
 
 def write_sea_cache(network_places: pd.DataFrame, data_dir: str | Path) -> Path:
     """Recompute every sea leg between the sea ports with searoute and cache it in data/."""
+    path = writable(data_dir) / SEA_LEGS_FILE  # refused before the searoute run, not after
     ports = sea_mesh_ports(network_places)
     legs = compute_sea_legs([(pid, row.lon, row.lat) for pid, row in ports.iterrows()])
-    path = writable(data_dir) / SEA_LEGS_FILE
     write_sea_legs(legs, path)
     return path
 

@@ -31,13 +31,11 @@ def test_build_check_passes_on_the_committed_graphs(capsys):
     assert main(["build", "--check"]) == 0, capsys.readouterr().err
 
 
-def test_build_is_byte_identical_and_check_detects_staleness(tmp_path, capsys):
-    data = tmp_path / "data"
-    shutil.copytree(default_data_dir(), data)
+def test_build_is_byte_identical_and_check_detects_staleness(built_copy, capsys):
+    data, graphs = built_copy, built_copy.parent / "graphs"
+    first = {p.name: p.read_bytes() for p in graphs.iterdir()}  # built in another folder
     assert main(["--data", str(data), "build"]) == 0
-    first = {p.name: p.read_bytes() for p in (tmp_path / "graphs").iterdir()}
-    assert main(["--data", str(data), "build"]) == 0
-    second = {p.name: p.read_bytes() for p in (tmp_path / "graphs").iterdir()}
+    second = {p.name: p.read_bytes() for p in graphs.iterdir()}
     assert first == second
     assert main(["--data", str(data), "build", "--check"]) == 0
     params = data / "parameters.csv"

@@ -9,18 +9,16 @@ from pathlib import Path
 import numpy as np
 
 from corridors.analysis.routing import route
-from corridors.cli import main
 from corridors.graph import cache
 from corridors.graph.cache import CACHE_FILE, cache_path, read_cache
 from corridors.graph.expand import compile_network
 from corridors.network.load import build_network
 
 
-def test_build_writes_a_cache_that_gives_the_same_routes(data_copy):
-    assert main(["--data", str(data_copy), "build"]) == 0
-    path = cache_path(data_copy)
+def test_build_writes_a_cache_that_gives_the_same_routes(built):
+    path = cache_path(built)  # built by `corridors build`
     assert path.name == CACHE_FILE and path.exists()
-    network = build_network(data_copy)
+    network = build_network(built)
     cached = read_cache(network)
     assert cached is not None
     fresh = compile_network(network)
@@ -35,19 +33,18 @@ def test_build_writes_a_cache_that_gives_the_same_routes(data_copy):
     assert r.crossings == ["alashankou", "dostyk", "brest", "malaszewicze"]
 
 
-def test_a_stale_or_broken_cache_is_not_read(data_copy):
-    assert main(["--data", str(data_copy), "build"]) == 0
-    params = data_copy / "parameters.csv"
+def test_a_stale_or_broken_cache_is_not_read(built_copy):
+    assert read_cache(build_network(built_copy)) is not None  # as built
+    params = built_copy / "parameters.csv"
     params.write_text(params.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert read_cache(build_network(data_copy)) is None  # the data changed
-    cache_path(data_copy).write_bytes(b"not a zip file")
+    assert read_cache(build_network(built_copy)) is None  # the data changed
+    cache_path(built_copy).write_bytes(b"not a zip file")
     params.write_text(params.read_text(encoding="utf-8").rstrip("\n") + "\n", encoding="utf-8")
-    assert read_cache(build_network(data_copy)) is None
+    assert read_cache(build_network(built_copy)) is None
 
 
-def test_a_network_made_otherwise_never_reads_the_cache(data_copy):
-    assert main(["--data", str(data_copy), "build"]) == 0
-    network = build_network(data_copy)
+def test_a_network_made_otherwise_never_reads_the_cache(built):
+    network = build_network(built)
     copy = dataclasses.replace(network)  # as a scenario makes a new network
     assert read_cache(network) is not None
     assert read_cache(copy) is None

@@ -11,11 +11,13 @@ from corridors.cli import main
 from corridors.outputs.report import KEY_ROUTES, SCENARIOS
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    out = tmp_path_factory.mktemp("assessment")
+def _assess(out):
     assert main(["assess", "--out", str(out)]) == 0
-    return out
+
+
+@pytest.fixture
+def written(made_once):
+    return made_once("assessment", _assess)  # once per run, read by every worker
 
 
 def test_every_part_is_written(written):
@@ -70,9 +72,10 @@ def test_validation_is_measured_with_the_readmes_yardstick(written):
     assert f"{within} ({within / len(validation):.0%}) within 20% of the published range" in text
 
 
-def test_the_terminal_gets_a_summary(written, capsys, tmp_path):
+def test_the_terminal_gets_a_summary(made_once, capsys, tmp_path):
     assert main(["assess", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
+    written = made_once("assessment", _assess)  # the shared one, made once per run
     assert "wrote 18 files" in captured.out and "6/6 validation" in captured.err
     for name in ("report.md", "map.html", "tables/scenarios.csv", "maps/chongqing_duisburg.png"):
         assert (tmp_path / name).read_bytes() == (written / name).read_bytes()  # deterministic
