@@ -7,6 +7,7 @@ matplotlib is imported lazily, so the rest of the package works without a displa
 from __future__ import annotations
 
 import itertools
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -54,22 +55,38 @@ def time_cost_distance_table(route: Route) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def time_cost_distance(route: Route, *, title: str | None = None) -> Figure:
+def time_cost_distance(route: Route, *, title: str | None = None, lang: str = "en") -> Figure:
     """The time/cost-distance chart of a route: days and USD against km, steps labelled.
 
     Returns a matplotlib Figure with two panels (time, cost); save it with ``savefig``.
+    ``lang="zh"`` draws it in Chinese (with a CJK font when one is installed, else in
+    English, with a warning).
     """
     import matplotlib.pyplot as plt
 
+    from corridors.outputs.labels import drawing_language, place_names
+
+    names = place_names(route.network, lang)
+    lang, font = drawing_language(lang)
+    context = plt.rc_context({"font.family": [font, "DejaVu Sans"]}) if font else nullcontext()
+    with context:
+        return _chart(route, names, lang, title)
+
+
+def _chart(route: Route, place_names: pd.Series, lang: str, title: str | None) -> Figure:
+    import matplotlib.pyplot as plt
+
+    from corridors.outputs.labels import service_names, word
+
     table = time_cost_distance_table(route)
     fig, (ax_time, ax_cost) = plt.subplots(2, 1, sharex=True, figsize=(9, 7))
-    names = route.network.services.set_index("id")["name_en"]
+    names = service_names(route.network, lang)
     colours = dict(zip(names.index, itertools.cycle(plt.get_cmap("tab10").colors)))
     for prev, row in itertools.pairwise(table.to_dict("records")):
         line_haul = row["kind"] == "line_haul"
         style = {"color": colours[row["service"]], "lw": 2.5} if line_haul else {}
         style = style or {"color": "0.35", "lw": 1.5}
-        label = names[row["service"]] if line_haul else "border, terminal or wait"
+        label = names[row["service"]] if line_haul else word("tcd_steps", lang)
         for ax, column, scale in ((ax_time, "hours", 24), (ax_cost, "cost_usd", 1)):
             ax.plot(
                 [prev["km"], row["km"]],
@@ -78,9 +95,9 @@ def time_cost_distance(route: Route, *, title: str | None = None) -> Figure:
                 solid_capstyle="butt",
                 **style,
             )
-    place_names = route.network.places["name_en"]
     for km, place, days, kinds in _steps(table):
-        label = f"{place_names[place]}: {' + '.join(kinds)} {days:.1f} d"
+        kinds = " + ".join(word(kind, lang) for kind in kinds)
+        label = word("tcd_step", lang, place=place_names[place], kinds=kinds, days=days)
         right = km > 0.6 * table.km.max()  # label to the left of late steps, so none is cut
         ax_time.annotate(
             label,
@@ -90,9 +107,9 @@ def time_cost_distance(route: Route, *, title: str | None = None) -> Figure:
             textcoords="offset points",
             ha="right" if right else "left",
         )
-    ax_time.set_ylabel("cumulative time (days)")
-    ax_cost.set_ylabel("cumulative cost (USD per FEU)")
-    ax_cost.set_xlabel("cumulative distance (km)")
+    ax_time.set_ylabel(word("tcd_time", lang))
+    ax_cost.set_ylabel(word("tcd_cost", lang))
+    ax_cost.set_xlabel(word("tcd_km", lang))
     for ax in (ax_time, ax_cost):
         ax.grid(alpha=0.3)
         ax.margins(x=0.12)
@@ -101,8 +118,13 @@ def time_cost_distance(route: Route, *, title: str | None = None) -> Figure:
     ax_time.legend(unique.values(), unique.keys(), fontsize=7, loc="upper left")
     fig.suptitle(
         title
-        or f"{place_names[route.origin]} → {place_names[route.destination]}: "
-        f"time/cost-distance (by {route.objective})"
+        or word(
+            "tcd_title",
+            lang,
+            origin=place_names[route.origin],
+            destination=place_names[route.destination],
+            objective=word(route.objective, lang),
+        )
     )
     fig.tight_layout()
     return fig
@@ -117,7 +139,7 @@ def _steps(table: pd.DataFrame) -> list[tuple[float, str, float, list[str]]]:
         if row["kind"] not in STEP_KINDS:
             continue
         days = (row["hours"] - prev["hours"]) / 24
-        kind = row["kind"].replace("_", " ")
+        kind = row["kind"]
         if runs and prev["kind"] in STEP_KINDS and runs[-1][0] == prev["km"]:
             km, place, total, kinds = runs[-1]
             runs[-1] = (km, place, total + days, [*kinds, kind])

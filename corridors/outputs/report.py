@@ -45,6 +45,102 @@ KEY_ROUTES = [
     ("Nanning - Hanoi", "Nanning", "Hanoi", {}),
     ("Kashgar - Gwadar", "Kashgar", "Gwadar", {}),
 ]
+# the report in Chinese: its headings, captions, table headers and fixed sentences, keyed by
+# the English (numbers and the sentences built from them stay English)
+ZH = {
+    "Corridors assessment: the default network": "走廊评估：默认网络",
+    "Corridors assessment": "走廊评估",
+    "The network at a glance": "网络概览",
+    "Key routes (fastest, by time)": "主要路线（按时间最快）",
+    "Which border crossings the best routes depend on": "最优路线所依赖的边境口岸",
+    "How each trade-pattern type's exports leave China": "各贸易类型省份的出口如何离开中国",
+    "Scenarios compared with today's network": "情景与现状网络的比较",
+    "Criticality: each border crossing failed in turn": "关键性：逐一关闭每个边境口岸",
+    "How well the model matches published figures": "模型与公开数据的吻合程度",
+    "The corridor network: links by mode (dashed: planned or under construction), places "
+    "by kind.": "走廊网络：按运输方式显示的线路（虚线：规划或在建），按类型显示的地点。",
+    "The New Western Land-Sea Corridor": "西部陆海新通道",
+    "The New Western Land-Sea Corridor's three rail routes to the Beibu Gulf.": (
+        "西部陆海新通道通往北部湾的三条铁路线路。"
+    ),
+    "Chongqing to Duisburg by rail: the best route and the materially different others the "
+    "router finds (other exits from China).": (
+        "重庆至杜伊斯堡铁路：最优路线及路由找到的其他明显不同的路线（经其他口岸出境）。"
+    ),
+    "Time/cost-distance: Chongqing to Duisburg via Alashankou.": (
+        "时间/费用-距离图：重庆经阿拉山口至杜伊斯堡。"
+    ),
+    "Time/cost-distance: Chongqing to Singapore by the Land-Sea Corridor's rail-sea route.": (
+        "时间/费用-距离图：重庆经陆海新通道铁海联运至新加坡。"
+    ),
+    "Where the gravity model's exports go, all-or-nothing: line width by FEU per year.": (
+        "引力模型的出口流向（全有全无分配）：线宽表示每年 FEU。"
+    ),
+    "Alashankou closed: the change of flow on every link and crossing, and of each hub's "
+    "generalized cost.": "阿拉山口关闭：每条线路和口岸的流量变化，以及各枢纽广义费用的变化。",
+    "Betweenness: of the pairs from every Chinese hub to every foreign terminal, sea port "
+    "and park, the share whose fastest route uses each crossing.": (
+        "介数：从每个中国枢纽到每个境外货运站、海港和园区的 OD 对中，最快路线经过各口岸的比例。"
+    ),
+    "The gravity model's exports (seed 001 provinces, by destination GDP), all-or-nothing "
+    "on the best routes by generalized cost: the share leaving by each gateway. "
+    "All-or-nothing overstates the fastest corridor; see the validation section.": (
+        "引力模型的出口（seed 001 的省份，按目的地 GDP 分配），按广义费用最优路线全有全无分配："
+        "经各口岸出境的份额。全有全无分配会高估最快的通道；见验证部分。"
+    ),
+    "Each built-in scenario (data/scenarios/, each citing its precedent or plan) against "
+    "the base, with the same OD demand: the demand-weighted change of generalized cost "
+    "and the gateway whose share moves most.": (
+        "每个内置情景（data/scenarios/，各自注明先例或规划）在相同 OD 需求下与基准比较："
+        "按需求加权的广义费用变化，以及份额变化最大的口岸。"
+    ),
+    # table headers
+    "route": "路线",
+    "km": "公里",
+    "days": "天数",
+    "usd_per_feu": "美元/FEU",
+    "crossings": "口岸",
+    "name": "名称",
+    "value": "介数",
+    "share": "份额",
+    "trade_type": "贸易类型",
+    "gateway": "出境口岸",
+    "scenario": "情景",
+    "generalized_cost_change_pct": "广义费用变化（%）",
+    "pairs_cut_off": "中断的 OD 对",
+    "largest_gateway_shift": "口岸份额最大变化",
+    "delta_cost_pct": "费用变化（%）",
+    "unserved_share": "无法服务的份额",
+    "pairs_rerouted": "改道的 OD 对",
+    "case_id": "案例",
+    "metric": "指标",
+    "published_low": "公布下限",
+    "published_high": "公布上限",
+    "model": "模型",
+    "error": "误差",
+    "loo_error": "留一误差",
+}
+# the key routes' names in Chinese, keyed by KEY_ROUTES' labels
+KEY_ROUTES_ZH = {
+    **{
+        f"Chongqing - Duisburg via {port}": f"重庆 - 杜伊斯堡，经{zh}"
+        for port, zh in (
+            ("Alashankou", "阿拉山口"),
+            ("Horgos", "霍尔果斯"),
+            ("Erenhot", "二连浩特"),
+            ("Manzhouli", "满洲里"),
+            ("Suifenhe", "绥芬河"),
+        )
+    },
+    "Chongqing - Singapore, rail-sea via Qinzhou": "重庆 - 新加坡，经钦州铁海联运",
+    "Chongqing (Guoyuan Port) - Singapore, Yangtze barge via Shanghai": (
+        "重庆（果园港）- 新加坡，经上海长江驳船"
+    ),
+    "Qinzhou - Kuantan (the twin parks' ports)": "钦州 - 关丹（两国双园的港口）",
+    "Kunming - Vientiane": "昆明 - 万象",
+    "Nanning - Hanoi": "南宁 - 河内",
+    "Kashgar - Gwadar": "喀什 - 瓜达尔",
+}
 SCENARIOS = [
     "base",
     "suez_closure",
@@ -68,25 +164,39 @@ class _Report:
     interactive: str | None = None
     names: pd.Series | None = None
     lang: str = "en"
+    drawn: str = "en"  # the maps' language: en when Chinese is asked but no CJK font is found
+
+    def say(self, text: str, *, drawn: bool = False) -> str:
+        """``text`` in the report's language (in the maps' language with ``drawn``)."""
+        lang = self.drawn if drawn else self.lang
+        return ZH.get(text, text) if lang == "zh" else text
 
     def heading(self, text: str) -> None:
-        self.blocks.append(("h2", text))
+        self.blocks.append(("h2", self.say(text)))
 
     def text(self, text: str) -> None:
-        self.blocks.append(("p", text))
+        self.blocks.append(("p", self.say(text)))
 
     def table(self, name: str, frame: pd.DataFrame, shown: pd.DataFrame | None = None) -> None:
         self.tables[name] = frame
-        self.blocks.append(("table", frame if shown is None else shown))
+        shown = frame if shown is None else shown
+        self.blocks.append(("table", shown.rename(columns=self.say)))
 
     def figure(self, name: str, fig, caption: str) -> None:
         import matplotlib.pyplot as plt
 
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=110,
+            bbox_inches="tight",
+            pad_inches=0.05,
+            metadata={"Software": None},
+        )
         plt.close(fig)
         self.images[name] = buffer.getvalue()
-        self.blocks.append(("img", name, caption))
+        self.blocks.append(("img", name, self.say(caption)))
 
 
 def assess(
@@ -97,7 +207,9 @@ def assess(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Path]:
     """Run the standard assessment and write it to ``out``; with ``lang="zh"`` place names
-    on the maps and in the tables are Chinese (the prose stays English).
+    and the headings, captions, table headers, maps and charts are Chinese (the sentences
+    that carry numbers stay English); the maps stay English, with a warning, where no CJK font
+    is installed.
 
     The folder is written whole or not at all: beside ``out`` first, then swapped into place,
     so a run killed or out of disk leaves the previous report whole. A folder that cannot be
@@ -110,10 +222,11 @@ def assess(
         Every file written.
     """
     from corridors.network.load import load_network
-    from corridors.outputs.labels import place_names
+    from corridors.outputs.labels import drawing_language, place_names
 
     network = network or load_network()
-    report = _Report(names=place_names(network, lang), lang=lang)
+    names = place_names(network, lang)
+    report = _Report(names=names, lang=lang, drawn=drawing_language(lang)[0])
     steps = [
         ("the network", _network_section),
         ("key routes", _routes_section),
@@ -122,7 +235,7 @@ def assess(
         ("criticality", _criticality_section),
         ("validation", _validation_section),
     ]
-    report.blocks.append(("h1", "Corridors assessment: the default network"))
+    report.blocks.append(("h1", report.say("Corridors assessment: the default network")))
     folder = Path(out)
     with atomic_folder(folder, owned=report_file) as tmp:  # checked writable before the work
         for i, (label, step) in enumerate(steps, start=1):
@@ -166,14 +279,18 @@ def _network_section(network: Network, report: _Report) -> None:
     )
     report.figure(
         "network",
-        plot_network(network),
+        plot_network(network, lang=report.lang),
         "The corridor network: links by mode (dashed: planned or under construction), places "
         "by kind.",
     )
     report.figure(
         "land_sea_corridor",
         plot_network(
-            network, extent="land_sea", corridors=["nwlsc_central", "nwlsc_east", "nwlsc_west"]
+            network,
+            extent="land_sea",
+            corridors=["nwlsc_central", "nwlsc_east", "nwlsc_west"],
+            title=report.say("The New Western Land-Sea Corridor", drawn=True),
+            lang=report.lang,
         ),
         "The New Western Land-Sea Corridor's three rail routes to the Beibu Gulf.",
     )
@@ -190,7 +307,7 @@ def _routes_section(network: Network, report: _Report) -> None:
         found[label] = r
         rows.append(
             {
-                "route": label,
+                "route": KEY_ROUTES_ZH.get(label, label) if report.lang == "zh" else label,
                 "km": round(r.total["km"]),
                 "days": round(r.total["days"], 1),
                 "usd_per_feu": round(r.total["cost_usd"]),
@@ -204,24 +321,27 @@ def _routes_section(network: Network, report: _Report) -> None:
 
     exits = route(network, "Chongqing", "Duisburg", modes=["rail"], alternatives=4)
     key = [found[label] for label, *_ in KEY_ROUTES]
-    report.interactive = interactive_html(network, key)
+    report.interactive = interactive_html(network, key, lang=report.lang)
     others = len(exits.alternatives)
+    title = (
+        f"重庆 → 杜伊斯堡铁路：最佳路线及其他 {others} 条"
+        if report.drawn == "zh"
+        else f"Chongqing → Duisburg by rail: the best route and {others} others"
+    )
     report.figure(
         "chongqing_duisburg",
-        plot_route(
-            exits, title=f"Chongqing → Duisburg by rail: the best route and {others} others"
-        ),
+        plot_route(exits, title=title, lang=report.lang),
         "Chongqing to Duisburg by rail: the best route and the materially different others the "
         "router finds (other exits from China).",
     )
     report.figure(
         "chongqing_duisburg_tcd",
-        time_cost_distance(found["Chongqing - Duisburg via Alashankou"]),
+        time_cost_distance(found["Chongqing - Duisburg via Alashankou"], lang=report.lang),
         "Time/cost-distance: Chongqing to Duisburg via Alashankou.",
     )
     report.figure(
         "chongqing_singapore_tcd",
-        time_cost_distance(found["Chongqing - Singapore, rail-sea via Qinzhou"]),
+        time_cost_distance(found["Chongqing - Singapore, rail-sea via Qinzhou"], lang=report.lang),
         "Time/cost-distance: Chongqing to Singapore by the Land-Sea Corridor's rail-sea route.",
     )
 
@@ -240,11 +360,12 @@ def _centrality_section(network: Network, report: _Report) -> None:
         "Betweenness: of the pairs from every Chinese hub to every foreign terminal, sea port "
         "and park, the share whose fastest route uses each crossing."
     )
-    report.table("crossing_betweenness", ranked, ranked[["name", "value", "share"]].round(3))
+    shown = _named(network, ranked, report)[["name", "value", "share"]].round(3)
+    report.table("crossing_betweenness", ranked, shown)
     flows = assign(network)
     report.figure(
         "flows",
-        plot_flows(network, flows),
+        plot_flows(network, flows, lang=report.lang),
         "Where the gravity model's exports go, all-or-nothing: line width by FEU per year.",
     )
     report.heading("How each trade-pattern type's exports leave China")
@@ -255,6 +376,13 @@ def _centrality_section(network: Network, report: _Report) -> None:
     )
     shares = flows.trade_types
     top = shares[shares.share >= 0.05].assign(share=lambda t: t.share.round(3))
+    if report.lang == "zh":
+        types = network.trade_types
+        types = types.set_index("id") if "id" in types.columns else types
+        top = top.assign(
+            trade_type=top.trade_type.map(lambda t: types["name_zh"].get(t, t)),
+            gateway=top.gateway.map(lambda g: report.names.get(g, g)),
+        )
     report.table("gateway_shares_by_trade_type", shares, top[["trade_type", "gateway", "share"]])
 
 
@@ -272,7 +400,7 @@ def _scenario_section(network: Network, report: _Report) -> None:
     report.table("scenarios", result.summary())
     report.figure(
         "alashankou_closure",
-        plot_difference(network, result, "alashankou_closure"),
+        plot_difference(network, result, "alashankou_closure", lang=report.lang),
         "Alashankou closed: the change of flow on every link and crossing, and of each hub's "
         "generalized cost.",
     )
@@ -285,7 +413,8 @@ def _criticality_section(network: Network, report: _Report) -> None:
 
     table = criticality(network, elements="crossings")
     report.heading("Criticality: each border crossing failed in turn")
-    shown = table.head(10)[["name", "delta_cost_pct", "unserved_share", "pairs_rerouted"]]
+    shown = _named(network, table.head(10), report)
+    shown = shown[["name", "delta_cost_pct", "unserved_share", "pairs_rerouted"]]
     report.table("criticality_crossings", table, shown.round(3))
 
 
@@ -300,6 +429,22 @@ def _validation_section(network: Network, report: _Report) -> None:
     )
     shown = table[["case_id", "metric", "published_low", "published_high", "model", "error"]]
     report.table("validation", table, shown.assign(loo_error=table.loo_error).round(3))
+
+
+def _named(network: Network, table: pd.DataFrame, report: _Report) -> pd.DataFrame:
+    """The table with its crossings' names in the report's language (the two sides' names in
+    Chinese)."""
+    if report.lang != "zh":
+        return table
+    crossings = network.crossings
+
+    def name(row) -> str:
+        if row["id"] not in crossings.index:
+            return row["name"]
+        ends = crossings.loc[row["id"], ["from", "to"]]
+        return " - ".join(str(report.names.get(p, p)) for p in ends)
+
+    return table.assign(name=table.apply(name, axis=1))
 
 
 def validation_headline(table: pd.DataFrame) -> str:
@@ -402,11 +547,11 @@ def _html(report: _Report) -> str:
         "td,th{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:left}"
         "img{max-width:100%}figcaption{font-style:italic;font-size:.9em}"
     )
+    lang = "zh" if report.lang == "zh" else "en"
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Corridors assessment</title><style>{style}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(report.say('Corridors assessment'))}</title>"
+        f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
 
 

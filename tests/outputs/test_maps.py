@@ -61,8 +61,12 @@ def test_route_map_layers(net):
     ax = plot_route(r).axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0].startswith("best") and len(labels) == 3  # one entry per route
+    assert labels[0] == "best: Chongqing → Duisburg via Alashankou, 15.4 days, 10,526 km"
+    assert all(" via " in label for label in labels)  # each names where it leaves China
     notes = [t.get_text() for t in ax.texts]
-    assert any(n.startswith("Dostyk (") and n.endswith(" h)") for n in notes)  # dwell marked
+    # a crossing is named by the pair, the Chinese side first, with its dwell
+    assert any(n.startswith("Alashankou–Dostyk (") and n.endswith(" h)") for n in notes)
+    assert not any(n.startswith("Dostyk (") for n in notes)
     assert any("Natural Earth" in n for n in notes) and any(n.endswith(" km") for n in notes)
     assert ax.get_facecolor()[:3] != (1.0, 1.0, 1.0)  # the sea is drawn
 
@@ -80,8 +84,14 @@ def test_flow_and_difference_maps(net):
     assert any(t.get_text().startswith("widest line:") for t in ax.texts)
     c = compare(net, ["base", "alashankou_closure"], od=demand.head(200))
     fig = plot_difference(net, c, "alashankou_closure")
-    labels = {t.get_text() for t in fig.axes[0].get_legend().get_texts()}
-    assert labels == {"more flow", "less flow"} and len(fig.axes) == 2  # the colour bar
+    legend = fig.axes[0].get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert labels[:2] == ["more flow", "less flow"] and len(fig.axes) == 2  # the colour bar
+    assert labels[2:] and all(label.endswith(" FEU per year") for label in labels[2:])
+    widths = [h.get_linewidth() for h in legend.legend_handles]
+    assert widths[0] == widths[1] and widths[2] > widths[-1]  # the width scale, largest first
+    assert legend.get_title().get_text() == "change of flow (line width)"
+    assert fig.axes[0].get_title() == "Alashankou-Dostyk closed: change against today's network"
 
 
 def test_unknown_extent(net):
@@ -139,10 +149,12 @@ def test_chinese_labels_need_a_cjk_font(net, monkeypatch):
     with pytest.warns(UserWarning, match="no CJK font is installed .*fonts-noto-cjk"):
         names = labels.place_names(net, "zh")
     assert names["horgos"] == "Horgos"
+    r = route(net, "Chongqing", "Duisburg")
+    with pytest.warns(UserWarning, match="no CJK font") as caught:
+        ax = plot_route(r, lang="zh").axes[0]
+    assert len(caught) == 1  # said once, and the map drawn in English: no boxes
+    assert ax.get_title() == "Chongqing → Duisburg (by time)"
     monkeypatch.setattr(labels, "cjk_font", lambda: "DejaVu Sans")
     assert labels.place_names(net, "zh")["horgos"] == "霍尔果斯"
-    r = route(net, "Chongqing", "Duisburg")
-    notes = [t.get_text() for t in plot_route(r, lang="zh").axes[0].texts]
-    assert "重庆" in notes
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         labels.place_names(net, "fr")
