@@ -23,10 +23,10 @@ from corridors.analysis.routing import Route
 from corridors.graph.physical import fastest_edges
 from corridors.network.basemap import load_basemap
 from corridors.network.model import Network
-from corridors.outputs.labels import place_names
+from corridors.outputs.labels import place_names, route_name
 from corridors.outputs.maps import MODE_COLOURS, split_at_antimeridian
 
-__all__ = ["LAND_COLOUR", "SEA_COLOUR", "interactive_html", "route_label"]
+__all__ = ["LAND_COLOUR", "SEA_COLOUR", "interactive_html"]
 
 SEA_COLOUR = "#c6dbef"
 LAND_COLOUR = "#f2efe9"
@@ -63,7 +63,7 @@ def interactive_html(
         "countries": _countries(),
         "links": _links(network, names, flows),
         "places": _places(network, names),
-        "routes": [_route_layer(r, names, i) for i, r in enumerate(routes)],
+        "routes": [_route_layer(r, names, i, lang) for i, r in enumerate(routes)],
     }
     data = json.dumps(layers, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     leaflet = resources.files("corridors.outputs") / "leaflet"
@@ -88,27 +88,6 @@ def interactive_html(
 
 def _base64(path) -> str:
     return base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-def route_label(r: Route, names: pd.Series) -> str:
-    """A route's name for a legend: its ends, where it leaves the origin's country (the
-    first crossing, else the port where it goes to sea) and its days.
-
-    Examples
-    --------
-    >>> from corridors import load_network, route
-    >>> net = load_network()
-    >>> route_label(route(net, "Chongqing", "Duisburg"), net.places.name_en)
-    'Chongqing → Duisburg via Alashankou, 15.4 days'
-    """
-    legs = r.legs
-    exits = list(r.crossings[:1])
-    if not exits:
-        sea = legs[legs["mode"] == "sea"]
-        exits = list(sea["from"].iloc[:1])
-    via = f" via {names.get(exits[0], exits[0])}" if exits else ""
-    ends = f"{names.get(r.origin, r.origin)} → {names.get(r.destination, r.destination)}"
-    return f"{ends}{via}, {r.total['days']:.1f} days"
 
 
 def _countries() -> dict:
@@ -165,7 +144,7 @@ def _places(network: Network, names: pd.Series) -> list[dict]:
     return out
 
 
-def _route_layer(r: Route, names: pd.Series, i: int) -> dict:
+def _route_layer(r: Route, names: pd.Series, i: int, lang: str) -> dict:
     legs = []
     for leg, geometry in zip(r.legs.to_dict("records"), r.to_gdf().geometry, strict=True):
         if leg["km"] <= 0 or geometry is None or geometry.geom_type != "LineString":
@@ -178,7 +157,7 @@ def _route_layer(r: Route, names: pd.Series, i: int) -> dict:
         for part in split_at_antimeridian(geometry, 80.0):
             legs.append({"line": [[y, x] for x, y in _round(part.coords)], "tip": tip})
     return {
-        "name": f"Route {i + 1}: {route_label(r, names)}",
+        "name": f"Route {i + 1}: {route_name(r, names, lang)}",
         "colour": ROUTE_COLOURS[i % len(ROUTE_COLOURS)],
         "legs": legs,
     }

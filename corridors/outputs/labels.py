@@ -184,8 +184,8 @@ def place_names(network: Network, lang: str = "en") -> pd.Series:
 
 def route_name(route: Route, names: pd.Series, lang: str = "en") -> str:
     """A route's name for a legend: its ends, where it leaves the origin's country (the
-    first crossing, else the port where it goes to sea) and its days; in English the same
-    words as :func:`corridors.outputs.interactive.route_label` (a test holds them equal).
+    first crossing, else the port where it goes to sea) and its days. The static and the
+    interactive maps both name routes with it.
 
     Examples
     --------
