@@ -140,6 +140,20 @@ def place(pid: str, iso3: str, lon: float, kind: str = "hub") -> dict:
     }
 
 
+def spot(pid: str, lon: float, lat: float) -> dict:
+    """A hub of country AAA at a given point (for places that must lie on real maps)."""
+    return {
+        "id": pid,
+        "name_en": pid.title(),
+        "name_zh": pid,
+        "kind": "hub",
+        "iso3": "AAA",
+        "lon": str(lon),
+        "lat": str(lat),
+        "coord_source": "test",
+    }
+
+
 def link(a: str, b: str, mode: str, km: float, gauge: str = "", status: str = "operational"):
     return {
         "id": f"{a}-{b}-{mode}",

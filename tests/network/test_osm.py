@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 from pyproj import Geod
-from small import write_network
+from small import spot, write_network
 
 from corridors.cli import main
 from corridors.engine import compile_graph, path_sums, shortest_paths
@@ -30,19 +30,6 @@ HELSINKI = osm_path("Helsinki.osm.pbf")
 STATION = (24.9414566, 60.1713198)  # Helsinki central station (railway=station node)
 NORTH = (24.9399018, 60.1790494)  # the northernmost track node of the extract (a signal)
 GEOD = Geod(ellps="WGS84")
-
-
-def spot(pid: str, lon: float, lat: float) -> dict:
-    return {
-        "id": pid,
-        "name_en": pid.title(),
-        "name_zh": pid,
-        "kind": "hub",
-        "iso3": "AAA",
-        "lon": str(lon),
-        "lat": str(lat),
-        "coord_source": "test",
-    }
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ error, and nothing written."""
 from __future__ import annotations
 
 import pytest
-from small import write_network
+from small import spot, write_network
 
 from corridors.cli import main
 from corridors.network.osm import (
@@ -21,19 +21,6 @@ from corridors.network.osm import (
 HELSINKI = osm_path("Helsinki.osm.pbf")
 STATION = (24.9414566, 60.1713198)  # Helsinki central station
 NORTH = (24.9399018, 60.1790494)  # the northernmost track node of the extract
-
-
-def _place(pid: str, lon: float, lat: float) -> dict:
-    return {
-        "id": pid,
-        "name_en": pid.title(),
-        "name_zh": pid,
-        "kind": "hub",
-        "iso3": "AAA",
-        "lon": str(lon),
-        "lat": str(lat),
-        "coord_source": "test",
-    }
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +40,8 @@ def wide(tmp_path_factory):
         "status": "operational",
     }
     places = [
-        _place("west", STATION[0], STATION[1] - 0.18),
-        _place("east", NORTH[0], NORTH[1] + 0.18),
+        spot("west", STATION[0], STATION[1] - 0.18),
+        spot("east", NORTH[0], NORTH[1] + 0.18),
     ]
     return write_network(folder, places=places, links=[link])
 
