@@ -24,7 +24,7 @@ from corridors.graph.physical import fastest_edges
 from corridors.network.basemap import load_basemap
 from corridors.network.model import Network
 from corridors.outputs.labels import place_names, route_name
-from corridors.outputs.maps import MODE_COLOURS, split_at_antimeridian
+from corridors.outputs.map_frame import MODE_COLOURS, split_at_antimeridian
 
 __all__ = ["LAND_COLOUR", "SEA_COLOUR", "interactive_html"]
 

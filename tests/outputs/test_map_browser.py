@@ -17,7 +17,7 @@ from PIL import Image
 
 from corridors.analysis.routing import route
 from corridors.outputs.interactive import LAND_COLOUR, SEA_COLOUR, interactive_html
-from corridors.outputs.maps import MODE_COLOURS
+from corridors.outputs.map_frame import MODE_COLOURS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [

@@ -15,14 +15,8 @@ import shapely
 from corridors.analysis.compare import compare
 from corridors.analysis.flows import assign
 from corridors.analysis.routing import route
-from corridors.outputs.maps import (
-    EXTENTS,
-    plot_difference,
-    plot_flows,
-    plot_network,
-    plot_route,
-    split_at_antimeridian,
-)
+from corridors.outputs.map_frame import EXTENTS, split_at_antimeridian
+from corridors.outputs.maps import plot_difference, plot_flows, plot_network, plot_route
 
 
 def _longitude_jumps(parts) -> float:

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
-from corridors.outputs.maps import PLANNED_COLOUR, map_crs, plot_network
+from corridors.outputs.map_frame import PLANNED_COLOUR, map_crs
+from corridors.outputs.maps import plot_network
 
 
 @pytest.fixture(scope="module")
