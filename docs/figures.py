@@ -64,6 +64,7 @@ class Figures:
     suez_days: tuple[float, float]
     erenhot_crossings: list[str]
     opening_waits: dict
+    sweep: object
 
 
 def compute(network=None) -> Figures:
@@ -111,6 +112,7 @@ def compute(network=None) -> Figures:
             net, "Chongqing", "Duisburg", via=["Erenhot"], modes=["rail"], alternatives=2
         ).crossings,
         opening_waits=waits,
+        sweep=corridors.sweep(net),
     )
 
 
@@ -484,10 +486,9 @@ OUTSIDE = [
         "by this case).",
     ),
     (
-        ["khi-ksg-days", "lz-isb-days"],
+        ["khi-ksg-days"],
         "Karachi–Kashgar by truck {c[khi-ksg-days].model} days against "
-        "{c[khi-ksg-days].published}, Lanzhou–Islamabad {c[lz-isb-days].model} against "
-        "{c[lz-isb-days].published}: no Pakistani driving-hours rule was found, so Pakistani "
+        "{c[khi-ksg-days].published}: no Pakistani driving-hours rule was found, so Pakistani "
         "trucks are not made to rest.",
     ),
     (
@@ -556,6 +557,37 @@ def validation_block(f: Figures) -> str:
     )
 
 
+def sweep_block(f: Figures) -> str:
+    found, net = f.sweep, f.network
+    flagged = found.flagged
+    if flagged.empty:
+        result = "On the default data it flags nothing."
+    else:
+        counts = flagged.rule.value_counts()
+        listed = ", ".join(f"{n:,} {rule}" for rule, n in counts.items())
+        result = f"On the default data it flags {len(flagged):,} routes: {listed}."
+    missing = found.unreachable[["origin", "destination"]].drop_duplicates()
+    unreached = ""
+    if len(missing):
+        unreached = f" ({len(missing):,} pairs have no route)"
+        # the places no operational line reaches, if they explain every pair without a route
+        ends = pd.concat([net.links, net.crossings])
+        open_ = ends[ends.status == "operational"]
+        reached = set(open_["from"]) | set(open_["to"])
+        cut_off = sorted(set(net.places.index) - reached)
+        if cut_off and (missing.origin.isin(cut_off) | missing.destination.isin(cut_off)).all():
+            names = " and ".join(_name(net, p) for p in cut_off)
+            them = "it" if len(cut_off) == 1 else "them"
+            unreached = (
+                f" (the {len(missing):,} pairs to and from {names} have no route: only lines "
+                f"under construction or planned reach {them})"
+            )
+    return (
+        f"The sweep routes all {found.pairs:,} ordered pairs of the {len(net.places)} places by "
+        f"time and by generalized cost{unreached}. {result}"
+    )
+
+
 TEMPLATES = {
     "network": network_block,
     "crossings": crossings_block,
@@ -564,6 +596,7 @@ TEMPLATES = {
     "flows": flows_block,
     "scenarios": scenarios_block,
     "validation": validation_block,
+    "sweep": sweep_block,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 from pathlib import Path
@@ -234,4 +235,101 @@ def border_network(folder: Path) -> Network:
             link("e", "b", "road", 50),
         ],
         crossings=[crossing("b", "c", out=10, back=20)],
+    )
+
+
+# --- for the routing rule against coming back into a country, and the sanity sweep ----------
+
+COUNTRIES = [
+    {"iso3": iso3, "name_en": name, "name_zh": zh, "region": "china"}
+    for iso3, name, zh in (
+        ("AAA", "Aland", "甲国"),
+        ("BBB", "Beland", "乙国"),
+        ("CCC", "Celand", "丙国"),
+        ("DDD", "Deland", "丁国"),
+    )
+]
+
+
+def open_crossing(a: str, b: str, hours: float, km: float = 0) -> dict:
+    """A rail crossing without a gauge change, ``hours`` each way."""
+    row = crossing(a, b, out=hours, back=hours, gauges=("1435", "1435"), gauge_hours=0)
+    return {**row, "gauge_change_usd": "0", "km": str(km)}
+
+
+def exclave_network(folder, *, road: bool):
+    """Aland's o -rail- x borders Beland (y -rail- z), which borders Aland's w -rail- v; w
+    borders Celand (c -rail- d). With ``road``, a 1,000 km road joins o and w inside Aland
+    (10 h against 6 h round through Beland); without it w and v are an exclave.
+    Every crossing takes 1 h; the trains run 50 km/h, the trucks 100 km/h."""
+    places = [
+        place("o", "AAA", 0),
+        place("x", "AAA", 1, "border_station"),
+        place("y", "BBB", 1.01, "border_station"),
+        place("z", "BBB", 2, "border_station"),
+        place("w", "AAA", 2.01, "border_station"),
+        place("v", "AAA", 2.5),
+        place("c", "CCC", 2.02, "border_station"),
+        place("d", "CCC", 3),
+    ]
+    links = [
+        link("o", "x", "rail", 100, "1435"),
+        link("y", "z", "rail", 100, "1435"),
+        link("w", "v", "rail", 50, "1435"),
+        link("c", "d", "rail", 100, "1435"),
+    ]
+    if road:
+        links.append(link("o", "w", "road", 1000))
+    crossings = [
+        open_crossing("x", "y", 1),
+        open_crossing("z", "w", 1),
+        open_crossing("w", "c", 1),
+    ]
+    return write_network(
+        folder, countries=COUNTRIES, places=places, links=links, crossings=crossings
+    )
+
+
+def detour_network(folder, *, countries_between: int):
+    """Aland's o -rail- a borders Deland's d -rail- e directly (a 20 km crossing of 100 h),
+    and round through ``countries_between`` of Beland and Celand (1 h crossings, 20 km of
+    rail in each): by time and by generalized cost the route goes round, by distance
+    straight across."""
+    places = [place("o", "AAA", 0), place("a", "AAA", 0.5, "border_station"), place("e", "DDD", 1)]
+    links = [link("o", "a", "rail", 50, "1435")]
+    crossings = [open_crossing("a", "d", 100, km=20)]
+    last, lon = "a", 0.5
+    for iso3 in ("BBB", "CCC")[:countries_between]:
+        first, second = f"{iso3[0].lower()}1", f"{iso3[0].lower()}2"
+        places += [
+            place(first, iso3, lon + 0.005, "border_station"),
+            place(second, iso3, lon + 0.1, "border_station"),
+        ]
+        links.append(link(first, second, "rail", 20, "1435"))
+        crossings.append(open_crossing(last, first, 1))
+        last, lon = second, lon + 0.1
+    places.append(place("d", "DDD", lon + 0.005, "border_station"))
+    links.append(link("d", "e", "rail", 50, "1435"))
+    crossings.append(open_crossing(last, "d", 1))
+    return write_network(
+        folder, countries=COUNTRIES, places=places, links=links, crossings=crossings
+    )
+
+
+def pair_network(folder, *, rail_usd: float = 1, rail_kmh: float = 50, road: bool = True):
+    """a and b, 34 km apart: a railway of 40 km (train_a at ``rail_kmh``, ``rail_usd`` per
+    FEU-km) and, with ``road``, a road of 100 km (1 h by truck, 300 USD)."""
+    rates = copy.deepcopy(BASE["mode_params"])
+    rates[0]["usd_per_feu_km"] = str(rail_usd)
+    services = copy.deepcopy(BASE["services"])
+    services[0]["speed_kmh"] = str(rail_kmh)
+    links = [link("a", "b", "rail", 40, "1435")]
+    if road:
+        links.append(link("a", "b", "road", 100))
+    return write_network(
+        folder,
+        places=[place("a", "AAA", 0), place("b", "AAA", 0.4)],
+        links=links,
+        mode_params=rates,
+        services=services,
     )

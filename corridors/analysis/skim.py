@@ -28,7 +28,7 @@ from corridors.graph.constraints import (
 )
 from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import RoutingGraph, check_objective, routing_graph
-from corridors.graph.search import simple_paths
+from corridors.graph.search import country_bars, simple_paths
 from corridors.network.model import Network, check_network
 
 __all__ = ["CHUNK_PAIRS", "MAX_PAIRS", "skim", "skim_chunks"]
@@ -232,9 +232,12 @@ def _fill(network, graph, constraints, by, origin, dest, sums, crossings) -> Non
             crossings[i] = used
 
 
-def best_paths(network, graph, constraints, by, origins, dests):
+def best_paths(network, graph, constraints, by, origins, dests, *, reenter: bool = True):
     """The best path of every pair origins[i] -> dests[i]: one pass for trips between
     countries, one for trips within one (no China-Europe train).
+
+    As route() does, a path comes back into a country it has left only where no other path
+    exists; ``reenter=False`` leaves such pairs without a path.
 
     Yields
     ------
@@ -248,7 +251,8 @@ def best_paths(network, graph, constraints, by, origins, dests):
         if picked.size:
             barred = border_scoped(network) if within else frozenset()
             narrowed = replace(constraints, services=barred)
-            yield picked, _pair_paths(graph, narrowed, by, origins[picked], dests[picked])
+            found = _pair_paths(graph, narrowed, by, origins[picked], dests[picked], reenter)
+            yield picked, found
 
 
 @contextlib.contextmanager
@@ -280,38 +284,76 @@ class PairPaths:
     entry: np.ndarray
 
 
-def _pair_paths(graph: RoutingGraph, constraints, by: str, origins, dests) -> PairPaths:
+def _pair_paths(
+    graph: RoutingGraph, constraints, by: str, origins, dests, reenter: bool = True
+) -> PairPaths:
     """One many-source search, then sums along the predecessor trees for all pairs at once.
-    A pair whose best path passes a place twice is searched again as route() does."""
+
+    A pair whose best path passes a place twice, or comes back to a country it has left, is
+    searched again as route() does (:func:`corridors.graph.search.simple_paths`): those that
+    come back to a country first all at once, one search per pair of countries with the
+    entries that would bring them back barred (route()'s first step), and the few still
+    turning back one by one.
+    """
     reduced = graph.reduced(by, constraints)
-    engine, place = graph.engine, graph.engine.node_place
     start, end = _nodes(graph, origins, START), _nodes(graph, dests, END)
     same = origins == dests
     linked = np.flatnonzero((start >= 0) & (end >= 0) & ~same)
-    sources, rows = np.unique(start[linked], return_inverse=True)
-    dist, pred = shortest_paths(reduced, sources)
-    values = np.stack([engine.values[m][reduced.edge] for m in ("hours", "km", "cost_usd")])
-    moves = place[reduced.tail] != place[reduced.head]
-    found = path_sums(reduced, dist, pred, rows, end[linked], values, collect=moves)
+    found = _searched(graph, reduced, start[linked], end[linked])
     sums = np.full((len(origins), 3), np.nan)
     sums[same] = 0.0
     sums[linked] = found.sums
-    pair, step, entry = linked[found.pair], found.step, found.entry
-    again = linked[_revisiting(graph, reduced, found, end[linked])]
-    if again.size:
-        kept = ~np.isin(pair, again)
-        pair, step, entry = [pair[kept]], [step[kept]], [entry[kept]]
-        for i in again:
-            path = _simple_path(graph, reduced, start[i], end[i])
-            sums[i] = _path_sums(graph, reduced, path)
-            if path:
-                entries = reduced.positions(path[:-1], path[1:])
-                entries = entries[moves[entries]][::-1]
-                pair.append(np.full(len(entries), i))
-                step.append(np.arange(len(entries)))
-                entry.append(entries)
-        pair, step, entry = np.concatenate(pair), np.concatenate(step), np.concatenate(entry)
+    parts = [(linked[found.pair], found.step, found.entry)]
+    places, countries = _revisiting(graph, reduced, found, end[linked])
+    redo = set(linked[np.setdiff1d(places, countries)].tolist())
+    replaced = set(redo)
+    country = graph.node_country
+    again = linked[countries]
+    groups = country[start[again]].astype(np.int64) * len(graph.countries) + country[end[again]]
+    for key in np.unique(groups):
+        members = again[groups == key]
+        keep = ~country_bars(graph, reduced, int(start[members[0]]), int(end[members[0]]))
+        narrowed = _searched(graph, reduced, start[members], end[members], keep)
+        turning = np.union1d(*_revisiting(graph, reduced, narrowed, end[members]))
+        bad = np.union1d(turning, np.flatnonzero(~narrowed.reached))
+        good = np.setdiff1d(np.arange(len(members)), bad)
+        redo.update(members[bad].tolist())
+        replaced.update(members.tolist())
+        sums[members[good]] = narrowed.sums[good]
+        picked = np.isin(narrowed.pair, good)
+        parts.append(
+            (members[narrowed.pair[picked]], narrowed.step[picked], narrowed.entry[picked])
+        )
+    if replaced:
+        first = parts[0]
+        kept = ~np.isin(first[0], list(replaced))
+        parts[0] = tuple(column[kept] for column in first)
+    moves = _moves(graph, reduced)
+    for i in sorted(redo):
+        path = _simple_path(graph, reduced, start[i], end[i], reenter)
+        sums[i] = _path_sums(graph, reduced, path)
+        if path:
+            entries = reduced.positions(path[:-1], path[1:])
+            entries = entries[moves[entries]][::-1]
+            parts.append((np.full(len(entries), i), np.arange(len(entries)), entries))
+    pair, step, entry = (np.concatenate(column) for column in zip(*parts, strict=True))
     return PairPaths(reduced, sums, pair, step, entry)
+
+
+def _moves(graph: RoutingGraph, reduced: Reduced) -> np.ndarray:
+    """The entries that change place (links and crossings)."""
+    place = graph.engine.node_place
+    return place[reduced.tail] != place[reduced.head]
+
+
+def _searched(graph: RoutingGraph, reduced: Reduced, starts, ends, keep=None):
+    """The best path from starts[i] to ends[i] on the entries ``keep`` (all when None): its
+    sums, and the place-changing entries it uses."""
+    sources, rows = np.unique(starts, return_inverse=True)
+    dist, pred = shortest_paths(reduced, sources, keep)
+    engine = graph.engine
+    values = np.stack([engine.values[m][reduced.edge] for m in ("hours", "km", "cost_usd")])
+    return path_sums(reduced, dist, pred, rows, ends, values, collect=_moves(graph, reduced))
 
 
 def _nodes(graph: RoutingGraph, places: np.ndarray, layer: str) -> np.ndarray:
@@ -333,26 +375,49 @@ def _crossings(graph: RoutingGraph, paths: PairPaths) -> list[list[str]]:
     return [names[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def _revisiting(graph: RoutingGraph, reduced, found, ends: np.ndarray) -> np.ndarray:
-    """The pairs whose path leaves a place twice or leaves the destination before it ends
+def _revisiting(graph: RoutingGraph, reduced, found, ends: np.ndarray):
+    """The pairs whose path comes back to a place, and those whose path comes back to a
+    country: it leaves one twice, or leaves the destination (or its country) before it ends
     there."""
-    place = graph.engine.node_place
-    count = len(graph.places)
+    place, country = graph.engine.node_place, graph.node_country
+    tails, heads = reduced.tail[found.entry], reduced.head[found.entry]
     reached = np.flatnonzero(found.reached)
+    # every collected step leaves a place; those into another country leave a country too
+    crosses = country[tails] != country[heads]
+    places = _leaving_twice(
+        found.pair, place[tails], reached, place[ends[reached]], len(graph.places)
+    )
+    countries = _leaving_twice(
+        found.pair[crosses],
+        country[tails[crosses]],
+        reached,
+        country[ends[reached]],
+        len(graph.countries),
+    )
+    return places, countries
+
+
+def _leaving_twice(pair, left, reached, end, count: int) -> np.ndarray:
+    """The pairs that leave something (a place or a country) twice, or leave where they end:
+    ``left`` is what each step of ``pair`` leaves, ``end`` where each ``reached`` pair ends."""
     keys = np.concatenate(
-        [
-            found.pair.astype(np.int64) * count + place[reduced.tail[found.entry]],
-            reached.astype(np.int64) * count + place[ends[reached]],
-        ]
+        [pair.astype(np.int64) * count + left, reached.astype(np.int64) * count + end]
     )
     unique, counts = np.unique(keys, return_counts=True)
     return np.unique(unique[counts > 1] // count)
 
 
-def _simple_path(graph: RoutingGraph, reduced, source: int, target: int) -> list[int]:
-    """As route() does: the best path that passes no place twice (empty if none)."""
-    found = simple_paths(graph, reduced, int(source), [int(target)], set()).get(int(target))
-    return [] if found is None else found[1]
+def _simple_path(
+    graph: RoutingGraph, reduced, source: int, target: int, reenter: bool = True
+) -> list[int]:
+    """As route() does: the best path that passes no place twice and comes back to no
+    country it has left or, where none exists and ``reenter``, the best that comes back
+    (empty if none)."""
+    for allowed in (False, True)[: 1 + reenter]:
+        found = simple_paths(graph, reduced, int(source), [int(target)], set(), reenter=allowed)
+        if int(target) in found:
+            return found[int(target)][1]
+    return []
 
 
 def _path_sums(graph: RoutingGraph, reduced, path: list[int]) -> np.ndarray:

@@ -12,13 +12,23 @@ from corridors.cli.common import command, network_of, print_json
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register ``validate`` and ``calibrate``."""
     validate = command(
-        sub, "validate", _validate, "route published cases and report the model's error"
+        sub,
+        "validate",
+        _validate,
+        "route published cases and report the model's error; or sweep every place pair",
     )
-    validate.add_argument(
+    which = validate.add_mutually_exclusive_group()
+    which.add_argument(
         "--cases",
         type=Path,
         metavar="FILE.csv",
         help="cases like data/calibration.csv (default: that file)",
+    )
+    which.add_argument(
+        "--sweep",
+        action="store_true",
+        help="route every pair of places by time and by generalized cost and flag the routes "
+        "no planner would believe (corridors.analysis.sweep.RULES)",
     )
     validate.add_argument("--json", action="store_true", help="print JSON")
 
@@ -39,6 +49,8 @@ def _validate(args) -> int:
     from corridors.analysis.validation import summarize, validate
 
     network = network_of(args)
+    if args.sweep:
+        return _sweep(network, args)
     table = validate(network, read_cases(args.cases) if args.cases else None)
     summary = summarize(table)
     if args.json:
@@ -60,6 +72,35 @@ def _validate(args) -> int:
         "\nerror: share outside the published range (0 inside); loo: the same with the fitted "
         "parameters (fit_ranges.csv) refitted without the case"
     )
+    return 0
+
+
+# flagged routes shown per rule in the summary (--json lists them all)
+SHOWN = 10
+
+
+def _sweep(network, args) -> int:
+    from corridors.analysis.sweep import RULES, sweep
+
+    found = sweep(network)
+    if args.json:
+        print_json(found.to_dict())
+        return 0
+    flagged = found.flagged
+    names = network.places.name_en
+    missing = len(found.unreachable[["origin", "destination"]].drop_duplicates())
+    unreachable = f" ({missing:,} of them with no route)" if missing else ""
+    print(
+        f"{found.pairs:,} place pairs routed by time and by generalized cost{unreachable}: "
+        + ("nothing flagged" if flagged.empty else f"{len(flagged):,} flags")
+    )
+    for rule, meaning in RULES.items():
+        rows = flagged[flagged.rule == rule]
+        print(f"{rule} ({meaning}): {len(rows):,}")
+        for row in rows.head(SHOWN).itertuples():
+            print(f"  {names[row.origin]} -> {names[row.destination]} by {row.by}: {row.detail}")
+        if len(rows) > SHOWN:
+            print(f"  ... and {len(rows) - SHOWN:,} more (--json lists them all)")
     return 0
 
 

@@ -49,21 +49,31 @@ CACHE_SIZE = 32
 
 @dataclass(eq=False)
 class RoutingGraph:
-    """The expanded graph of a network, compiled for the engine, and its value of time
-    (USD per FEU-hour).
+    """The expanded graph of a network, compiled for the engine, its value of time
+    (USD per FEU-hour) and the country (ISO3) of each place.
 
     ``engine`` holds the edges as arrays, in the order of their nodes (sorted) and keys,
     with tags for every constraint; :meth:`to_networkx` gives the same graph as networkx.
+    ``countries`` lists the countries of the places, ``node_country`` gives each node's
+    country as an index into it (so a path that comes back to a country can be found).
     """
 
     engine: Engine
     value_of_time: float
+    place_iso3: dict[str, str] = field(default_factory=dict, repr=False)
     places: list[str] = field(init=False, repr=False)
     elements: np.ndarray = field(init=False, repr=False)
+    countries: list[str] = field(init=False, repr=False)
+    node_country: np.ndarray = field(init=False, repr=False)
     _reduced: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
     def __post_init__(self) -> None:
         self.places = sorted({place for place, _ in self.engine.nodes})
+        iso3 = [self.place_iso3.get(place, "") for place in self.places]
+        self.countries = sorted(set(iso3))
+        code = {country: i for i, country in enumerate(self.countries)}
+        by_place = np.array([code[c] for c in iso3], dtype=np.int32)
+        self.node_country = by_place[self.engine.node_place]
         self.elements = np.empty(len(self.engine.tail), dtype=object)
         for (kind, value), edges in self.engine.tags.items():
             if kind == "element":
@@ -130,4 +140,5 @@ def _cached_graph(network: Network) -> RoutingGraph:
 
     vot = float(network.parameters.loc["value_of_time", "value"])
     engine = read_cache(network)
-    return RoutingGraph(engine if engine is not None else compile_network(network), vot)
+    iso3 = network.places.iso3.to_dict()
+    return RoutingGraph(engine if engine is not None else compile_network(network), vot, iso3)

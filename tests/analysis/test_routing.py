@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from small import BASE, border_network, crossing, link, place, write_network
 
 from corridors.analysis.routing import route
+from corridors.analysis.routing.legs import reentries
 from corridors.analysis.skim import skim
 from corridors.errors import NoRouteError, UnknownPlaceError
 
@@ -242,6 +243,10 @@ def test_avoiding_anything_never_makes_a_route_better(net, a, b, by, pick):
     try:
         other = route(net, a, b, by=by, avoid=[blocked])
     except NoRouteError:
+        return
+    if reentries(other) and not reentries(best):
+        # the one way left comes back into a country, which the rule allowed only now:
+        # Duisburg-Hamburg by cost without Berlin goes by Rotterdam, and is cheaper
         return
     assert other.total[KEY[by]] >= best.total[KEY[by]] - 1e-6
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from corridors.analysis.routing.itinerary import best_route
-from corridors.analysis.routing.legs import Route
+from corridors.analysis.routing.legs import Route, reentries
 from corridors.graph.constraints import (
     Constraints,
 )
@@ -28,8 +28,11 @@ def alternative_routes(graph, network, stops, by, constraints, best, k) -> list[
     Each route found is extended by closing, one at a time, the crossings, line-haul links and
     sea passages it uses (on top of what was closed to find it); a candidate counts if it
     passes no place twice and differs materially (:func:`_differs`) from every route chosen.
-    The searches grow with k times the elements of one route, never with their product.
+    An alternative comes back to a country it has left only if the best route does (where
+    no other way exists). The searches grow with k times the elements of one route, never
+    with their product.
     """
+    reenter = None if reentries(best) else False
     chosen = [best]
     tried: set[frozenset] = set()
     frontier: list[tuple[frozenset[str], Route]] = [(frozenset(), best)]
@@ -41,7 +44,8 @@ def alternative_routes(graph, network, stops, by, constraints, best, k) -> list[
                 if blocked in tried:
                     continue
                 tried.add(blocked)
-                found = best_route(graph, network, stops, by, _closing(constraints, blocked))
+                closing = _closing(constraints, blocked)
+                found = best_route(graph, network, stops, by, closing, reenter=reenter)
                 if found is not None:
                     candidates.append((found.total[_total_key(by)], sorted(blocked), found))
         candidates.sort(key=lambda c: (c[0], c[1]))

@@ -4,6 +4,7 @@ crossings, transfers and waits, each with its service and the data cell its hour
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -15,7 +16,7 @@ from corridors.graph.layers import layer_mode
 from corridors.graph.routing_graph import RoutingGraph
 from corridors.network.model import Network
 
-__all__ = ["LEG_COLUMNS", "Route", "as_route", "sea_edges"]
+__all__ = ["LEG_COLUMNS", "Route", "as_route", "reentries", "sea_edges"]
 
 
 LEG_COLUMNS = [
@@ -192,6 +193,27 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
     crossed = legs[legs.kind == "crossing"]
     stations = [p for a, b in zip(crossed["from"], crossed["to"], strict=True) for p in (a, b)]
     return Route(nodes[path[0]][0], nodes[path[-1]][0], by, legs, total, stations, network)
+
+
+def reentries(r: Route) -> list[tuple[str, str, str]]:
+    """(country, place left from, place come back to) for each time a route enters a
+    country it has left before, in order.
+
+    Examples
+    --------
+    >>> from corridors import load_network, route
+    >>> reentries(route(load_network(), "Chengdu", "Gwadar"))
+    []
+    """
+    iso3 = r.network.places.iso3
+    places = r.places
+    found, exits = [], {}
+    for a, b in itertools.pairwise(places):
+        if iso3[a] != iso3[b]:
+            exits.setdefault(iso3[a], a)
+            if iso3[b] in exits:
+                found.append((iso3[b], exits[iso3[b]], b))
+    return found
 
 
 def sea_edges(graph: RoutingGraph, a: str, b: str):

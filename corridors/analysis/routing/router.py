@@ -16,7 +16,7 @@ import numpy as np
 from corridors.analysis.routing.alternatives import MAX_ALTERNATIVES, alternative_routes
 from corridors.analysis.routing.explain import why_no_route
 from corridors.analysis.routing.itinerary import best_route
-from corridors.analysis.routing.legs import Route, sea_edges
+from corridors.analysis.routing.legs import Route, reentries, sea_edges
 from corridors.errors import NoRouteError
 from corridors.graph.constraints import (
     Constraints,
@@ -119,7 +119,7 @@ def route(
     best = best_route(graph, network, stops, by, constraints)
     if best is None:
         raise NoRouteError(why_no_route(graph, network, stops, by, constraints))
-    notes = _passage_notes(graph, best, constraints)
+    notes = [*_reentry_notes(network, best), *_passage_notes(graph, best, constraints)]
     found = []
     if alternatives:
         found = alternative_routes(graph, network, stops, by, constraints, best, alternatives)
@@ -146,6 +146,20 @@ def _with_scenario(network: Network, scenario) -> Network:
         msg = f"the scenario function returned {type(changed).__name__}, not a Network"
         raise TypeError(msg)
     return changed
+
+
+def _reentry_notes(network: Network, r: Route) -> list[str]:
+    """For each country the route comes back to (only where no other way exists), where it
+    leaves and where it comes back."""
+    notes = []
+    for country, out, back in reentries(r):
+        name = network.countries.set_index("iso3").name_en.get(country, country)
+        names = network.places.name_en
+        notes.append(
+            f"no route found that stays out of {name} once it has left: this one leaves at "
+            f"{names[out]} and comes back at {names[back]}"
+        )
+    return notes
 
 
 def _passage_notes(graph: RoutingGraph, r: Route, constraints: Constraints) -> list[str]:
