@@ -363,22 +363,17 @@ def _extra_crossings(context: _Context, steps: _Steps, by: str) -> list[dict]:
 
 def _sea_links(graph: RoutingGraph) -> np.ndarray:
     """Whether each engine edge is a sea leg (a link at sea, not the Caspian ferry crossing)."""
-    sea = np.zeros(len(graph.engine.tail), dtype=bool)
-    sea[_tagged(graph, "mode", "sea")] = True
-    sea[~np.isin(np.arange(len(sea)), _tagged(graph, "kind", "link"))] = False
-    return sea
+    return _has(graph, ("mode", "sea")) & _has(graph, ("kind", "link"))
 
 
-def _tagged(graph: RoutingGraph, kind: str, value: str) -> np.ndarray:
-    """The engine edges tagged (kind, value)."""
-    return np.asarray(graph.engine.tags.get((kind, value), ()), dtype=np.int64)
+def _has(graph: RoutingGraph, tag: tuple[str, str]) -> np.ndarray:
+    """Whether each engine edge carries ``tag`` (the engine's mask of it, inverted)."""
+    return ~graph.engine.mask([tag])
 
 
 def _crossing_edges(graph: RoutingGraph) -> np.ndarray:
     """Whether each engine edge is a border crossing (of crossings.csv)."""
-    crossing = np.zeros(len(graph.engine.tail), dtype=bool)
-    crossing[_tagged(graph, "kind", "crossing")] = True
-    return crossing
+    return _has(graph, ("kind", "crossing"))
 
 
 def _direct_crossings(context: _Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -438,11 +433,8 @@ def _trucks(context: _Context, steps: _Steps, by: str) -> list[dict]:
 
 def _road_steps(graph: RoutingGraph) -> np.ndarray:
     """Whether each engine edge is a road link or road crossing (by road alone)."""
-    road = np.zeros(len(graph.engine.tail), dtype=bool)
-    road[_tagged(graph, "mode", "road")] = True
-    for mode in graph.engine.tag_values("mode") - {"road"}:
-        road[_tagged(graph, "mode", mode)] = False
-    return road
+    others = [("mode", mode) for mode in graph.engine.tag_values("mode") - {"road"}]
+    return _has(graph, ("mode", "road")) & graph.engine.mask(others)
 
 
 def _rail_hours(context: _Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
