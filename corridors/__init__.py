@@ -29,7 +29,7 @@ from corridors.errors import (
 # outputs.
 _LAZY = {
     "Network": "corridors.network.model",
-    "build_network": "corridors.network.load",
+    "build_network": "corridors.network.assemble",
     "load_network": "corridors.network.load",
     "load_basemap": "corridors.network.basemap",
     "load_scenario": "corridors.network.scenarios",

@@ -7,7 +7,7 @@ import csv
 import json
 from pathlib import Path
 
-from corridors.network.load import build_network
+from corridors.network.assemble import build_network
 from corridors.network.model import Network
 from corridors.network.schema import TABLES
 

@@ -20,7 +20,7 @@ from corridors.analysis.cases import read_cases
 from corridors.analysis.routing import MAX_ALTERNATIVES, route
 from corridors.errors import DataError
 from corridors.graph.routing_graph import CACHE_SIZE, routing_graph
-from corridors.network.load import build_network
+from corridors.network.assemble import build_network
 from corridors.network.schema import TABLES
 from corridors.network.tables import default_data_dir, read_table, read_tables
 

@@ -15,7 +15,7 @@ import pandas as pd
 from corridors.analysis.routing import route
 from corridors.errors import CorridorsError, DataError
 from corridors.network.model import Network
-from corridors.network.sea import KM_PER_NM
+from corridors.network.schema import KM_PER_NM
 from corridors.network.tables import default_data_dir, read_table
 
 __all__ = [

@@ -487,5 +487,5 @@ def _ground_km(network: Network, a: str, b: str) -> float:
     """The geodesic km between two places."""
     if a == b:
         return 0.0
-    pa, pb = network.places.geometry[a], network.places.geometry[b]
-    return geodesic_km(pa.x, pa.y, pb.x, pb.y)
+    pa, pb = network.places.loc[a], network.places.loc[b]
+    return geodesic_km(pa.lon, pa.lat, pb.lon, pb.lat)

@@ -26,7 +26,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _build(args) -> int:
-    from corridors.network.load import build_network
+    from corridors.network.assemble import build_network
     from corridors.network.tables import default_data_dir, read_tables
     from corridors.outputs.gis import (
         check_graphs,

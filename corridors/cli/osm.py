@@ -31,7 +31,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _osm(args) -> int:
-    from corridors.network.load import OSM_LINKS_FILE, build_network
+    from corridors.network.assemble import OSM_LINKS_FILE, build_network
     from corridors.network.osm import check_bbox, check_tolerance, import_osm
     from corridors.network.tables import default_data_dir, writable
 

@@ -97,7 +97,7 @@ def _route(args) -> int:
 
 
 def _print_route(r) -> None:
-    from corridors.network.sea import PASSAGES
+    from corridors.network.schema import PASSAGES
 
     names = r.network.places.name_en
     total = r.total

@@ -106,7 +106,7 @@ def _sweep(network, args) -> int:
 
 def _calibrate(args) -> int:
     from corridors.analysis.calibration import calibrate, write_fitted
-    from corridors.network.load import build_network
+    from corridors.network.assemble import build_network
     from corridors.network.tables import default_data_dir, writable
 
     data_dir = args.data or default_data_dir()

@@ -7,43 +7,35 @@ the network was built from. A network made any other way (a scenario's copy) nev
 The file holds plain arrays and strings (NumPy's npz, read with ``allow_pickle=False``); each
 edge's attributes are JSON, decoded when a route first reports that edge.
 
-A file that cannot be trusted is never used: members larger than any real cache are refused
-before they are decompressed, and a SHA-256 of every array (``content``) must match, so a
-truncated, bit-flipped or edited file is ignored with one warning and the graph is built in
-memory instead.
+A file that cannot be trusted (:mod:`corridors.cachefile`: oversized, truncated, bit-flipped or
+edited) is ignored with one warning, and the graph is built in memory instead.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import warnings
-import zipfile
 from collections.abc import Sequence
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
-from corridors.atomic import atomic_path
+from corridors.cachefile import CacheError, fingerprint, read_npz, write_npz
 from corridors.engine import Engine
 from corridors.graph.costs import Charge
-from corridors.network.load import built_from
-from corridors.network.model import Network
+from corridors.network.model import Network, built_from
 from corridors.network.tables import default_graphs_dir
 
-__all__ = ["CACHE_FILE", "CacheError", "cache_path", "fingerprint", "read_cache", "write_cache"]
+__all__ = ["CACHE_FILE", "CacheError", "cache_path", "read_cache", "write_cache"]
 
 CACHE_FILE = "corridors.engine.npz"
 FORMAT = 2
-# no member of a real cache comes near these (the default network's largest is 1.8 MB)
-MAX_MEMBER_BYTES = 256 * 2**20
-MAX_TOTAL_BYTES = 1024 * 2**20
-MAX_HASH_BYTES = 4096  # the fingerprint and content members: one 64-character string each
-# the code whose change may change the graph: what builds the network and expands and
-# compiles it, with everything it imports (tests/graph/test_cache.py keeps the list whole)
+# the code whose change may change the graph: what builds the network (or reads its
+# snapshot) and expands and compiles it, with everything it imports
+# (tests/graph/test_cache.py keeps the list whole)
 CODE_FILES = (
     "atomic.py",
+    "cachefile.py",
     "engine/__init__.py",
     "engine/compiled.py",
     "engine/kernels.py",
@@ -53,12 +45,13 @@ CODE_FILES = (
     "graph/costs.py",
     "graph/expand.py",
     "graph/layers.py",
+    "network/assemble.py",
     "network/geodesy.py",
-    "network/load.py",
     "network/model.py",
     "network/names.py",
     "network/schema.py",
     "network/sea.py",
+    "network/snapshot.py",
     "network/tables.py",
 )
 _SETS = ("modes", "places", "countries", "passages")
@@ -69,15 +62,10 @@ def cache_path(data_dir: Path) -> Path:
     return default_graphs_dir(data_dir) / CACHE_FILE
 
 
-def fingerprint(data_dir: Path) -> str:
+def graph_fingerprint(data_dir: Path) -> str:
     """SHA-256 of the data files, the graph-building code and the corridors version."""
-    digest = hashlib.sha256(f"{FORMAT} {version('corridors')}".encode())
     package = Path(__file__).parents[1]
-    files = sorted(p for p in Path(data_dir).iterdir() if p.suffix in (".csv", ".geojson"))
-    for path in [*files, *(package / name for name in CODE_FILES)]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return fingerprint(data_dir, [package / name for name in CODE_FILES], salt=str(FORMAT))
 
 
 def write_cache(network: Network, engine: Engine, path: Path) -> Path:
@@ -88,7 +76,6 @@ def write_cache(network: Network, engine: Engine, path: Path) -> Path:
         raise ValueError(msg)
     tags = sorted(engine.tags)
     arrays = {
-        "fingerprint": np.array(fingerprint(source)),
         "node_place": np.array([place for place, _ in engine.nodes]),
         "node_layer": np.array([layer for _, layer in engine.nodes]),
         "tail": engine.tail,
@@ -100,21 +87,7 @@ def write_cache(network: Network, engine: Engine, path: Path) -> Path:
         "tag_edges": np.concatenate([engine.tags[t] for t in tags]),
         **_blob([_encode(engine.data[i]) for i in range(len(engine.tail))]),
     }
-    arrays["content"] = np.array(_content_hash(arrays))
-    with atomic_path(path) as tmp, tmp.open("wb") as handle:
-        np.savez_compressed(handle, **arrays)
-    return path
-
-
-def _content_hash(arrays: dict[str, np.ndarray]) -> str:
-    """SHA-256 of every array but ``content`` itself: names, dtypes, shapes and bytes."""
-    digest = hashlib.sha256()
-    for name in sorted(arrays):
-        if name != "content":
-            array = np.ascontiguousarray(arrays[name])
-            digest.update(f"{name} {array.dtype.str} {array.shape}".encode())
-            digest.update(array.tobytes())
-    return digest.hexdigest()
+    return write_npz(path, arrays, graph_fingerprint(source))
 
 
 def read_cache(network: Network) -> Engine | None:
@@ -127,7 +100,7 @@ def read_cache(network: Network) -> Engine | None:
     if not path.exists():
         return None
     try:
-        arrays = _read_arrays(path, fingerprint(source))
+        arrays = read_npz(path, graph_fingerprint(source))
         return None if arrays is None else _engine(arrays)
     except Exception as err:  # whatever is wrong with the file, the graph can be rebuilt
         warnings.warn(
@@ -136,40 +109,6 @@ def read_cache(network: Network) -> Engine | None:
             stacklevel=2,
         )
         return None
-
-
-class CacheError(ValueError):
-    """A cache file that cannot be trusted: too large, incomplete or altered."""
-
-
-def _read_arrays(path: Path, expected: str) -> dict[str, np.ndarray] | None:
-    """The arrays of the cache at ``path``, None when its fingerprint is not ``expected``.
-
-    Raises
-    ------
-    CacheError
-        A member too large, a missing member, or arrays that do not match their hash.
-    """
-    with zipfile.ZipFile(path) as archive:
-        sizes = {info.filename.removesuffix(".npy"): info.file_size for info in archive.infolist()}
-    for name in ("fingerprint", "content"):
-        if sizes.get(name, 0) > MAX_HASH_BYTES:
-            msg = f"its {name} member is {sizes[name]:,} bytes"
-            raise CacheError(msg)
-    if max(sizes.values(), default=0) > MAX_MEMBER_BYTES or sum(sizes.values()) > MAX_TOTAL_BYTES:
-        msg = f"its members hold {sum(sizes.values()):,} bytes, more than any real cache"
-        raise CacheError(msg)
-    with np.load(path, allow_pickle=False) as found:
-        if "fingerprint" not in found.files or "content" not in found.files:
-            msg = "it has no fingerprint or content hash (written by an older corridors?)"
-            raise CacheError(msg)
-        if str(found["fingerprint"]) != expected:
-            return None  # stale: the data or the code changed since it was written
-        arrays = {name: found[name] for name in found.files}
-    if str(arrays["content"]) != _content_hash(arrays):
-        msg = "its arrays do not match their content hash (truncated, corrupted or edited)"
-        raise CacheError(msg)
-    return arrays
 
 
 def _engine(arrays: dict[str, np.ndarray]) -> Engine:

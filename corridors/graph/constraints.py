@@ -13,8 +13,7 @@ from corridors.engine import Engine
 from corridors.errors import UnknownPlaceError
 from corridors.network.model import Network
 from corridors.network.names import NameIndex
-from corridors.network.schema import MODES, STATUSES
-from corridors.network.sea import PASSAGES
+from corridors.network.schema import MODES, PASSAGES, STATUSES
 
 __all__ = [
     "Constraints",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pyproj import Geod
-from shapely.geometry import LineString
+
+if TYPE_CHECKING:
+    from shapely.geometry import LineString
 
 __all__ = ["geodesic_km", "geodesic_line"]
 
@@ -38,4 +42,6 @@ def geodesic_line(
     n_between = int(geodesic_km(lon1, lat1, lon2, lat2) // step_km)
     middle = WGS84.npts(lon1, lat1, lon2, lat2, n_between) if n_between else []
     points = [(lon1, lat1), *middle, (lon2, lat2)]
+    from shapely.geometry import LineString  # only the geometry needs shapely
+
     return LineString([(round(x, 5), round(y, 5)) for x, y in points])

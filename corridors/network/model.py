@@ -1,23 +1,56 @@
 """The physical network: places, links, crossings and transfers.
 
-A :class:`Network` holds GeoDataFrames in EPSG:4326 and never changes after it is built
+A :class:`Network` holds pandas tables and never changes after it is built
 (:func:`corridors.network.load.load_network` builds it from ``data/``); scenarios make new
-ones.
+ones. Routing needs only the tables; the geometry (EPSG:4326) is made when a map or a GIS
+file first asks for it (:attr:`Network.geo`), so commands that only route never import
+geopandas or shapely.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from corridors.network.names import NameIndex
 
-__all__ = ["CRS", "Network", "check_network"]
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["CRS", "GEO_TABLES", "GeoTables", "Network", "Shapes", "built_from", "check_network"]
 
 CRS = "EPSG:4326"
+GEO_TABLES = ("places", "links", "crossings", "sea_variants")
+
+
+class Shapes:
+    """The geometry of a network's places, links, crossings and sea variants: one shapely
+    object per id and table, made by ``make`` when first asked for."""
+
+    def __init__(self, make: Callable[[], dict[str, pd.Series]]):
+        self._make = make
+        self._made: dict[str, pd.Series] | None = None
+
+    def __getitem__(self, table: str) -> pd.Series:
+        if self._made is None:
+            self._made = self._make()
+        return self._made[table]
+
+
+@dataclass(frozen=True)
+class GeoTables:
+    """A network's tables with their geometry, as GeoDataFrames in EPSG:4326."""
+
+    places: gpd.GeoDataFrame
+    links: gpd.GeoDataFrame
+    crossings: gpd.GeoDataFrame
+    sea_variants: gpd.GeoDataFrame
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,19 +59,22 @@ class Network:
 
     Attributes
     ----------
-    places, links, crossings : geopandas.GeoDataFrame
-        One row per place, per link (land, inland water and sea) and per border crossing.
+    places, links, crossings : pandas.DataFrame
+        One row per place, per link (land, inland water and sea) and per border crossing;
+        with their geometry in :attr:`geo`.
     transfers, mode_params, services, passages, countries, sources, provinces, trade_types,
     observed, city_clusters, corridors, parameters : pandas.DataFrame
         The other tables of ``data/``, typed.
     sea_variants : pandas.DataFrame
         Sea legs recomputed with passages closed (the router compares them with the open
         leg, and uses them when a passage is avoided).
+    shapes : Shapes
+        The geometry of each place, link, crossing and sea variant, by id.
     """
 
-    places: gpd.GeoDataFrame
-    links: gpd.GeoDataFrame
-    crossings: gpd.GeoDataFrame
+    places: pd.DataFrame
+    links: pd.DataFrame
+    crossings: pd.DataFrame
     transfers: pd.DataFrame
     mode_params: pd.DataFrame
     services: pd.DataFrame
@@ -52,6 +88,27 @@ class Network:
     corridors: pd.DataFrame
     parameters: pd.DataFrame
     sea_variants: pd.DataFrame
+    shapes: Shapes = field(repr=False)
+
+    @functools.cached_property
+    def geo(self) -> GeoTables:
+        """Places, links, crossings and sea variants with their geometry (GeoDataFrames).
+
+        Examples
+        --------
+        >>> from corridors import load_network
+        >>> net = load_network()
+        >>> net.geo.places.crs.to_string(), net.geo.links.geom_type["sea:lianyungang-rotterdam"]
+        ('EPSG:4326', 'LineString')
+        """
+        import geopandas as gpd  # only maps and GIS files need it
+
+        def framed(table: str) -> gpd.GeoDataFrame:
+            frame = getattr(self, table)
+            shapes = self.shapes[table].reindex(frame.index)
+            return gpd.GeoDataFrame(frame, geometry=shapes.to_numpy(), crs=CRS)
+
+        return GeoTables(*(framed(table) for table in GEO_TABLES))
 
     @functools.cached_property
     def _names(self) -> NameIndex:
@@ -121,3 +178,18 @@ def check_network(value, what: str = "network") -> Network:
         )
         raise TypeError(msg)
     return value
+
+
+def built_from(network: Network) -> Path | None:
+    """The data folder ``network`` was built from, None for a network made any other way
+    (a scenario's copy, say): only the former may use the caches of that folder."""
+    return _BUILT_FROM.get(network)
+
+
+def remember_source(network: Network, data_dir: Path) -> Network:
+    """Record that ``network`` was built, unchanged, from ``data_dir``."""
+    _BUILT_FROM[network] = data_dir.resolve()
+    return network
+
+
+_BUILT_FROM: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

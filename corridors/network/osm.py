@@ -29,8 +29,8 @@ from pyproj import Geod
 
 from corridors.atomic import atomic_path
 from corridors.errors import CorridorsError
+from corridors.network.assemble import GEODESIC_SLACK_KM, OSM_LINKS_FILE
 from corridors.network.geodesy import geodesic_km
-from corridors.network.load import GEODESIC_SLACK_KM, OSM_LINKS_FILE
 from corridors.network.model import Network
 
 if TYPE_CHECKING:

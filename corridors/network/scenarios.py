@@ -55,10 +55,8 @@ import numpy as np
 import pandas as pd
 
 from corridors.errors import ScenarioError, UnknownPlaceError
-from corridors.network.load import built_from
-from corridors.network.model import Network, check_network
-from corridors.network.schema import SCALE_FACTOR_RANGE, TABLES, parameter_problem
-from corridors.network.sea import PASSAGES
+from corridors.network.model import Network, built_from, check_network
+from corridors.network.schema import PASSAGES, SCALE_FACTOR_RANGE, TABLES, parameter_problem
 from corridors.network.tables import default_data_dir
 
 if sys.version_info >= (3, 11):

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "GAUGES",
+    "KM_PER_NM",
     "MODES",
     "PARAMETER_RANGES",
+    "PASSAGES",
     "PLACE_KINDS",
     "SCALE_FACTOR_RANGE",
     "STATUSES",
@@ -36,21 +38,23 @@ STATUSES = ("operational", "under_construction", "planned")
 GAUGES = (1000, 1435, 1520, 1668, 1676)
 DWELL_BASES = ("processing", "entry_to_exit")
 VALIDATION_METRICS = ("km", "nm", "hours", "days", "days_saved")
-# searoute's passage names; corridors.network.sea.PASSAGES gives the names users type for them
-PASSAGE_IDS = (
-    "malacca",
-    "sunda",
-    "suez",
-    "babalmandab",
-    "gibraltar",
-    "panama",
-    "ormuz",
-    "bosporus",
-    "northwest",
-    "chili",
-    "south_africa",
-    "bering",
-)
+KM_PER_NM = 1.852
+# searoute's passage names, with the names users type for them (the first is the label).
+PASSAGES = {
+    "malacca": ["Strait of Malacca", "Malacca"],
+    "sunda": ["Sunda Strait", "Sunda"],
+    "suez": ["Suez Canal", "Suez"],
+    "babalmandab": ["Bab-el-Mandeb", "Red Sea"],
+    "gibraltar": ["Strait of Gibraltar", "Gibraltar"],
+    "panama": ["Panama Canal", "Panama"],
+    "ormuz": ["Strait of Hormuz", "Hormuz"],
+    "bosporus": ["Bosporus", "Bosphorus"],
+    "northwest": ["Northwest Passage"],
+    "chili": ["Strait of Magellan", "Magellan"],
+    "south_africa": ["Cape of Good Hope", "Cape"],
+    "bering": ["Bering Strait", "Bering"],
+}
+PASSAGE_IDS = tuple(PASSAGES)
 # parameters.csv rows the model needs, and the values they may take
 PARAMETER_RANGES = {
     "value_of_time": (0.0, 10_000.0),  # USD per FEU-hour

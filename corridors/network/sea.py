@@ -23,25 +23,10 @@ from shapely.geometry import LineString
 from corridors.atomic import atomic_path
 from corridors.errors import DataError
 from corridors.network.geodesy import WGS84
+from corridors.network.schema import KM_PER_NM, PASSAGES
 
 __all__ = ["KM_PER_NM", "PASSAGES", "compute_sea_legs", "read_sea_legs", "sea_leg"]
 
-KM_PER_NM = 1.852
-# searoute's passage names, with the names users type for them (the first is the label).
-PASSAGES = {
-    "malacca": ["Strait of Malacca", "Malacca"],
-    "sunda": ["Sunda Strait", "Sunda"],
-    "suez": ["Suez Canal", "Suez"],
-    "babalmandab": ["Bab-el-Mandeb", "Red Sea"],
-    "gibraltar": ["Strait of Gibraltar", "Gibraltar"],
-    "panama": ["Panama Canal", "Panama"],
-    "ormuz": ["Strait of Hormuz", "Hormuz"],
-    "bosporus": ["Bosporus", "Bosphorus"],
-    "northwest": ["Northwest Passage"],
-    "chili": ["Strait of Magellan", "Magellan"],
-    "south_africa": ["Cape of Good Hope", "Cape"],
-    "bering": ["Bering Strait", "Bering"],
-}
 SOURCE = f"computed: searoute {version('searoute')} maritime network (Eurostat MARNET)"
 # searoute closes the Northwest Passage by default; so do we.
 ALWAYS_CLOSED = ("northwest",)

@@ -20,9 +20,10 @@ from corridors.atomic import atomic_path, build_lock
 from corridors.graph.cache import CACHE_FILE, write_cache
 from corridors.graph.expand import compile_network
 from corridors.graph.physical import to_networkx
-from corridors.network.load import SEA_LEGS_FILE, built_from, sea_mesh_ports
-from corridors.network.model import Network, check_network
+from corridors.network.assemble import SEA_LEGS_FILE, sea_mesh_ports
+from corridors.network.model import Network, built_from, check_network
 from corridors.network.sea import compute_sea_legs, write_sea_legs
+from corridors.network.snapshot import SNAPSHOT_FILE, write_snapshot
 from corridors.network.tables import default_graphs_dir, writable
 
 __all__ = ["GRAPH_FILES", "check_graphs", "default_graphs_dir", "write_graphs", "write_sea_cache"]
@@ -34,7 +35,8 @@ FIXED_DATE = "2000-01-01T00:00:00Z"
 
 def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
     """Write ``corridors.gpkg`` (layers places, links, crossings), ``corridors.graphml`` and,
-    for a network built from a data folder, the compiled graph (:mod:`corridors.graph.cache`).
+    for a network built from a data folder, its tables (:mod:`corridors.network.snapshot`)
+    and compiled graph (:mod:`corridors.graph.cache`), for commands to read.
 
     Each file is written whole beside its target and moved into place (:mod:`corridors.atomic`),
     and concurrent builds into one folder run in turn, so a killed or parallel build never
@@ -47,7 +49,12 @@ def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
     folder = Path(out_dir)
     gpkg, graphml = folder / GRAPH_FILES[0], folder / GRAPH_FILES[1]
     with build_lock(folder):
-        for target in (gpkg, graphml, folder / CACHE_FILE):  # what a killed build left behind
+        for target in (
+            gpkg,
+            graphml,
+            folder / CACHE_FILE,
+            folder / SNAPSHOT_FILE,
+        ):  # what a killed build left behind
             for leftover in folder.glob(f".{target.stem}.*{target.suffix}*"):
                 leftover.unlink()
         with atomic_path(gpkg) as tmp:
@@ -55,7 +62,8 @@ def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
         with atomic_path(graphml) as tmp:
             nx.write_graphml(_graphml_ready(network), tmp, named_key_ids=True)
         written = [gpkg, graphml]
-        if built_from(network) is not None:  # the compiled graph, for commands to read
+        if built_from(network) is not None:  # the tables and compiled graph, for commands
+            written.append(write_snapshot(network, folder / SNAPSHOT_FILE))
             written.append(write_cache(network, compile_network(network), folder / CACHE_FILE))
     return written
 
@@ -65,7 +73,7 @@ def _write_gpkg(network: Network, path: Path) -> None:
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
     try:
         for layer in ("places", "links", "crossings"):
-            flat = _flat(getattr(network, layer))
+            flat = _flat(getattr(network.geo, layer))
             flat.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
@@ -106,8 +114,8 @@ def _flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _graphml_ready(network: Network) -> nx.MultiDiGraph:
     G = to_networkx(network)
     wkt = {
-        **network.links.geometry.to_wkt(rounding_precision=5).to_dict(),
-        **network.crossings.geometry.to_wkt(rounding_precision=5).to_dict(),
+        **network.geo.links.geometry.to_wkt(rounding_precision=5).to_dict(),
+        **network.geo.crossings.geometry.to_wkt(rounding_precision=5).to_dict(),
     }
     for _, _, key, data in G.edges(keys=True, data=True):
         data["geometry"] = wkt[key]

@@ -106,7 +106,7 @@ def _links(network: Network, names: pd.Series, flows: Flows | None) -> list[dict
     if flows is not None:
         volume = dict(zip(flows.links["id"], flows.links["feu_per_year"], strict=True))
     out = []
-    links = network.links[network.links["mode"] != "sea"].sort_index()
+    links = network.geo.links[network.links["mode"] != "sea"].sort_index()
     for link in links.reset_index(drop=True).to_dict("records"):
         timed = fastest.get((link["id"], link["from"], link["to"]), {})
         tip = (

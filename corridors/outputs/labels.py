@@ -104,7 +104,7 @@ WORDS = {
     "tcd_cost": ("cumulative cost (USD per FEU)", "累计费用（美元/FEU）"),
     "tcd_km": ("cumulative distance (km)", "累计距离（公里）"),
 }
-# sea passages a scenario may close (corridors.network.sea.PASSAGES has the English)
+# sea passages a scenario may close (corridors.network.schema.PASSAGES has the English)
 PASSAGES_ZH = {
     "malacca": "马六甲海峡",
     "sunda": "巽他海峡",

@@ -97,7 +97,7 @@ def rank_places(network: Network, ids, first=()) -> list[str]:
 
 def label_items(network: Network, ranked: list[str], crs, names, first=()) -> list[Label]:
     """Labels for ``ranked`` places: hubs, gateways and ``first`` larger."""
-    points = network.places.loc[ranked].to_crs(crs)
+    points = network.geo.places.loc[ranked].to_crs(crs)
     first = set(first)
     items = []
     for place, point in zip(points.index, points.geometry, strict=True):
@@ -119,7 +119,7 @@ def route_labels(ax: Axes, routes: list[Route], crs, names, lang: str) -> list[L
     hours), the alternatives' steps, then the places the best route passes; each step
     marked."""
     network = routes[0].network
-    places = network.places
+    places = network.geo.places
     items: list[Label] = []
     ends = [routes[0].origin, routes[0].destination]
     end_points = places.loc[ends].to_crs(crs)
@@ -207,7 +207,7 @@ def throughput(network: Network, flows: pd.DataFrame) -> pd.Series:
 def dots(ax: Axes, network: Network, ids, crs) -> None:
     """Small markers for places named on a map that draws no place markers of its own."""
     if len(ids):
-        points = network.places.loc[list(ids)].to_crs(crs)
+        points = network.geo.places.loc[list(ids)].to_crs(crs)
         ax.scatter(points.geometry.x, points.geometry.y, s=7, color="0.2", zorder=7, lw=0)
 
 
@@ -311,7 +311,7 @@ def line_points(ax: Axes, step: float = 6.0) -> list:
 
 
 def place_points(ax: Axes, network: Network, crs) -> list:
-    return display_xy(ax, network.places.to_crs(crs))
+    return display_xy(ax, network.geo.places.to_crs(crs))
 
 
 def display_xy(ax: Axes, points) -> list:

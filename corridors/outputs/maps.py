@@ -141,7 +141,7 @@ def plot_network(
     ``lang="zh"`` draws it in Chinese."""
     names = place_names(network, lang)
     lang, font = drawing_language(lang)
-    links = network.links if sea else network.links[network.links["mode"] != "sea"]
+    links = network.geo.links if sea else network.geo.links[network.links["mode"] != "sea"]
     highlighted = sorted(set(corridors or []))
     bounds = map_extent(extent, None)
     window = shapely.geometry.box(*bounds)  # the legend lists only what the map shows
@@ -174,7 +174,7 @@ def plot_network(
             handles.append((line_handle("#6a3d9a", 4, alpha=0.6), label))
             on = network.places.corridors.map(lambda tags: bool(set(highlighted) & set(tags)))
             first = list(network.places.index[on])
-        handles += draw_places(ax, network.places, crs, lang, window)
+        handles += draw_places(ax, network.geo.places, crs, lang, window)
         legend = add_legend(ax, handles, avoid=line_points(ax) + place_points(ax, network, crs))
         ranked = rank_places(network, network.places.index, first=first)
         place_labels(ax, label_items(network, ranked, crs, names, first=first), avoid=[legend])
@@ -195,7 +195,7 @@ def plot_flows(
     gateways and ports named. ``lang="zh"`` draws it in Chinese."""
     names = place_names(network, lang)
     lang, font = drawing_language(lang)
-    links = pd.concat([network.links, network.sea_variants])
+    links = pd.concat([network.geo.links, network.geo.sea_variants])
     flow = flows.links.set_index("id").feu_per_year
     biggest = float(flow.max()) if len(flow) else 1.0
     with map_fonts(font):
@@ -218,7 +218,7 @@ def plot_flows(
         handles += width_handles(biggest, "0.45", 7.0, 0.4, lang)
         ports = flows.ports.set_index("id").feu_per_year
         ports = ports[ports > 0]
-        points = network.places.loc[ports.index].to_crs(crs)
+        points = network.geo.places.loc[ports.index].to_crs(crs)
         shown = ax.scatter(
             points.geometry.x,
             points.geometry.y,
@@ -267,7 +267,7 @@ def plot_difference(
     changes = comparison.elements
     changes = changes[(changes.scenario == scenario) & changes.kind.isin(["link", "crossing"])]
     changes = changes[changes.delta_feu.abs() > 0]
-    links = pd.concat([network.links, network.sea_variants, network.crossings])
+    links = pd.concat([network.geo.links, network.geo.sea_variants, network.geo.crossings])
     biggest = float(changes.delta_feu.abs().max()) if len(changes) else 1.0
     with map_fonts(font):
         fig, ax, crs = map_figure(map_extent(extent, None), lang, colorbar=True)
@@ -287,7 +287,7 @@ def plot_difference(
         by_origin = (served.delta_pct * weight).groupby(served.origin).sum() / weight.groupby(
             served.origin
         ).sum()
-        points = network.places.loc[by_origin.index].to_crs(crs)
+        points = network.geo.places.loc[by_origin.index].to_crs(crs)
         limit = max(1, by_origin.abs().max())
         shown = ax.scatter(
             points.geometry.x,

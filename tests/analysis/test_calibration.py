@@ -18,7 +18,7 @@ from corridors.analysis.calibration import (
 )
 from corridors.analysis.cases import CaseModel, case_error, case_models, read_cases
 from corridors.errors import DataError
-from corridors.network.load import build_network
+from corridors.network.assemble import build_network
 from corridors.network.tables import default_data_dir
 
 CELL = "services:train:speed_kmh"

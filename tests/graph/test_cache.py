@@ -12,7 +12,8 @@ from corridors.analysis.routing import route
 from corridors.graph import cache
 from corridors.graph.cache import CACHE_FILE, cache_path, read_cache
 from corridors.graph.expand import compile_network
-from corridors.network.load import build_network
+from corridors.network import snapshot
+from corridors.network.assemble import build_network
 
 
 def test_build_writes_a_cache_that_gives_the_same_routes(built):
@@ -68,14 +69,20 @@ def _corridors_imports(path: Path, package: Path) -> set[Path]:
     return found
 
 
-def test_the_fingerprint_covers_all_the_code_that_builds_the_graph():
-    package = Path(cache.__file__).resolve().parents[1]
-    todo = [package / "graph" / "expand.py", package / "network" / "load.py"]
-    todo.append(package / "graph" / "cache.py")
-    seen: set[Path] = set()
+def _closure(package: Path, start: list[Path]) -> list[str]:
+    """The modules ``start`` imports, directly or not (with themselves), package-relative."""
+    todo, seen = list(start), set()
     while todo:
         path = todo.pop()
         if path not in seen:
             seen.add(path)
             todo.extend(_corridors_imports(path, package))
-    assert sorted(p.relative_to(package).as_posix() for p in seen) == sorted(cache.CODE_FILES)
+    return sorted(p.relative_to(package).as_posix() for p in seen)
+
+
+def test_the_fingerprints_cover_all_the_code_that_builds_what_they_cache():
+    package = Path(cache.__file__).resolve().parents[1]
+    graph_code = [package / "graph" / name for name in ("expand.py", "cache.py")]
+    network_code = [package / "network" / "snapshot.py"]
+    assert _closure(package, graph_code + network_code) == sorted(cache.CODE_FILES)
+    assert _closure(package, network_code) == sorted(snapshot.CODE_FILES)

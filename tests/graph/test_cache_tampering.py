@@ -15,9 +15,10 @@ from small import border_network
 
 from corridors.analysis.routing import route
 from corridors.cli import main
-from corridors.graph.cache import MAX_HASH_BYTES, cache_path, read_cache, write_cache
+from corridors.cachefile import MAX_HASH_BYTES
+from corridors.graph.cache import cache_path, read_cache, write_cache
 from corridors.graph.expand import compile_network
-from corridors.network.load import build_network
+from corridors.network.assemble import build_network
 
 IGNORED = "ignoring the compiled cache"
 

@@ -10,7 +10,7 @@ from small import edit_csv
 from corridors import load_basemap
 from corridors.errors import DataError, UnknownPlaceError
 from corridors.graph.physical import to_networkx
-from corridors.network.load import build_network
+from corridors.network.assemble import build_network
 
 ISSUE_PLACES = [
     "Chongqing",

@@ -14,7 +14,7 @@ from small import spot, write_network
 from corridors.cli import main
 from corridors.engine import compile_graph, path_sums, shortest_paths
 from corridors.errors import DataError
-from corridors.network.load import build_network
+from corridors.network.assemble import build_network
 from corridors.network.osm import (
     FREIGHT_ROADS,
     OSMError,
@@ -112,7 +112,7 @@ def test_import_derives_length_and_geometry_and_the_network_takes_them(helsinki)
     assert row["status"] == "updated" and row["km_osm"] == pytest.approx(0.8576, abs=1e-4)
     feature = json.loads(out.read_text(encoding="utf-8"))["features"][0]
     assert feature["properties"]["source"].startswith("computed: OpenStreetMap Helsinki.osm.pbf")
-    rebuilt = build_network(helsinki).links.loc["station-north-rail"]
+    rebuilt = build_network(helsinki).geo.links.loc["station-north-rail"]
     assert rebuilt["km"] == pytest.approx(0.858, abs=1e-3)
     assert rebuilt["km_source"][0].startswith("computed: OpenStreetMap")
     assert len(rebuilt.geometry.coords) > 2  # the track, not a straight line

@@ -6,15 +6,18 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from corridors.engine import Reduced
 from corridors.graph.layers import layer_mode
 from corridors.graph.routing_graph import RoutingGraph
-from corridors.network.model import Network
+from corridors.network.model import CRS, Network
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["LEG_COLUMNS", "Route", "as_route", "reentries", "sea_edges"]
 
@@ -127,17 +130,19 @@ class Route:
 
     def to_gdf(self) -> gpd.GeoDataFrame:
         """The legs with their geometry (EPSG:4326); transfers are points at their place."""
+        import geopandas as gpd  # only maps and GIS files need it
+
         net = self.network
         shapes = {
-            **net.links.geometry.to_dict(),
-            **net.crossings.geometry.to_dict(),
-            **net.sea_variants.geometry.to_dict(),
+            **net.shapes["links"].to_dict(),
+            **net.shapes["crossings"].to_dict(),
+            **net.shapes["sea_variants"].to_dict(),
         }
         geometry = [
-            shapes.get(r["element"], net.places.geometry[r["to"]])
+            shapes.get(r["element"], net.shapes["places"][r["to"]])
             for r in self.legs.to_dict("records")
         ]
-        return gpd.GeoDataFrame(self.legs.copy(), geometry=geometry, crs="EPSG:4326")
+        return gpd.GeoDataFrame(self.legs.copy(), geometry=geometry, crs=CRS)
 
 
 @functools.lru_cache(maxsize=8)

@@ -27,7 +27,7 @@ from corridors.graph.constraints import (
 from corridors.graph.routing_graph import RoutingGraph, check_objective, routing_graph
 from corridors.network.model import Network, check_network
 from corridors.network.scenarios import Scenario, apply_scenario
-from corridors.network.sea import PASSAGES
+from corridors.network.schema import PASSAGES
 
 __all__ = ["route"]
 
