@@ -14,8 +14,8 @@ import pytest
 from small import border_network
 
 from corridors.analysis.routing import route
-from corridors.cli import main
 from corridors.cachefile import MAX_HASH_BYTES
+from corridors.cli import main
 from corridors.graph.cache import cache_path, read_cache, write_cache
 from corridors.graph.expand import compile_network
 from corridors.network.assemble import build_network
