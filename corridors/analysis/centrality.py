@@ -133,26 +133,27 @@ def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list, weight=
 def _pair_betweenness(network, graph, by, constraints, sources, targets) -> tuple[dict, int]:
     """Betweenness of the engine's edges and the connected pairs; trips within one country
     are counted without the border-scoped services (as route() does), the others on the
-    whole graph."""
-    iso3 = network.places.iso3
+    whole graph: one kernel call for each."""
+    iso3 = network.places.iso3.to_dict()
+    country = {code: i for i, code in enumerate(sorted({iso3[p] for p in [*sources, *targets]}))}
+    starts = [graph.node(p, START) for p in sources]
+    ends = [graph.node(p, END) for p in targets]
     by_edge = np.zeros(len(graph.engine.tail))
     pairs = 0
-    for country in sorted({iso3[p] for p in sources}):
-        here = [p for p in sources if iso3[p] == country]
-        for domestic in (True, False):
-            there = [p for p in targets if (iso3[p] == country) == domestic]
-            if not there:
-                continue
-            barred = border_scoped(network) if domestic else frozenset()
-            reduced = graph.reduced(by, replace(constraints, services=barred))
-            found = kernel(
-                reduced,
-                [graph.node(p, START) for p in here],
-                [graph.node(p, END) for p in there],
-                skip=[graph.node(p, END) if p in there else -1 for p in here],
-            )
-            np.add.at(by_edge, reduced.edge, found.entries)
-            pairs += int(found.reached.sum())
+    for within in (True, False):
+        barred = border_scoped(network) if within else frozenset()
+        reduced = graph.reduced(by, replace(constraints, services=barred))
+        found = kernel(
+            reduced,
+            starts,
+            ends,
+            skip=[graph.node(p, END) if p in targets else -1 for p in sources],
+            source_group=[country[iso3[p]] for p in sources],
+            target_group=[country[iso3[p]] for p in targets],
+            within=within,
+        )
+        np.add.at(by_edge, reduced.edge, found.entries)
+        pairs += int(found.reached.sum())
     return {int(e): float(by_edge[e]) for e in np.flatnonzero(by_edge)}, pairs
 
 

@@ -27,7 +27,16 @@ class Betweenness:
         self.nodes, self.entries, self.reached = nodes, entries, reached
 
 
-def betweenness(reduced: Reduced, sources, targets=None, skip=None) -> Betweenness:
+def betweenness(
+    reduced: Reduced,
+    sources,
+    targets=None,
+    skip=None,
+    *,
+    source_group=None,
+    target_group=None,
+    within: bool = True,
+) -> Betweenness:
     """Betweenness of nodes and edges, counted over the pairs from ``sources`` to
     ``targets`` (every node when None), not normalised.
 
@@ -38,6 +47,10 @@ def betweenness(reduced: Reduced, sources, targets=None, skip=None) -> Betweenne
         Node indices.
     skip : sequence of int, optional
         For each source, a target not to count in ``reached`` (-1 for none).
+    source_group, target_group : sequence of int, optional
+        A group (a country, say) for each source and each target: only the pairs of one
+        group are counted when ``within``, only those of two different groups otherwise.
+        One call then does the work of one call per group.
 
     Examples
     --------
@@ -52,10 +65,15 @@ def betweenness(reduced: Reduced, sources, targets=None, skip=None) -> Betweenne
     ([0.0, 0.5, 0.5, 0.0], [1.5, 1.5, 0.5, 0.5])
     """
     sources = np.asarray(sources, dtype=np.int64)
-    is_target = np.ones(reduced.n, dtype=np.bool_)
+    group = np.zeros(reduced.n, dtype=np.int64)
     if targets is not None:
-        is_target[:] = False
-        is_target[np.asarray(targets, dtype=np.int64)] = True
+        group[:] = -1
+        targets = np.asarray(targets, dtype=np.int64)
+        group[targets] = 0 if target_group is None else np.asarray(target_group)
+    elif target_group is not None:
+        group[:] = np.asarray(target_group)
+    if source_group is None:
+        source_group = np.zeros(len(sources), dtype=np.int64)
     skip = np.full(len(sources), -1, dtype=np.int64) if skip is None else np.asarray(skip)
     nodes = np.zeros(reduced.n)
     entries = np.zeros(len(reduced.edge))
@@ -68,7 +86,9 @@ def betweenness(reduced: Reduced, sources, targets=None, skip=None) -> Betweenne
             reduced.head.astype(np.int64),
             reduced.weight.astype(np.float64),
             sources,
-            is_target,
+            np.asarray(source_group, dtype=np.int64),
+            group,
+            within,
             skip.astype(np.int64),
             nodes,
             entries,

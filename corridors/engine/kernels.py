@@ -39,7 +39,21 @@ def walk(indptr, indices, pred, rows, targets, values, wanted, sums, found):
 
 
 @numba.njit(cache=True)
-def brandes(indptr, indices, data, sources, is_target, skip, nodes, entries, reached):
+def brandes(
+    indptr,
+    indices,
+    data,
+    sources,
+    source_group,
+    target_group,
+    within,
+    skip,
+    nodes,
+    entries,
+    reached,
+):
+    """Brandes' accumulation from each source, counting the targets w (``target_group[w] >=
+    0``) whose group equals the source's when ``within``, or differs from it otherwise."""
     n = indptr.size - 1
     tail_of = np.empty(indices.size, np.int64)
     for u in range(n):
@@ -94,7 +108,8 @@ def brandes(indptr, indices, data, sources, is_target, skip, nodes, entries, rea
                     pool += 1
         for j in range(found - 1, -1, -1):
             w = order[j]
-            counted = is_target[w] and w != s
+            group = target_group[w]
+            counted = group >= 0 and (group == source_group[i]) == within and w != s
             coeff = ((1.0 if counted else 0.0) + delta[w]) / sigma[w]
             p = first[w]
             while p >= 0:
