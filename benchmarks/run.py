@@ -54,6 +54,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -61,11 +62,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
-from networkx.algorithms.centrality.betweenness import _rescale
+import pandas as pd
+from networkx.algorithms.centrality.betweenness import (
+    _rescale,
+    _single_source_dijkstra_path_basic,
+)
 from scipy.sparse.csgraph import dijkstra
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -79,24 +85,62 @@ from corridors.analysis.criticality import criticality
 from corridors.analysis.demand import gravity_demand
 from corridors.engine import compile_graph, path_sums, shortest_paths
 from corridors.engine.brandes import betweenness as kernel
-from corridors.graph.constraints import Constraints
+from corridors.graph.constraints import Constraints, border_scoped
 from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import routing_graph
 
 
-def wall_times(fn: Callable[[], object], repeat: int) -> list[float]:
-    """Wall time of each of ``repeat`` runs."""
+@dataclass
+class Row:
+    """One benchmark: what both sides compute, their CPU seconds, and whether they agree.
+
+    ``agree`` is None where nothing is compared (a command's time, a study's); False prints
+    "not comparable" instead of the ratios."""
+
+    name: str
+    what: str
+    corridors_s: float
+    kernel_s: float | None = None
+    networkx_s: float | None = None
+    peer: str | None = None
+    peer_s: float | None = None
+    agree: bool | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def cpu_times(fn: Callable[[], object], repeat: int) -> list[float]:
+    """CPU time (this process, every thread) of each of ``repeat`` runs."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return times
 
 
 def seconds(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` runs."""
-    return statistics.median(wall_times(fn, repeat))
+    """Median CPU time of ``repeat`` runs."""
+    return statistics.median(cpu_times(fn, repeat))
+
+
+def report(row: Row, as_json: bool) -> None:
+    if as_json:
+        fields = {k: v for k, v in asdict(row).items() if k != "extra"}
+        print(json.dumps(fields | row.extra))
+        return
+    parts = [f"{row.name:<22} corridors {row.corridors_s:8.4f} s"]
+    if row.agree is False:
+        parts.append("not comparable: the two sides' answers differ")
+    else:
+        for label, other in (
+            ("kernel", row.kernel_s),
+            ("networkx", row.networkx_s),
+            (row.peer, row.peer_s),
+        ):
+            if other is not None:
+                parts.append(f"{label} {other:8.4f} s (corridors {row.corridors_s / other:.2f}x)")
+    print("  ".join(parts))
+    print(f"{'':<22} {row.what}")
 
 
 def machine(as_json: bool) -> None:
@@ -118,27 +162,15 @@ def machine(as_json: bool) -> None:
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "timing": "CPU time (time.process_time; children's rusage for commands), medians",
     }
     if as_json:
         print(json.dumps(row))
     else:
         print(
             f"{row['date']}: {row['cpus']} CPUs ({row['cpu']}), Python {row['python']}, "
-            f"{row['system']}, load average {row['load_average']}"
+            f"{row['system']}, load average {row['load_average']}; {row['timing']}"
         )
-
-
-def report(name: str, sizes: str, ours: float, plain: float | None, raw: float | None, as_json):
-    if as_json:
-        row = {"name": name, "sizes": sizes, "corridors_s": ours}
-        print(json.dumps(row | {"networkx_s": plain, "kernel_s": raw}))
-        return
-    parts = [f"{name:<22} {sizes:<34} corridors {ours:8.4f} s"]
-    if plain is not None:
-        parts.append(f"networkx {plain:8.4f} s ({plain / ours:6.1f}x faster)")
-    if raw is not None:
-        parts.append(f"kernel {raw:8.4f} s ({ours / raw:5.2f}x the kernel)")
-    print("  ".join(parts))
 
 
 def as_digraph(reduced, nodes) -> nx.DiGraph:
@@ -154,124 +186,276 @@ def as_digraph(reduced, nodes) -> nx.DiGraph:
     return G
 
 
+def close(a, b) -> bool:
+    """Equal to 1e-9 (relative), NaN where the other is NaN."""
+    return bool(np.allclose(np.asarray(a, float), np.asarray(b, float), rtol=1e-9, equal_nan=True))
+
+
+class Legs:
+    """Leg tables of paths of a reduced graph, as a plain script would make them: the
+    engine edge of each step, its element and its hours, km and USD."""
+
+    def __init__(self, graph, reduced):
+        pairs = zip(reduced.tail.tolist(), reduced.head.tolist(), strict=True)
+        self.position = {pair: k for k, pair in enumerate(pairs)}
+        self.edge, self.elements = reduced.edge, graph.elements
+        self.values = graph.engine.values
+
+    def table(self, path: list[int]) -> pd.DataFrame:
+        steps = [self.position[pair] for pair in itertools.pairwise(path)]
+        edges = self.edge[steps]
+        columns = {"element": self.elements[edges]}
+        return pd.DataFrame(columns | {m: self.values[m][edges] for m in MEASURES})
+
+
+MEASURES = ("hours", "km", "cost_usd")
+
+
+def scipy_path(matrix, source: int, target: int) -> list[int]:
+    _, pred = dijkstra(matrix, indices=source, return_predecessors=True)
+    path = [target]
+    while path[-1] != source:
+        path.append(int(pred[path[-1]]))
+    return path[::-1]
+
+
+def route_row(net, graph, repeat: int) -> Row:
+    reduced = graph.reduced("time", Constraints())
+    nodes, legs = graph.engine.nodes, Legs(graph, reduced)
+    G = as_digraph(reduced, nodes)
+    index = graph.engine.index
+    source, target = graph.node("chongqing", START), graph.node("duisburg", END)
+    r = route(net, "Chongqing", "Duisburg")
+    theirs = {
+        "kernel": legs.table(scipy_path(reduced.matrix, source, target)),
+        "networkx": legs.table(
+            [index[v] for v in nx.dijkstra_path(G, nodes[source], nodes[target], "weight")]
+        ),
+    }
+    ours = [r.total[m] for m in MEASURES]
+    elements = [e for e, _ in itertools.groupby(r.legs.element) if e]
+    agree = all(
+        close(ours, [t[m].sum() for m in MEASURES])
+        and [e for e, _ in itertools.groupby(t.element) if not e.startswith(("access:", "exit:"))]
+        == elements
+        for t in theirs.values()
+    )
+    return Row(
+        "route",
+        "Chongqing-Duisburg by time: the path and its leg table (element, hours, km, USD); "
+        "corridors also merges steps into legs and checks its route rules",
+        seconds(lambda: route(net, "Chongqing", "Duisburg"), repeat * 10),
+        kernel_s=seconds(
+            lambda: legs.table(scipy_path(reduced.matrix, source, target)), repeat * 10
+        ),
+        networkx_s=seconds(
+            lambda: legs.table(
+                [index[v] for v in nx.dijkstra_path(G, nodes[source], nodes[target], "weight")]
+            ),
+            repeat * 10,
+        ),
+        agree=agree,
+    )
+
+
+def passes(net, graph):
+    """The two reduced graphs a skim searches, as route() does: trips between countries on
+    the whole graph, trips within one without the border-scoped services."""
+    barred = Constraints(services=border_scoped(net))
+    return {False: graph.reduced("time", Constraints()), True: graph.reduced("time", barred)}
+
+
+def tree_totals(reduced, values, pred, rows, targets) -> np.ndarray:
+    """Hours, km and USD of each pair, summed along the predecessor trees with numpy: one
+    step back from every pair's target at a time."""
+    keys = reduced.tail.astype(np.int64) * reduced.n + reduced.head
+    order = np.argsort(keys)
+    keys = keys[order]
+    out = np.zeros((len(rows), len(MEASURES)))
+    cur = np.asarray(targets).copy()
+    back = pred[rows, cur]
+    out[back < 0] = np.nan
+    active = np.flatnonzero(back >= 0)
+    while active.size:
+        u = back[active]
+        k = order[np.searchsorted(keys, u * reduced.n + cur[active])]
+        out[active] += values[:, reduced.edge[k]].T
+        cur[active] = u
+        back[active] = pred[rows[active], u]
+        active = active[back[active] >= 0]
+    return out
+
+
+def skim_row(net, graph, places: list[str], repeat: int) -> Row:
+    starts = np.array([graph.node(p, START) for p in places])
+    ends = np.array([graph.node(p, END) for p in places])
+    iso3 = net.places.iso3.reindex(places).to_numpy()
+    within = iso3[:, None] == iso3[None, :]
+    reduced = passes(net, graph)
+    values = np.stack([graph.engine.values[m] for m in MEASURES])
+
+    def kernel_skim():
+        out = np.full((len(places), len(places), len(MEASURES)), np.nan)
+        for domestic, red in reduced.items():
+            _, pred = dijkstra(red.matrix, indices=starts, return_predecessors=True)
+            rows, cols = np.nonzero(within == domestic)
+            out[rows, cols] = tree_totals(red, values, pred, rows, ends[cols])
+        return out
+
+    nodes, index = graph.engine.nodes, graph.engine.index
+    graphs = {domestic: as_digraph(red, nodes) for domestic, red in reduced.items()}
+    legs = {domestic: Legs(graph, red) for domestic, red in reduced.items()}
+
+    def plain_skim():
+        out = np.full((len(places), len(places), len(MEASURES)), np.nan)
+        for i, origin in enumerate(places):
+            for domestic, G in graphs.items():
+                _, paths = nx.single_source_dijkstra(G, (origin, START))
+                for j in np.flatnonzero(within[i] == domestic):
+                    path = paths.get((places[j], END))
+                    if path is not None:
+                        table = legs[domestic].table([index[v] for v in path])
+                        out[i, j] = table[list(MEASURES)].sum().to_numpy()
+        return out
+
+    table = skim(net, places, places)
+    ours = table[list(MEASURES)].to_numpy().reshape(len(places), len(places), len(MEASURES))
+    redone = rule_breaking(net, graph, reduced, places, starts, ends, within)
+    kept = ~redone
+    theirs_k, theirs_nx = kernel_skim(), plain_skim()
+    agree = close(ours[kept], theirs_k[kept]) and close(ours[kept], theirs_nx[kept])
+    return Row(
+        "skim",
+        f"{len(places)} x {len(places)} places by time, two passes (between countries, within "
+        "one), hours, km and USD of every pair; corridors also lists crossings and searches "
+        f"again the {int(redone.sum())} pairs whose best path comes back to a place or a "
+        "country (route()'s rule), left out of the check",
+        seconds(lambda: skim(net, places, places), repeat),
+        kernel_s=seconds(kernel_skim, repeat),
+        networkx_s=seconds(plain_skim, 1),
+        agree=agree,
+        extra={"pairs": len(places) ** 2, "searched_again": int(redone.sum())},
+    )
+
+
+def rule_breaking(net, graph, reduced, places, starts, ends, within) -> np.ndarray:
+    """Pairs whose first-pass path passes a place twice or comes back to a country."""
+    country = net.places.iso3.to_dict()
+    nodes = graph.engine.nodes
+    out = np.zeros(within.shape, dtype=bool)
+    for domestic, red in reduced.items():
+        _, pred = dijkstra(red.matrix, indices=starts, return_predecessors=True)
+        for i, j in zip(*np.nonzero(within == domestic), strict=True):
+            v, seen = ends[j], []
+            while v >= 0:
+                seen.append(nodes[v][0])
+                v = pred[i, v]
+            visits = [p for p, _ in itertools.groupby(seen)]
+            lands = [c for c, _ in itertools.groupby(visits, key=country.get)]
+            out[i, j] = len(set(visits)) < len(visits) or len(set(lands)) < len(lands)
+    return out
+
+
+def centrality_row(net, graph, places: list[str], repeat: int) -> Row:
+    reduced = passes(net, graph)
+    iso3 = net.places.iso3.to_dict()
+    codes = {c: i for i, c in enumerate(sorted({iso3[p] for p in places}))}
+    starts = [graph.node(p, START) for p in places]
+    ends = [graph.node(p, END) for p in places]
+    group = [codes[iso3[p]] for p in places]
+
+    def kernel_calls():
+        for domestic, red in reduced.items():
+            kernel(
+                red, starts, ends, ends, source_group=group, target_group=group, within=domestic
+            )
+
+    nodes = graph.engine.nodes
+    graphs = {domestic: as_digraph(red, nodes) for domestic, red in reduced.items()}
+
+    def plain():
+        by_edge: dict = {}
+        for code in codes:
+            here = [(p, START) for p in places if iso3[p] == code]
+            for domestic, G in graphs.items():
+                there = {(p, END) for p in places if (iso3[p] == code) == domestic}
+                for source in here:
+                    edge_brandes(G, source, there, by_edge)
+        return through_places(by_edge, places)
+
+    ours = betweenness(net).set_index("id")["value"]
+    theirs = pd.Series(plain())
+    theirs = theirs[theirs.round(9) > 0]
+    agree = set(ours.index) == set(theirs.index) and close(ours, theirs.reindex(ours.index))
+    return Row(
+        "centrality",
+        f"betweenness of places, {len(places)} x {len(places)} places by time, trips within a "
+        "country without the border-scoped services: corridors' report against the kernel's "
+        "two calls and networkx's search with Brandes' edge accumulation, summed to places",
+        seconds(lambda: betweenness(net), repeat),
+        kernel_s=seconds(kernel_calls, repeat),
+        networkx_s=seconds(plain, 1),
+        agree=agree,
+    )
+
+
+def through_places(by_edge: dict, places: list[str]) -> dict[str, float]:
+    """Pairs entering each place from another, less those that end there."""
+    entering: dict[str, float] = {}
+    ending = dict.fromkeys(places, -1.0)  # the pair (place, place) ends without entering
+    for ((u, _), (v, layer)), value in by_edge.items():
+        if layer == END:
+            ending[v] = ending.get(v, 0.0) + value
+        elif u != v:
+            entering[v] = entering.get(v, 0.0) + value
+    return {p: value - ending.get(p, 0.0) for p, value in entering.items()}
+
+
+def edge_brandes(G: nx.DiGraph, source, targets: set, by_edge: dict) -> None:
+    """Add to ``by_edge`` the pairs from ``source`` to ``targets`` through each edge: networkx's
+    search, Brandes' accumulation (networkx's own edge-subset helper splits a node's share
+    evenly among its predecessors where paths tie, not by their path counts)."""
+    S, P, sigma, _ = _single_source_dijkstra_path_basic(G, source, "weight")
+    delta = dict.fromkeys(S, 0.0)
+    while S:
+        w = S.pop()
+        coeff = (float(w in targets and w != source) + delta[w]) / sigma[w]
+        for v in P[w]:
+            c = sigma[v] * coeff
+            by_edge[(v, w)] = by_edge.get((v, w), 0.0) + c
+            delta[v] += c
+
+
 def default_network(repeat: int, as_json: bool) -> None:
     net = load_network()
     graph = routing_graph(net)
-    reduced = graph.reduced("time", Constraints())
-    nodes = graph.engine.nodes
-    G = as_digraph(reduced, nodes)
-    hours = dict(
-        zip(
-            zip(reduced.tail.tolist(), reduced.head.tolist(), strict=True),
-            reduced.edge.tolist(),
-            strict=True,
-        )
-    )
-    values = graph.engine.values
     places = [p for p in net.places.index if graph.node(p, START) is not None]
     route(net, "Chongqing", "Duisburg")
-    skim(net, places, places)
-
-    source, target = graph.node("chongqing", START), graph.node("duisburg", END)
-    report(
-        "route",
-        "Chongqing-Duisburg",
-        seconds(lambda: route(net, "Chongqing", "Duisburg"), repeat * 5),
-        seconds(lambda: nx.dijkstra_path(G, nodes[source], nodes[target]), repeat * 5),
-        seconds(lambda: dijkstra(reduced.matrix, indices=source), repeat * 5),
-        as_json,
-    )
-
-    index = graph.engine.index
-
-    def plain_skim():
-        for origin in places:
-            _, paths = nx.single_source_dijkstra(G, (origin, START))
-            for dest in places:
-                path = paths.get((dest, END), [])
-                edges = [hours[(index[u], index[v])] for u, v in itertools.pairwise(path)]
-                [values[m][edges].sum() for m in ("hours", "km", "cost_usd")]
-
-    starts = [graph.node(p, START) for p in places]
-    report(
-        "skim",
-        f"{len(places)} x {len(places)} places",
-        seconds(lambda: skim(net, places, places), repeat),
-        seconds(plain_skim, 1),
-        seconds(
-            lambda: dijkstra(reduced.matrix, indices=starts, return_predecessors=True), repeat
-        ),
-        as_json,
-    )
-
-    ends = [graph.node(p, END) for p in places]
-    theirs = nx.betweenness_centrality_subset(
-        G, [nodes[s] for s in starts], [nodes[t] for t in ends], normalized=False, weight="weight"
-    )
-    ours = kernel(reduced, starts, ends)
-    gap = max(abs(ours.nodes[index[v]] - value) for v, value in theirs.items())
-    report(
-        "centrality",
-        f"{len(places)} x {len(places)}, |diff| {gap:.1e}",
-        seconds(lambda: betweenness(net), repeat),
-        seconds(
-            lambda: nx.betweenness_centrality_subset(
-                G, [nodes[s] for s in starts], [nodes[t] for t in ends], weight="weight"
-            ),
-            1,
-        ),
-        seconds(lambda: kernel(reduced, starts, ends), repeat),
-        as_json,
-    )
+    betweenness(net)
+    report(route_row(net, graph, repeat), as_json)
+    report(skim_row(net, graph, places, repeat), as_json)
+    report(centrality_row(net, graph, places, repeat), as_json)
 
 
-def criticality_sweep(repeat: int, as_json: bool, sample: int | None) -> None:
-    """Fail every link in turn with the standard OD set (the gravity model's demand): corridors
-    re-routes only the pairs that used the link on the engine's masks; the straightforward
-    way copies the graph, removes the link and recomputes every OD with networkx (timed on
-    ``sample`` links and scaled to all of them when given)."""
+def criticality_sweep(repeat: int, as_json: bool) -> None:
+    """Fail every link in turn with the standard OD set (the gravity model's demand); timed
+    alone: a plain networkx recompute has none of route()'s rules, so it is no counterpart."""
     net = load_network()
-    graph = routing_graph(net)
     od = gravity_demand(net)
     criticality(net, elements="links", od=od)
-    ours = seconds(lambda: criticality(net, elements="links", od=od), repeat)
-    keep = graph.engine.mask([("status", "planned"), ("status", "under_construction")])
-    weight = graph.weight("generalized")
-    nodes = graph.engine.nodes
-    G = nx.MultiDiGraph()
-    for i in np.flatnonzero(keep):
-        u, v = nodes[graph.engine.tail[i]], nodes[graph.engine.head[i]]
-        G.add_edge(u, v, w=float(weight[i]), element=graph.elements[i])
-    origins = sorted(set(od.origin))
-    wanted = {o: [(d, END) for d in od.destination[od.origin == o]] for o in origins}
-    links = list(net.links.index)
-    timed = links if sample is None else links[:sample]
-
-    def plain():
-        for link in timed:
-            H = G.copy()
-            H.remove_edges_from(
-                [(u, v, k) for u, v, k, e in H.edges(keys=True, data="element") if e == link]
-            )
-            for origin in origins:
-                lengths = nx.single_source_dijkstra_path_length(H, (origin, START), weight="w")
-                [lengths.get(t) for t in wanted[origin]]
-
-    plain_s = seconds(plain, 1) * len(links) / len(timed)
-    note = "" if sample is None else f", networkx timed on {sample}"
-    report(
+    row = Row(
         "criticality sweep",
-        f"{len(links)} links x {len(od)} OD pairs{note}",
-        ours,
-        plain_s,
-        None,
-        as_json,
+        f"every one of the {len(net.links)} links failed in turn, {len(od)} OD pairs "
+        "re-routed where they used it (no like-for-like counterpart: timed alone)",
+        seconds(lambda: criticality(net, elements="links", od=od), repeat),
+        extra={"links": len(net.links), "od_pairs": len(od)},
     )
+    report(row, as_json)
 
 
 def scenario_comparison(as_json: bool) -> None:
-    """Five scenarios against the base with the standard OD set: routes, flows, gateways and
-    winners and losers for each (no networkx counterpart: this is what a study runs)."""
+    """Five scenarios against the base with the standard OD set: what a study runs (timed
+    alone)."""
     net = load_network()
     names = [
         "base",
@@ -282,8 +466,8 @@ def scenario_comparison(as_json: bool) -> None:
         "nwlsc_2030",
     ]
     compare(net, names[:2])
-    ours = seconds(lambda: compare(net, names), 1)
-    report("scenario comparison", "base + 5 scenarios, standard OD set", ours, None, None, as_json)
+    what = "the base and five scenarios: routes, flows, gateways, winners and losers (alone)"
+    report(Row("scenario comparison", what, seconds(lambda: compare(net, names), 1)), as_json)
 
 
 def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
@@ -303,6 +487,10 @@ def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
         dist, pred = shortest_paths(reduced, sources)
         return path_sums(reduced, dist, pred, rows, ends, values).sums
 
+    def raw():
+        _, pred = dijkstra(reduced.matrix, indices=sources, return_predecessors=True)
+        return tree_totals(reduced, values, pred, rows, ends)
+
     def plain():
         sums = []
         for s in sources.tolist():
@@ -314,17 +502,17 @@ def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
         return np.array(sums)
 
     ours()
-    gap = float(np.nanmax(np.abs(ours() - plain())))
-    report(
+    row = Row(
         "synthetic skim",
-        f"{engine.n:,} nodes, {count}x{len(targets)}, |diff| {gap:.0e}",
+        f"{engine.n:,}-node road/rail-like graph, {count} x {len(targets)} pairs by length: "
+        "length and minutes of every pair along its path",
         seconds(ours, repeat),
-        seconds(plain, 1),
-        seconds(
-            lambda: dijkstra(reduced.matrix, indices=sources, return_predecessors=True), repeat
-        ),
-        as_json,
+        kernel_s=seconds(raw, repeat),
+        networkx_s=seconds(plain, 1),
+        agree=close(ours(), raw()) and close(ours(), plain()),
+        extra={"nodes": engine.n},
     )
+    report(row, as_json)
 
     sampled = random.Random(42).sample(list(G.nodes()), count)  # as networkx's k= samples
     index = engine.index
@@ -333,9 +521,9 @@ def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
         found = kernel(reduced, [index[s] for s in sampled])
         return dict(zip(nodes, found.nodes.tolist(), strict=True))
 
-    plain_s = time.perf_counter()
+    start = time.process_time()
     theirs = nx.betweenness_centrality(G, k=count, normalized=False, weight="length", seed=42)
-    plain_s = time.perf_counter() - plain_s
+    plain_s = time.process_time() - start
     scaled = _rescale(
         ours_betweenness(),
         len(G),
@@ -345,14 +533,15 @@ def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
         sampled_nodes=sampled,
     )
     gap = max(abs(scaled[v] - theirs[v]) / max(1.0, abs(theirs[v])) for v in G)
-    report(
+    row = Row(
         "synthetic betweenness",
-        f"{engine.n:,} nodes, k={count}, rel diff {gap:.0e}",
+        f"{engine.n:,} nodes, betweenness from the {count} sources networkx's k= samples "
+        "(seed 42), by length",
         seconds(ours_betweenness, repeat),
-        plain_s,
-        None,
-        as_json,
+        networkx_s=plain_s,
+        agree=gap <= 1e-9,
     )
+    report(row, as_json)
 
     csr = reduced.matrix
     csr_bytes = csr.data.nbytes + csr.indices.nbytes + csr.indptr.nbytes
@@ -380,63 +569,86 @@ def osm_scale(size: int, count: int, repeat: int, as_json: bool) -> None:
         path = Path(tmp) / "rail.osm"
         write_osm(grid_network(size), path)
         G = load_osm(path)
+        H = ox.graph_from_xml(path, bidirectional=True, retain_all=True)
         ours = seconds(lambda: load_osm(path), 1)
         plain = seconds(lambda: ox.graph_from_xml(path, bidirectional=True, retain_all=True), 1)
-    sizes = f"{G.number_of_nodes():,} nodes after simplification"
-    report("osm load", sizes, ours, plain, None, as_json)
+    row = Row(
+        "osm load",
+        f"an OSM rail extract of {size:,} nodes read and simplified to "
+        f"{G.number_of_nodes():,} nodes (corridors adds WGS84 geodesic lengths)",
+        ours,
+        peer="osmnx",
+        peer_s=plain,
+        agree=set(G.nodes) == set(H.nodes) and G.number_of_edges() == H.number_of_edges(),
+        extra={"nodes": G.number_of_nodes()},
+    )
+    report(row, as_json)
     engine, reduced = compile_graph(G, weight="length")
     sources = np.random.default_rng(3).choice(engine.n, count, replace=False)
     rows = np.repeat(np.arange(count), engine.n)
     ends = np.tile(np.arange(engine.n), count)
+    lengths = reduced.weight[None, :]
 
     def skim_all():
         dist, pred = shortest_paths(reduced, sources)
-        return path_sums(reduced, dist, pred, rows, ends, reduced.weight[None, :]).sums
+        return path_sums(reduced, dist, pred, rows, ends, lengths).sums
 
-    skim_all()
+    def raw():
+        _, pred = dijkstra(reduced.matrix, indices=sources, return_predecessors=True)
+        found = tree_totals(reduced, lengths, pred, rows, ends)
+        found[rows.reshape(-1) == -1] = 0.0
+        return found
+
     nodes = engine.nodes
 
     def plain_skim():
-        for s in sources.tolist():
+        return [
             nx.single_source_dijkstra_path_length(G, nodes[s], weight="length")
+            for s in sources.tolist()
+        ]
 
-    report(
+    found = skim_all()
+    plain_found = plain_skim()
+    theirs = np.array([[plain_found[i].get(v, np.nan)] for i in range(count) for v in nodes])
+    on_path = ends != sources[rows]
+    row = Row(
         "osm skim",
-        f"{count} sources x every node",
+        f"{count} sources x every node of the loaded graph: length of every pair",
         seconds(skim_all, repeat),
-        seconds(plain_skim, 1),
-        seconds(
-            lambda: dijkstra(reduced.matrix, indices=sources, return_predecessors=True), repeat
-        ),
-        as_json,
+        kernel_s=seconds(raw, repeat),
+        networkx_s=seconds(plain_skim, 1),
+        agree=close(found[on_path], raw()[on_path]) and close(found[on_path], theirs[on_path]),
     )
+    report(row, as_json)
     kernel(reduced, sources[:1])
-    simple = nx.DiGraph()
-    simple.add_weighted_edges_from(
-        (nodes[u], nodes[v], w)
-        for u, v, w in zip(
-            reduced.tail.tolist(), reduced.head.tolist(), reduced.weight.tolist(), strict=True
-        )
+    simple = as_digraph(reduced, nodes)
+    theirs = nx.betweenness_centrality_subset(
+        simple, [nodes[s] for s in sources], list(simple), normalized=False, weight="weight"
     )
-    report(
+    ours = kernel(reduced, sources).nodes
+    row = Row(
         "osm betweenness",
-        f"{count} sources",
+        f"betweenness from {count} sources to every node of the loaded graph, by length",
         seconds(lambda: kernel(reduced, sources), repeat),
-        seconds(
+        networkx_s=seconds(
             lambda: nx.betweenness_centrality_subset(
-                simple, [nodes[s] for s in sources], list(simple), normalized=False
+                simple,
+                [nodes[s] for s in sources],
+                list(simple),
+                normalized=False,
+                weight="weight",
             ),
             1,
         ),
-        None,
-        as_json,
+        agree=close(ours, [theirs[v] for v in nodes]),
     )
+    report(row, as_json)
 
 
 def candidates(size: int, count: int, as_json: bool) -> None:
     """The compiled libraries considered for betweenness, where installed (neither is a
     dependency): igraph (GPL) from the same sources, and networkit (MIT), which samples its
-    own sources (``EstimateBetweenness``), so only its time compares."""
+    own sources (``EstimateBetweenness``), so its answer cannot be compared."""
     G = grid_network(size)
     engine, reduced = compile_graph(G, weight="length")
     sources = [engine.index[s] for s in random.Random(42).sample(list(G.nodes()), count)]
@@ -444,6 +656,7 @@ def candidates(size: int, count: int, as_json: bool) -> None:
     ours = kernel(reduced, sources).nodes
     ours_s = seconds(lambda: kernel(reduced, sources), 1)
     pairs = list(zip(reduced.tail.tolist(), reduced.head.tolist(), strict=True))
+    what = f"{engine.n:,}-node synthetic graph, betweenness from {count} sources by length"
     try:
         import igraph
     except ImportError:
@@ -452,11 +665,9 @@ def candidates(size: int, count: int, as_json: bool) -> None:
         g = igraph.Graph(n=engine.n, edges=pairs, directed=True)
         g.es["w"] = reduced.weight.tolist()
         theirs = np.array(g.betweenness(directed=True, weights="w", sources=sources))
-        gap = float(np.max(np.abs(theirs - ours) / np.maximum(1.0, np.abs(ours))))
         plain = seconds(lambda: g.betweenness(directed=True, weights="w", sources=sources), 1)
-        report(
-            "igraph betweenness", f"k={count}, rel diff {gap:.0e}", ours_s, None, plain, as_json
-        )
+        row = Row("igraph betweenness", what, ours_s, peer="igraph", peer_s=plain)
+        report(replace(row, agree=close(ours, theirs)), as_json)
     try:
         import networkit
     except ImportError:
@@ -469,65 +680,54 @@ def candidates(size: int, count: int, as_json: bool) -> None:
         def estimate():
             networkit.centrality.EstimateBetweenness(h, count, False, False).run()
 
-        report(
-            "networkit estimate",
-            f"{count} random sources",
-            ours_s,
-            None,
-            seconds(estimate, 1),
-            as_json,
-        )
+        row = Row("networkit estimate", what + " (networkit samples its own)", ours_s)
+        report(replace(row, peer="networkit", peer_s=seconds(estimate, 1), agree=False), as_json)
+
+
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def command_line(repeat: int, as_json: bool) -> None:
-    """Wall time of commands as a user types them: ``corridors route`` with the compiled cache
-    of ``corridors build`` current and without it, ``corridors assess``, and the imports the
-    commands pay for before they start."""
+    """CPU time of commands as a user types them: ``corridors route`` with the caches of
+    ``corridors build`` current and without them, ``corridors assess``, and the imports of
+    pandas and scipy alone (what a routing command pays before it starts)."""
     from corridors.network.tables import default_data_dir
 
-    def timed(name: str, sizes: str, command: list[str], times: int) -> None:
+    def timed(name: str, what: str, command: list[str], times: int) -> None:
         def run() -> None:
             subprocess.run(command, check=True, capture_output=True)
 
         run()  # numba's on-disk cache and the file system warmed
-        runs = wall_times(run, times)
-        wall = statistics.median(runs)
-        if as_json:
-            row = {"name": name, "sizes": sizes, "corridors_s": wall, "networkx_s": None}
-            print(json.dumps(row | {"kernel_s": None, "runs_s": [round(t, 3) for t in runs]}))
-        else:
-            spread = f"{min(runs):.2f}-{max(runs):.2f} s over {len(runs)} runs"
-            print(f"{name:<22} {sizes:<34} corridors {wall:8.4f} s  ({spread})")
+        runs = []
+        for _ in range(times):
+            before, start = child_cpu(), time.perf_counter()
+            run()
+            runs.append((child_cpu() - before, time.perf_counter() - start))
+        cpu = [c for c, _ in runs]
+        wall = [w for _, w in runs]
+        extra = {"runs_s": [round(t, 3) for t in cpu], "wall_s": statistics.median(wall)}
+        report(Row(name, what, statistics.median(cpu), extra=extra), as_json)
 
     route_args = ["route", "Chongqing", "Duisburg"]
     with tempfile.TemporaryDirectory() as tmp:
-        # two copies of the data: one built (graphs/ and the compiled cache beside it, as
-        # after `corridors build`), one not; the checkout's graphs/ is left alone
+        # two copies of the data: one built (graphs/ and the caches beside it, as after
+        # `corridors build`), one not; the checkout's graphs/ is left alone
         built, bare = Path(tmp) / "built" / "data", Path(tmp) / "bare" / "data"
         for folder in (built, bare):
             shutil.copytree(default_data_dir(), folder)
         subprocess.run(
             ["corridors", "--data", str(built), "build"], check=True, capture_output=True
         )
-        timed(
-            "cli route",
-            "corridors route Chongqing Duisburg",
-            ["corridors", "--data", str(built), *route_args],
-            repeat,
-        )
-        timed(
-            "cli route, no cache",
-            "the same, the routing graph compiled",
-            ["corridors", "--data", str(bare), *route_args],
-            repeat,
-        )
-        timed(
-            "cli assess",
-            "corridors assess",
-            ["corridors", "--data", str(built), "assess", "--out", str(Path(tmp) / "out")],
-            max(1, repeat // 2),
-        )
-    imports = "import pandas, geopandas, scipy.sparse.csgraph"
+        route_with = ["corridors", "--data", str(built), *route_args]
+        timed("cli route", "corridors route Chongqing Duisburg", route_with, repeat)
+        route_bare = ["corridors", "--data", str(bare), *route_args]
+        timed("cli route, no cache", "the same without graphs/", route_bare, repeat)
+        out = str(Path(tmp) / "out")
+        assess = ["corridors", "--data", str(built), "assess", "--out", out]
+        timed("cli assess", "corridors assess", assess, max(1, repeat // 2))
+    imports = "import pandas, scipy.sparse.csgraph"
     timed("cli imports", imports, [sys.executable, "-c", imports], repeat)
 
 
@@ -548,7 +748,7 @@ def main() -> None:
     machine(args.json)
     repeat = 3 if args.quick else 5
     default_network(repeat, args.json)
-    criticality_sweep(repeat, args.json, 40 if args.quick else None)
+    criticality_sweep(repeat, args.json)
     scenario_comparison(args.json)
     osm_scale(10_000 if args.quick else 100_000, 20, repeat, args.json)
     if args.quick:
