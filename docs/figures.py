@@ -26,7 +26,6 @@ import argparse
 import calendar
 import json
 import re
-import statistics
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -709,20 +708,6 @@ def read_ranges() -> pd.DataFrame:
 
 # --- timings (never tested: a machine's, on a day) ----------------------------------------
 
-TIMED = [
-    # (benchmark row, README label)
-    ("route", "one route Chongqing-Duisburg, leg table included"),
-    ("skim", "skim {sizes}, totals and crossings"),
-    ("centrality", "betweenness report, every place pair"),
-    ("synthetic skim", "synthetic {nodes} nodes: skim 100 × 1,000 with totals"),
-    ("synthetic betweenness", "synthetic: betweenness from 100 sources (k=100)"),
-    ("criticality sweep", "criticality: every link failed, standard OD set ({pairs} pairs)"),
-    ("scenario comparison", "comparison of the base and five scenarios"),
-    ("osm load", "OSM rail extract of 100,000 nodes ({osm_nodes} after simplification): load"),
-    ("osm skim", "the same: skim from 20 sources to every node"),
-    ("osm betweenness", "the same: betweenness from 20 sources"),
-]
-
 
 def seconds(value: float | None) -> str:
     if value is None:
@@ -754,85 +739,50 @@ def _machine_line(machine: dict) -> str:
     )
 
 
+def _ratio(row: dict, key: str) -> str:
+    other = row.get(key)
+    if other is None:
+        return "—"
+    if row.get("agree") is False:
+        return f"{seconds(other)}, not comparable"
+    return f"{seconds(other)} ({row['corridors_s'] / other:.2f}×)"
+
+
 def timings_block(rows: list[dict], candidates: list[dict] | None = None) -> str:
-    """The Speed section's measured figures, from ``benchmarks/run.py --json`` lines."""
-    by_name = {row["name"]: row for row in rows}
-    machine = by_name["machine"]
-    nodes = re.search(r"([\d,]+) nodes", by_name["synthetic skim"]["sizes"]).group(1)
-    osm_nodes = re.search(r"([\d,]+) nodes", by_name["osm load"]["sizes"]).group(1)
-    pairs = re.search(r"x ([\d,]+) OD pairs", by_name["criticality sweep"]["sizes"]).group(1)
-    skim_sizes = by_name["skim"]["sizes"].replace(" x ", " × ")
-    fill = {
-        "sizes": skim_sizes,
-        "nodes": nodes,
-        "osm_nodes": osm_nodes,
-        "pairs": f"{int(pairs):,}",
-    }
-    table_rows = []
-    for name, label in TIMED:
-        row = by_name[name]
-        plain = seconds(row.get("networkx_s"))
-        if name == "osm load" and row.get("networkx_s") is not None:
-            plain += " (osmnx alone)"
-        kernel = seconds(row.get("kernel_s"))
-        if name == "osm skim" and row.get("kernel_s"):
-            kernel += f" ({row['corridors_s'] / row['kernel_s']:.1f}×)"
-        table_rows.append([label.format(**fill), seconds(row["corridors_s"]), plain, kernel])
-    memory = by_name["synthetic memory"]
-    cli = {
-        k: by_name[k] for k in ("cli route", "cli route, no cache", "cli assess", "cli imports")
-    }
-
-    def runs(row: dict) -> str:
-        times = row.get("runs_s") or [row["corridors_s"]]
-        digits = 2 if max(times) < 10 else 1
-        if len(times) == 1:
-            return f"{times[0]:.{digits}f} s (one run)"
-        low, high, median = min(times), max(times), statistics.median(times)
-        return (
-            f"{median:.{digits}f} s (median of {len(times)} runs, "
-            f"{low:.{digits}f}-{high:.{digits}f} s)"
-        )
-
-    parts = [
-        f"`python benchmarks/run.py`, {_machine_line(machine)}; `--quick` for a 10,000-node "
-        "graph, `--json` for machines. Each row against plain networkx doing the same work and "
-        "the raw kernel on the same arrays:",
-        table(["benchmark", "corridors", "networkx", "kernel"], table_rows),
-        "The synthetic betweenness equals networkx's exactly; its arrays take "
-        f"{memory['bytes_per_node']:.0f} bytes per node, "
-        f"{memory['bytes_per_node'] / memory['csr_bytes_per_node']:.1f} times scipy's CSR matrix "
-        "of the same graph. On the command line, `corridors assess` takes "
-        f"{runs(cli['cli assess'])} and `corridors route Chongqing Duisburg` "
-        f"{runs(cli['cli route'])} with the compiled cache of `corridors build` current, "
-        f"{runs(cli['cli route, no cache'])} without it; importing pandas, geopandas and scipy "
-        f"alone takes {runs(cli['cli imports'])}.",
-    ]
+    """The Speed section's measured figures, from ``benchmarks/run.py --json`` lines: one
+    table row per benchmark row, ratios as corridors' time over the other side's."""
+    machine = next(row for row in rows if row["name"] == "machine")
+    timed = [row for row in rows if "corridors_s" in row]
     if candidates:
-        found = {row["name"]: row for row in candidates}
-        said = []
-        if "igraph betweenness" in found:
-            row = found["igraph betweenness"]
-            said.append(
-                f"igraph {seconds(row['kernel_s'])} against the kernel's "
-                f"{seconds(row['corridors_s'])} (GPL)"
-            )
-        if "networkit estimate" in found:
-            said.append(
-                f"networkit (MIT) {seconds(found['networkit estimate']['kernel_s'])}, from "
-                "sources it samples itself"
-            )
-        if said:
-            where = found.get("machine") or {}
-            same = all(where.get(k) == machine.get(k) for k in ("date", "cpus", "cpu"))
-            load = _load(where).split(":")[0]
-            when = f"the same machine and day, {load}" if same and load else "run apart"
-            parts.append(
-                "The betweenness libraries considered (`python benchmarks/run.py "
-                f"--candidates`, {when}), from 100 sources on the synthetic graph: "
-                f"{'; '.join(said)}."
-            )
-    return "\n\n".join(parts)
+        timed += [row for row in candidates if "corridors_s" in row]
+    table_rows = []
+    for row in timed:
+        peer = _ratio(row, "peer_s")
+        if row.get("peer"):
+            peer = f"{row['peer']}: {peer}"
+        table_rows.append(
+            [
+                f"**{row['name']}**: {row['what']}",
+                seconds(row["corridors_s"]),
+                _ratio(row, "kernel_s"),
+                _ratio(row, "networkx_s"),
+                peer,
+            ]
+        )
+    memory = next(row for row in rows if row["name"] == "synthetic memory")
+    return "\n\n".join(
+        [
+            f"`python benchmarks/run.py --json`, {_machine_line(machine)}. CPU time "
+            "(`time.process_time`; the commands' own with `getrusage`), the median of "
+            "several runs (networkx's of one); each row says what both sides compute and is "
+            'checked for agreement ("not comparable" where the answers differ); in brackets, '
+            "corridors' time over the other side's. `--quick` for a 10,000-node graph:",
+            table(["benchmark", "corridors", "kernel", "networkx", "peer"], table_rows),
+            f"The synthetic graph's engine arrays take {memory['bytes_per_node']:.0f} bytes per "
+            f"node, {memory['bytes_per_node'] / memory['csr_bytes_per_node']:.1f} times scipy's "
+            "CSR matrix of the same graph.",
+        ]
+    )
 
 
 # --- the README ---------------------------------------------------------------------------

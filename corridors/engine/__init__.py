@@ -1,7 +1,15 @@
 """The compiled engine: graphs as edge arrays, masks for constraints, CSR searches and
 kernels. The only part of corridors that knows about CSR matrices and numba."""
 
-from corridors.engine.compiled import Engine, Reduced, compile_graph
+from corridors.engine.compiled import Engine, Reduced, compile_arrays, compile_graph
 from corridors.engine.paths import PathSums, path_sums, shortest_paths
 
-__all__ = ["Engine", "PathSums", "Reduced", "compile_graph", "path_sums", "shortest_paths"]
+__all__ = [
+    "Engine",
+    "PathSums",
+    "Reduced",
+    "compile_arrays",
+    "compile_graph",
+    "path_sums",
+    "shortest_paths",
+]

@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Engine", "Reduced", "compile_graph"]
+__all__ = ["Engine", "Reduced", "compile_arrays", "compile_graph"]
 
 NO_EDGES = np.empty(0, dtype=np.int64)
 
@@ -218,15 +218,93 @@ def compile_graph(G: nx.Graph, weight: str = "weight") -> tuple[Engine, Reduced]
         if not 0 <= value < np.inf:
             msg = f"edge {u!r} -> {v!r} has a {weight} of {value}: it cannot be routed"
             raise ValueError(msg)
-        pairs = [(u, v)] if G.is_directed() else [(u, v), (v, u)]
-        for a, b in pairs:
-            tails.append(index[a])
-            heads.append(index[b])
-            weights.append(value)
-    engine = Engine(
-        nodes,
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        {weight: np.array(weights, dtype=float)},
+        tails.append(index[u])
+        heads.append(index[v])
+        weights.append(value)
+    return compile_arrays(
+        tails, heads, weights, nodes=nodes, directed=G.is_directed(), name=weight
     )
-    return engine, engine.reduce(engine.values[weight])
+
+
+def compile_arrays(
+    tail,
+    head,
+    weights,
+    *,
+    nodes: Sequence | None = None,
+    directed: bool = True,
+    name: str = "weight",
+) -> tuple[Engine, Reduced]:
+    """Compile an edge list for the engine: no networkx graph needed.
+
+    Parameters
+    ----------
+    tail, head : array-like of int
+        Each edge's end nodes, as indices 0 .. n-1.
+    weights : array-like of float
+        Each edge's cost to minimise: finite and not negative.
+    nodes : sequence, optional
+        The node names (``range(n)`` when omitted, n one more than the largest index).
+    directed : bool
+        False gives each edge both ways.
+    name : str
+        The name of the weight in ``engine.values``.
+
+    Returns
+    -------
+    Engine, Reduced
+        As :func:`compile_graph`; parallel edges keep the cheapest.
+
+    Raises
+    ------
+    ValueError
+        Arrays of different lengths, an index out of range, or a weight negative or not
+        finite, naming the first such edge.
+
+    Examples
+    --------
+    >>> engine, reduced = compile_arrays([0, 1], [1, 2], [2.0, 3.5], directed=False)
+    >>> engine.n, len(reduced.edge), float(reduced.matrix[2, 1])
+    (3, 4, 3.5)
+    >>> compile_arrays([0], [5], [1.0], nodes=["a", "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: edge 0: head 5 is not a node index 0..1
+    """
+    tail, head = np.asarray(tail), np.asarray(head)
+    weights = np.asarray(weights, dtype=float)
+    if not (tail.ndim == head.ndim == weights.ndim == 1) or not (
+        len(tail) == len(head) == len(weights)
+    ):
+        msg = (
+            f"tail, head and weights must be 1-d and of one length, not {tail.shape}, "
+            f"{head.shape} and {weights.shape}"
+        )
+        raise ValueError(msg)
+    n = (
+        len(nodes)
+        if nodes is not None
+        else int(max(tail.max(initial=-1), head.max(initial=-1))) + 1
+    )
+    for label, ends in (("tail", tail), ("head", head)):
+        if len(ends) and (
+            not np.issubdtype(ends.dtype, np.integer) or ends.min() < 0 or ends.max() >= n
+        ):
+            bad = int(np.flatnonzero(~np.isin(ends, np.arange(n)))[0])
+            msg = f"edge {bad}: {label} {ends[bad]} is not a node index 0..{n - 1}"
+            raise ValueError(msg)
+    wrong = np.flatnonzero(~((weights >= 0) & np.isfinite(weights)))
+    if wrong.size:
+        bad = int(wrong[0])
+        msg = f"edge {bad}: {name} {weights[bad]} cannot be routed (negative or not finite)"
+        raise ValueError(msg)
+    if not directed:  # each edge both ways, one after the other
+        tail, head = np.column_stack([tail, head]).ravel(), np.column_stack([head, tail]).ravel()
+        weights = np.repeat(weights, 2)
+    engine = Engine(
+        list(nodes) if nodes is not None else list(range(n)),
+        tail.astype(np.int32),
+        head.astype(np.int32),
+        {name: weights},
+    )
+    return engine, engine.reduce(engine.values[name])

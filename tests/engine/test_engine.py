@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridors.engine import Engine, compile_graph, path_sums, shortest_paths
+from corridors.engine import Engine, compile_arrays, compile_graph, path_sums, shortest_paths
 from corridors.engine.brandes import betweenness
 from corridors.graph.constraints import Constraints
 from corridors.graph.layers import END, START
@@ -196,3 +196,37 @@ def test_whole_trees_and_single_paths_sum_alike():
     whole = path_sums(reduced, dist, pred, rows, targets, reduced.weight[None, :])  # trees
     few = path_sums(reduced, dist, pred, rows[::40], targets[::40], reduced.weight[None, :])
     assert np.allclose(whole.sums[::40], few.sums, equal_nan=True)
+
+
+def test_compile_arrays_equals_compile_graph_on_the_same_edges():
+    G = nx.Graph()
+    G.add_weighted_edges_from([("a", "b", 2.0), ("b", "c", 1.5), ("a", "c", 4.0)], weight="w")
+    engine, reduced = compile_graph(G, weight="w")
+    tail = [engine.index[u] for u, _ in G.edges]
+    head = [engine.index[v] for _, v in G.edges]
+    weights = [w for *_, w in G.edges(data="w")]
+    arrays, arrays_reduced = compile_arrays(
+        tail, head, weights, nodes=list(G.nodes), directed=False, name="w"
+    )
+    assert arrays.nodes == engine.nodes
+    assert arrays.tail.tolist() == engine.tail.tolist()
+    assert arrays.head.tolist() == engine.head.tolist()
+    assert (arrays_reduced.matrix != reduced.matrix).nnz == 0
+    dist, _ = shortest_paths(arrays_reduced, [0])
+    assert dist[0].tolist() == [0.0, 2.0, 3.5]
+
+
+@pytest.mark.parametrize(
+    ("tail", "head", "weights", "nodes", "match"),
+    [
+        ([0, 1], [1], [1.0, 1.0], None, "of one length"),
+        ([0, -1], [1, 0], [1.0, 1.0], None, "edge 1: tail -1 is not a node index 0..1"),
+        ([0], [2], [1.0], ["a", "b"], "edge 0: head 2 is not a node index 0..1"),
+        ([0.5], [1], [1.0], None, "edge 0: tail 0.5 is not a node index"),
+        ([0, 1], [1, 0], [1.0, -2.0], None, "edge 1: weight -2.0 cannot be routed"),
+        ([0], [1], [float("nan")], None, "edge 0: weight nan cannot be routed"),
+    ],
+)
+def test_compile_arrays_names_the_first_bad_edge(tail, head, weights, nodes, match):
+    with pytest.raises(ValueError, match=match):
+        compile_arrays(tail, head, weights, nodes=nodes)
