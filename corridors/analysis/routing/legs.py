@@ -195,8 +195,8 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
         "cost_usd": cost,
         "generalized": cost + graph.value_of_time * hours,
     }
-    crossed = legs[legs.kind == "crossing"]
-    stations = [p for a, b in zip(crossed["from"], crossed["to"], strict=True) for p in (a, b)]
+    crossed = [i for i, kind in enumerate(columns["kind"]) if kind == "crossing"]
+    stations = [columns[end][i] for i in crossed for end in ("from", "to")]
     return Route(nodes[path[0]][0], nodes[path[-1]][0], by, legs, total, stations, network)
 
 
@@ -210,7 +210,7 @@ def reentries(r: Route) -> list[tuple[str, str, str]]:
     >>> reentries(route(load_network(), "Chengdu", "Gwadar"))
     []
     """
-    iso3 = r.network.places.iso3
+    _, iso3 = _lookups(r.network)
     places = r.places
     found, exits = [], {}
     for a, b in itertools.pairwise(places):
