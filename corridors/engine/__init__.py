@@ -2,7 +2,7 @@
 kernels. The only part of corridors that knows about CSR matrices and numba."""
 
 from corridors.engine.compiled import Engine, Reduced, compile_arrays, compile_graph
-from corridors.engine.paths import PathSums, path_sums, shortest_paths
+from corridors.engine.paths import PathSums, every_node_sums, path_sums, shortest_paths
 
 __all__ = [
     "Engine",
@@ -10,6 +10,7 @@ __all__ = [
     "Reduced",
     "compile_arrays",
     "compile_graph",
+    "every_node_sums",
     "path_sums",
     "shortest_paths",
 ]

@@ -11,7 +11,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridors.engine.compiled import Reduced
 
-__all__ = ["PathSums", "path_sums", "shortest_paths"]
+__all__ = ["PathSums", "every_node_sums", "path_sums", "shortest_paths"]
 
 
 def shortest_paths(
@@ -98,19 +98,13 @@ def path_sums(
     rows = np.asarray(rows, dtype=np.int64)
     targets = np.asarray(targets, dtype=np.int64)
     values = np.ascontiguousarray(values, dtype=np.float64)
-    indptr, indices = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
-    pred = pred.astype(np.int64)
     reached = np.isfinite(dist[rows, targets])
     if collect is None and len(targets) * 4 > pred.size:
         # most of every tree is asked for: one pass per tree beats walking each path
-        from corridors.engine.kernels import tree_sums
-
-        whole = np.zeros((pred.shape[0], len(values), pred.shape[1]))
-        tree_sums(indptr, indices, pred, values, whole)
-        sums = whole[rows, :, targets]
-        sums[~reached] = np.nan
+        sums = every_node_sums(reduced, dist, pred, values)[rows, :, targets]
         empty = np.empty(0, dtype=np.int64)
         return PathSums(sums, reached, empty, empty, empty)
+    indptr, indices = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
     sums = np.zeros((len(targets), len(values)))
     wanted = np.zeros(len(reduced.edge), dtype=np.bool_) if collect is None else collect
     from corridors.engine.kernels import walk
@@ -122,3 +116,45 @@ def path_sums(
         walk(indptr, indices, pred, rows, targets, values, wanted, sums, found)
     sums[~reached] = np.nan
     return PathSums(sums, reached, found[0], found[1], found[2])
+
+
+def every_node_sums(
+    reduced: Reduced, dist: np.ndarray, pred: np.ndarray, values: np.ndarray
+) -> np.ndarray:
+    """Sum ``values`` along the shortest path from each source to every node: one pass per
+    predecessor tree, and no (source, target) pair spelled out, so the memory it adds to
+    the search is the result itself.
+
+    Parameters
+    ----------
+    reduced : Reduced
+    dist, pred : numpy.ndarray
+        Distances and predecessors from :func:`shortest_paths` (one row per source).
+    values : numpy.ndarray
+        (k, entries) values to sum.
+
+    Returns
+    -------
+    numpy.ndarray
+        (sources, k, nodes) sums, NaN where a node is not reached, 0 at the source.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from corridors.engine import compile_graph
+    >>> G = nx.DiGraph([(0, 1, {"w": 1.0}), (1, 2, {"w": 2.0}), (3, 0, {"w": 1.0})])
+    >>> _, reduced = compile_graph(G, weight="w")
+    >>> dist, pred = shortest_paths(reduced, [0])
+    >>> every_node_sums(reduced, dist, pred, reduced.weight[None, :]).tolist()
+    [[[0.0, 1.0, 3.0, nan]]]
+    """
+    from corridors.engine.kernels import tree_sums
+
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    out = np.zeros((pred.shape[0], len(values), pred.shape[1]))
+    indptr, indices = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
+    tree_sums(indptr, indices, pred, values, out)
+    unreached = ~np.isfinite(dist)
+    for m in range(len(values)):
+        out[:, m, :][unreached] = np.nan
+    return out

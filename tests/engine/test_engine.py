@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridors.engine import Engine, compile_arrays, compile_graph, path_sums, shortest_paths
+from corridors.engine import (
+    Engine,
+    compile_arrays,
+    compile_graph,
+    every_node_sums,
+    path_sums,
+    shortest_paths,
+)
 from corridors.engine.brandes import betweenness
 from corridors.graph.constraints import Constraints
 from corridors.graph.layers import END, START
@@ -230,3 +237,16 @@ def test_compile_arrays_equals_compile_graph_on_the_same_edges():
 def test_compile_arrays_names_the_first_bad_edge(tail, head, weights, nodes, match):
     with pytest.raises(ValueError, match=match):
         compile_arrays(tail, head, weights, nodes=nodes)
+
+
+def test_every_node_sums_equals_the_sums_of_every_pair(diamond):
+    diamond.add_weighted_edges_from([("x", "s", 2.0)])  # x: reached from no source below
+    _, reduced = compile_graph(diamond)
+    dist, pred = shortest_paths(reduced, [0, 3])
+    values = np.stack([reduced.weight, np.ones(len(reduced.weight))])
+    whole = every_node_sums(reduced, dist, pred, values)
+    rows, targets = np.repeat([0, 1], reduced.n), np.tile(np.arange(reduced.n), 2)
+    pairs = path_sums(reduced, dist, pred, rows, targets, values, collect=np.ones(8, bool))
+    assert np.array_equal(whole[rows, :, targets], pairs.sums, equal_nan=True)
+    assert whole[0, :, 3].tolist() == [2.0, 2.0]  # s -> a -> t: two steps of 1
+    assert np.isnan(whole[0, 0, 4])  # x is not reached from s
