@@ -684,6 +684,56 @@ def candidates(size: int, count: int, as_json: bool) -> None:
         report(replace(row, peer="networkit", peer_s=seconds(estimate, 1), agree=False), as_json)
 
 
+def memory_at_scale(nodes: int, count: int, as_json: bool) -> None:
+    """Peak memory, each job in a process of its own (:mod:`memory`): corridors' totals from
+    ``count`` sources to every node against scipy's search alone, and the compile's peak
+    against what it holds."""
+    script = str(Path(__file__).parent / "memory.py")
+
+    def job(name: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, script, name, str(nodes), str(count)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(done.stdout)
+
+    scipy_job, totals = job("scipy"), job("totals")
+    rows = [
+        {
+            "name": "memory totals",
+            "what": f"{totals['nodes']:,} nodes, {count} sources: length and minutes to every "
+            "node (shortest_paths, every_node_sums) against scipy's search alone, peak RSS",
+            "corridors_bytes": totals["peak_bytes"],
+            "scipy_bytes": scipy_job["peak_bytes"],
+            "base_bytes": totals["before_bytes"],
+        },
+        {
+            "name": "memory compile",
+            "what": f"compile_arrays on {totals['nodes']:,} nodes: peak (tracemalloc) against "
+            "the arrays it holds",
+            "peak_bytes": totals["compile_peak_bytes"],
+            "held_bytes": totals["held_bytes"],
+        },
+    ]
+    for row in rows:
+        if as_json:
+            print(json.dumps(row))
+        elif "scipy_bytes" in row:
+            ratio = row["corridors_bytes"] / row["scipy_bytes"]
+            print(
+                f"{row['name']:<22} {row['corridors_bytes'] / 1e9:.2f} GB, scipy "
+                f"{row['scipy_bytes'] / 1e9:.2f} GB ({ratio:.2f}x): {row['what']}"
+            )
+        else:
+            ratio = row["peak_bytes"] / row["held_bytes"]
+            print(
+                f"{row['name']:<22} peak {row['peak_bytes'] / 1e6:.0f} MB, holds "
+                f"{row['held_bytes'] / 1e6:.0f} MB ({ratio:.2f}x): {row['what']}"
+            )
+
+
 def child_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -755,6 +805,7 @@ def main() -> None:
         synthetic(10_000, 20, repeat, args.json)
     else:
         synthetic(100_000, 100, repeat, args.json)
+    memory_at_scale(100_000 if args.quick else 1_000_000, 20 if args.quick else 100, args.json)
     command_line(repeat, args.json)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 
-def grid_network(nodes: int, seed: int = 0) -> nx.Graph:
-    """An undirected graph of about ``nodes`` nodes with ``length`` and ``minutes`` on its
-    edges (the largest connected component of the thinned grid)."""
+def grid_arrays(nodes: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """The graph of :func:`grid_network` as arrays: ``x``, ``y`` of each node and ``u``,
+    ``v``, ``length``, ``minutes`` of each undirected edge, nodes renumbered 0..n-1 in their
+    grid order (the largest connected component only)."""
     rng = np.random.default_rng(seed)
     side = int(np.ceil(np.sqrt(nodes / 0.93)))
     index = np.arange(side * side).reshape(side, side)
@@ -22,16 +25,42 @@ def grid_network(nodes: int, seed: int = 0) -> nx.Graph:
     u, v = u[kept], v[kept]
     length = np.hypot(*(xy[u] - xy[v]).T) * 1.5  # km
     minutes = length / rng.choice([60.0, 80.0, 100.0], len(u)) * 60
+    adjacency = coo_matrix((np.ones(len(u)), (u, v)), shape=(side * side, side * side))
+    _, labels = connected_components(adjacency, directed=False)
+    largest = np.argmax(np.bincount(labels))
+    inside = labels == largest
+    number = np.cumsum(inside) - 1
+    edges = inside[u]  # both ends of an edge share its component
+    return {
+        "x": xy[inside, 0],
+        "y": xy[inside, 1],
+        "u": number[u[edges]],
+        "v": number[v[edges]],
+        "length": length[edges],
+        "minutes": minutes[edges],
+    }
+
+
+def grid_network(nodes: int, seed: int = 0) -> nx.Graph:
+    """An undirected graph of about ``nodes`` nodes with ``length`` and ``minutes`` on its
+    edges (the largest connected component of the thinned grid)."""
+    a = grid_arrays(nodes, seed)
     G = nx.Graph()
-    G.add_nodes_from((i, {"x": float(x), "y": float(y)}) for i, (x, y) in enumerate(xy))
+    G.add_nodes_from(
+        (i, {"x": float(x), "y": float(y)})
+        for i, (x, y) in enumerate(zip(a["x"], a["y"], strict=True))
+    )
     G.add_edges_from(
-        (a, b, {"length": la, "minutes": mi})
-        for a, b, la, mi in zip(
-            u.tolist(), v.tolist(), length.tolist(), minutes.tolist(), strict=True
+        (p, q, {"length": la, "minutes": mi})
+        for p, q, la, mi in zip(
+            a["u"].tolist(),
+            a["v"].tolist(),
+            a["length"].tolist(),
+            a["minutes"].tolist(),
+            strict=True,
         )
     )
-    largest = max(nx.connected_components(G), key=len)
-    return G.subgraph(sorted(largest)).copy()
+    return G
 
 
 def write_osm(G: nx.Graph, path, degrees_per_unit: float = 0.01) -> None:

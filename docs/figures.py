@@ -770,6 +770,8 @@ def timings_block(rows: list[dict], candidates: list[dict] | None = None) -> str
             ]
         )
     memory = next(row for row in rows if row["name"] == "synthetic memory")
+    totals = next(row for row in rows if row["name"] == "memory totals")
+    compiled = next(row for row in rows if row["name"] == "memory compile")
     return "\n\n".join(
         [
             f"`python benchmarks/run.py --json`, {_machine_line(machine)}. CPU time "
@@ -780,7 +782,15 @@ def timings_block(rows: list[dict], candidates: list[dict] | None = None) -> str
             table(["benchmark", "corridors", "kernel", "networkx", "peer"], table_rows),
             f"The synthetic graph's engine arrays take {memory['bytes_per_node']:.0f} bytes per "
             f"node, {memory['bytes_per_node'] / memory['csr_bytes_per_node']:.1f} times scipy's "
-            "CSR matrix of the same graph.",
+            "CSR matrix of the same graph. Peak memory, each job in a process of its own "
+            f"({totals['what'].split(':')[0]}): length and minutes to every node peak at "
+            f"{totals['corridors_bytes'] / 1e9:.2f} GB against "
+            f"{totals['scipy_bytes'] / 1e9:.2f} GB for scipy's search alone "
+            f"({totals['corridors_bytes'] / totals['scipy_bytes']:.2f}×; "
+            f"{totals['base_bytes'] / 1e9:.2f} GB of that is the graph and the libraries); "
+            f"`compile_arrays` peaks at {compiled['peak_bytes'] / 1e6:.0f} MB and holds "
+            f"{compiled['held_bytes'] / 1e6:.0f} MB "
+            f"({compiled['peak_bytes'] / compiled['held_bytes']:.2f}×).",
         ]
     )
 

@@ -91,22 +91,27 @@ class Engine:
         ValueError
             A kept edge with a negative or non-finite weight.
         """
-        chosen = np.arange(len(self.tail)) if keep is None else np.flatnonzero(keep)
-        w = weight[chosen]
+        every = keep is None
+        chosen = np.arange(len(self.tail), dtype=np.int32)
+        if not every:
+            chosen = chosen[keep]
+        w = weight if every else weight[chosen]
         bad = ~(np.isfinite(w) & (w >= 0))
         if bad.any():
             first = int(chosen[np.argmax(bad)])
             label = self.data[first].get("element", first) if self.data else first
             msg = f"edge {label} has a weight of {w[np.argmax(bad)]}: it cannot be routed"
             raise ValueError(msg)
-        tail, head = self.tail[chosen], self.head[chosen]
-        order = np.lexsort((chosen, w, head, tail))
-        chosen, tail, head, w = chosen[order], tail[order], head[order], w[order]
-        first = np.ones(len(chosen), dtype=bool)
-        first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
+        tail = self.tail if every else self.tail[chosen]
+        head = self.head if every else self.head[chosen]
+        order = np.lexsort((w, head, tail))  # stable: equal weights keep their edge order
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = np.diff(tail[order]) != 0
+        first[1:] |= np.diff(head[order]) != 0
+        pick = order[first]
         indptr = np.zeros(self.n + 1, dtype=np.int32)
-        np.cumsum(np.bincount(tail[first], minlength=self.n), out=indptr[1:])
-        return Reduced(self.n, indptr, head[first], w[first], chosen[first].astype(np.int32))
+        np.cumsum(np.bincount(tail[pick], minlength=self.n), out=indptr[1:])
+        return Reduced(self.n, indptr, head[pick], w[pick], chosen[pick])
 
     @property
     def nbytes(self) -> int:
@@ -298,13 +303,11 @@ def compile_arrays(
         bad = int(wrong[0])
         msg = f"edge {bad}: {name} {weights[bad]} cannot be routed (negative or not finite)"
         raise ValueError(msg)
+    tail, head = tail.astype(np.int32), head.astype(np.int32)
     if not directed:  # each edge both ways, one after the other
         tail, head = np.column_stack([tail, head]).ravel(), np.column_stack([head, tail]).ravel()
         weights = np.repeat(weights, 2)
-    engine = Engine(
-        list(nodes) if nodes is not None else list(range(n)),
-        tail.astype(np.int32),
-        head.astype(np.int32),
-        {name: weights},
-    )
+    labels = list(nodes) if nodes is not None else range(n)
+    engine = Engine(labels, tail, head, {name: weights})
+    del tail, head, weights  # only the engine's arrays stay while it is reduced
     return engine, engine.reduce(engine.values[name])

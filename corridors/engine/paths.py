@@ -101,7 +101,8 @@ def path_sums(
     reached = np.isfinite(dist[rows, targets])
     if collect is None and len(targets) * 4 > pred.size:
         # most of every tree is asked for: one pass per tree beats walking each path
-        sums = every_node_sums(reduced, dist, pred, values)[rows, :, targets]
+        sums = _tree_totals(reduced, pred, values)[rows, :, targets]
+        sums[~reached] = np.nan
         empty = np.empty(0, dtype=np.int64)
         return PathSums(sums, reached, empty, empty, empty)
     indptr, indices = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
@@ -118,20 +119,21 @@ def path_sums(
     return PathSums(sums, reached, found[0], found[1], found[2])
 
 
-def every_node_sums(
-    reduced: Reduced, dist: np.ndarray, pred: np.ndarray, values: np.ndarray
-) -> np.ndarray:
+def every_node_sums(reduced: Reduced, pred: np.ndarray, values: np.ndarray, sources) -> np.ndarray:
     """Sum ``values`` along the shortest path from each source to every node: one pass per
-    predecessor tree, and no (source, target) pair spelled out, so the memory it adds to
-    the search is the result itself.
+    predecessor tree, and no (source, target) pair spelled out. It needs no distances, so
+    a caller may drop them after the search: the memory it adds is then its result less
+    theirs.
 
     Parameters
     ----------
     reduced : Reduced
-    dist, pred : numpy.ndarray
-        Distances and predecessors from :func:`shortest_paths` (one row per source).
+    pred : numpy.ndarray
+        Predecessors from :func:`shortest_paths` (one row per source).
     values : numpy.ndarray
         (k, entries) values to sum.
+    sources : sequence of int
+        The source of each row of ``pred``.
 
     Returns
     -------
@@ -144,17 +146,24 @@ def every_node_sums(
     >>> from corridors.engine import compile_graph
     >>> G = nx.DiGraph([(0, 1, {"w": 1.0}), (1, 2, {"w": 2.0}), (3, 0, {"w": 1.0})])
     >>> _, reduced = compile_graph(G, weight="w")
-    >>> dist, pred = shortest_paths(reduced, [0])
-    >>> every_node_sums(reduced, dist, pred, reduced.weight[None, :]).tolist()
+    >>> _, pred = shortest_paths(reduced, [0])
+    >>> every_node_sums(reduced, pred, reduced.weight[None, :], [0]).tolist()
     [[[0.0, 1.0, 3.0, nan]]]
     """
+    out = _tree_totals(reduced, pred, values)
+    for row, source in enumerate(np.asarray(sources).tolist()):
+        unreached = pred[row] < 0
+        unreached[source] = False
+        out[row][:, unreached] = np.nan
+    return out
+
+
+def _tree_totals(reduced: Reduced, pred: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(rows, k, nodes) sums along the predecessor trees; 0 where a node has no path."""
     from corridors.engine.kernels import tree_sums
 
     values = np.ascontiguousarray(values, dtype=np.float64)
     out = np.zeros((pred.shape[0], len(values), pred.shape[1]))
     indptr, indices = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
     tree_sums(indptr, indices, pred, values, out)
-    unreached = ~np.isfinite(dist)
-    for m in range(len(values)):
-        out[:, m, :][unreached] = np.nan
     return out

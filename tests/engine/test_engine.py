@@ -244,7 +244,7 @@ def test_every_node_sums_equals_the_sums_of_every_pair(diamond):
     _, reduced = compile_graph(diamond)
     dist, pred = shortest_paths(reduced, [0, 3])
     values = np.stack([reduced.weight, np.ones(len(reduced.weight))])
-    whole = every_node_sums(reduced, dist, pred, values)
+    whole = every_node_sums(reduced, pred, values, [0, 3])
     rows, targets = np.repeat([0, 1], reduced.n), np.tile(np.arange(reduced.n), 2)
     pairs = path_sums(reduced, dist, pred, rows, targets, values, collect=np.ones(8, bool))
     assert np.array_equal(whole[rows, :, targets], pairs.sums, equal_nan=True)
