@@ -83,7 +83,7 @@ from corridors.analysis.centrality import betweenness
 from corridors.analysis.compare import compare
 from corridors.analysis.criticality import criticality
 from corridors.analysis.demand import gravity_demand
-from corridors.engine import compile_graph, path_sums, shortest_paths
+from corridors.engine import compile_arrays, compile_graph, path_sums, shortest_paths
 from corridors.engine.brandes import betweenness as kernel
 from corridors.graph.constraints import Constraints, border_scoped
 from corridors.graph.layers import END, START
@@ -734,6 +734,74 @@ def memory_at_scale(nodes: int, count: int, as_json: bool) -> None:
             )
 
 
+def aequilibrae_peer(repeat: int, as_json: bool) -> None:
+    """AequilibraE's own Coquimbo example, where AequilibraE is installed (not a dependency:
+    ``pip install aequilibrae``): a distance skim between its 133 centroids on its car
+    network, graph build included on both sides. Its project needs SpatiaLite, which this
+    Python's sqlite3 cannot load, so the links are read with plain sqlite3 and AequilibraE's
+    ``Graph`` is made from them, as corridors' engine is."""
+    try:
+        from aequilibrae.paths import Graph, NetworkSkimming
+    except ImportError:
+        print("aequilibrae not installed: skipped", file=sys.stderr)
+        return
+    import sqlite3
+    import zipfile
+    from importlib.resources import files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = files("aequilibrae") / "reference_files" / "coquimbo.zip"
+        with zipfile.ZipFile(str(archive)) as zipped:
+            zipped.extract("project_database.sqlite", tmp)
+        with sqlite3.connect(Path(tmp) / "project_database.sqlite") as db:
+            links = pd.read_sql(
+                "SELECT link_id, a_node, b_node, direction, distance, modes FROM links", db
+            )
+            centroids = pd.read_sql(
+                "SELECT node_id FROM nodes WHERE is_centroid = 1 ORDER BY node_id", db
+            ).node_id.to_numpy()
+    links = links[links.modes.str.contains("c")].drop(columns="modes")
+    links["distance"] = links["distance"].astype(float)
+
+    def theirs() -> np.ndarray:
+        graph = Graph()
+        graph.network = links.copy()
+        graph.prepare_graph(centroids)
+        graph.set_graph("distance")
+        graph.set_skimming(["distance"])
+        graph.set_blocked_centroid_flows(False)
+        skims = NetworkSkimming(graph)
+        skims.execute()
+        return skims.results.skims.get_matrix("distance")
+
+    def ours() -> np.ndarray:
+        nodes, ends = np.unique(links[["a_node", "b_node"]].to_numpy(), return_inverse=True)
+        a, b = ends.reshape(-1, 2).T
+        way = links.direction.to_numpy()
+        tail = np.concatenate([a[way >= 0], b[way <= 0]])
+        head = np.concatenate([b[way >= 0], a[way <= 0]])
+        length = links.distance.to_numpy()
+        weights = np.concatenate([length[way >= 0], length[way <= 0]])
+        _, reduced = compile_arrays(tail, head, weights, nodes=nodes)
+        where = np.searchsorted(nodes, centroids)
+        dist, pred = shortest_paths(reduced, where)
+        rows, targets = np.repeat(np.arange(len(where)), len(where)), np.tile(where, len(where))
+        found = path_sums(reduced, dist, pred, rows, targets, reduced.weight[None, :])
+        return found.sums.reshape(len(where), len(where))
+
+    os.environ.setdefault("TQDM_DISABLE", "1")  # AequilibraE's progress bars
+    row = Row(
+        "aequilibrae skim",
+        f"AequilibraE's Coquimbo example: {len(centroids)} x {len(centroids)} centroids, car "
+        f"network ({len(links):,} links), distance skim, graph build included",
+        seconds(ours, repeat),
+        peer="AequilibraE",
+        peer_s=seconds(theirs, repeat),
+        agree=close(ours(), np.where(np.isfinite(theirs()), theirs(), np.nan)),  # inf: none
+    )
+    report(row, as_json)
+
+
 def child_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -805,6 +873,7 @@ def main() -> None:
         synthetic(10_000, 20, repeat, args.json)
     else:
         synthetic(100_000, 100, repeat, args.json)
+    aequilibrae_peer(repeat, args.json)
     memory_at_scale(100_000 if args.quick else 1_000_000, 20 if args.quick else 100, args.json)
     command_line(repeat, args.json)
 
