@@ -1,48 +1,27 @@
-"""Speed of corridors against plain networkx and the raw kernels, measured in one run.
+"""Speed of corridors against the raw kernels, plain networkx and peers, measured in one run.
 
-Run ``python benchmarks/run.py [--quick] [--json]``. For every benchmark it prints the sizes,
-corridors' seconds, plain networkx's seconds for the same work, the raw kernel's seconds
-(scipy or the numba kernel called directly on the same arrays) and both ratios; with
-``--json`` one object per line (name, sizes, corridors_s, networkx_s, kernel_s). It checks
-that the answers agree and asserts nothing about time: timings belong here, not in tests.
+Run ``python benchmarks/run.py [--quick] [--json] [--candidates]``. Each row says in one line
+what both sides compute, and checks that their answers agree (same totals to 1e-9, the same
+route legs, the same betweenness); where they do not, it prints "not comparable" instead of
+a ratio. Times are CPU seconds (``time.process_time``; a command's own with ``getrusage``),
+the median of several runs (networkx's of one). With ``--json``, one object per row:
+``name``, ``what``, ``corridors_s``, ``kernel_s``, ``networkx_s``, ``peer``, ``peer_s``,
+``agree`` (None where nothing is compared), and the first line the machine.
 
-Default network (the routing graph, every constraint off but operational links only):
+- The default network: a route with its leg table (the kernel: scipy's search, the path and
+  a plain leg table); a skim of every place pair in the two passes route() makes (the kernel:
+  scipy and numpy totals); the betweenness report (the kernel: its two compiled calls).
+- Criticality and a five-scenario comparison, timed alone (no counterpart).
+- Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``--quick``)
+  and an OSM rail extract made from it: skims and betweenness against scipy with the
+  compiled kernels called directly, and networkx; the OSM load against osmnx alone.
+- AequilibraE's Coquimbo example, where AequilibraE is installed.
+- Peak memory at 1,000,000 nodes (:mod:`memory`, each job in a process of its own).
+- The command line: ``corridors route`` with the caches of ``corridors build`` current and
+  without them, ``corridors assess``, and the imports of pandas and scipy alone.
 
-- route: ``corridors.route`` Chongqing-Duisburg, leg table included; networkx
-  ``dijkstra_path`` on the same reduced graph; scipy's Dijkstra from the origin.
-- skim: every place to every place, hours, km, USD and crossings of each pair; networkx one
-  ``single_source_dijkstra`` per origin and the sums along each path; scipy's many-source
-  Dijkstra with predecessors.
-- centrality: the full betweenness report of the places; networkx
-  ``betweenness_centrality_subset`` from every start node to every end node on the same
-  graph; the Brandes kernel on the same arrays.
-
-Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``--quick``):
-
-- skim: 100 sources x 1,000 targets, length and minutes of each pair; networkx
-  ``single_source_dijkstra`` per source and the sums along each path; scipy alone.
-- betweenness: from 100 sources sampled as networkx's ``k=`` does with a fixed seed (the same
-  sources given to both), weighted by length; networkx ``betweenness_centrality``.
-- memory: the engine's arrays (edge rows and the CSR reduction) per node, against scipy's
-  CSR matrix of the same graph.
-
-Criticality: every link of the default network failed in turn with the standard OD set,
-against copying the graph, removing the link and recomputing every OD with networkx.
-
-OpenStreetMap (``--quick``: 10,000 nodes): the synthetic grid written as an OSM rail extract
-of 100,000 nodes, loaded by corridors against osmnx alone, then a skim and betweenness on it.
-
-With ``--candidates``, only the betweenness libraries that were considered, where installed
-(igraph, networkit: the "kernel" column is theirs).
-
-A comparison of five built-in scenarios with the base, and the command line's wall time:
-``corridors route Chongqing Duisburg`` with the compiled cache current (after ``corridors
-build``) and without it (a copy of the data with no ``graphs/``), ``corridors assess`` and the
-imports of pandas, geopandas and scipy alone; with ``--json`` these rows give every run's
-seconds (``runs_s``) besides the median.
-
-The first line says on what machine and when: date, CPUs, processor, Python and the load
-average at the start (other work on the machine slows every figure).
+With ``--candidates``, only the betweenness libraries considered (igraph, networkit), where
+installed.
 """
 
 from __future__ import annotations
@@ -85,6 +64,7 @@ from corridors.analysis.criticality import criticality
 from corridors.analysis.demand import gravity_demand
 from corridors.engine import compile_arrays, compile_graph, path_sums, shortest_paths
 from corridors.engine.brandes import betweenness as kernel
+from corridors.engine.kernels import tree_sums, walk
 from corridors.graph.constraints import Constraints, border_scoped
 from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import routing_graph
@@ -271,7 +251,7 @@ def tree_totals(reduced, values, pred, rows, targets) -> np.ndarray:
     keys = reduced.tail.astype(np.int64) * reduced.n + reduced.head
     order = np.argsort(keys)
     keys = keys[order]
-    out = np.zeros((len(rows), len(MEASURES)))
+    out = np.zeros((len(rows), len(values)))
     cur = np.asarray(targets).copy()
     back = pred[rows, cur]
     out[back < 0] = np.nan
@@ -487,9 +467,14 @@ def synthetic(size: int, count: int, repeat: int, as_json: bool) -> None:
         dist, pred = shortest_paths(reduced, sources)
         return path_sums(reduced, dist, pred, rows, ends, values).sums
 
-    def raw():
-        _, pred = dijkstra(reduced.matrix, indices=sources, return_predecessors=True)
-        return tree_totals(reduced, values, pred, rows, ends)
+    def raw():  # scipy's search and the compiled walk, called on the arrays directly
+        dist, pred = dijkstra(reduced.matrix, indices=sources, return_predecessors=True)
+        sums = np.zeros((len(ends), len(values)))
+        indptr, heads = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
+        none = np.zeros(len(reduced.edge), dtype=np.bool_)
+        walk(indptr, heads, pred, rows, ends, values, none, sums, None)
+        sums[~np.isfinite(dist[rows, ends])] = np.nan
+        return sums
 
     def plain():
         sums = []
@@ -593,11 +578,13 @@ def osm_scale(size: int, count: int, repeat: int, as_json: bool) -> None:
         dist, pred = shortest_paths(reduced, sources)
         return path_sums(reduced, dist, pred, rows, ends, lengths).sums
 
-    def raw():
-        _, pred = dijkstra(reduced.matrix, indices=sources, return_predecessors=True)
-        found = tree_totals(reduced, lengths, pred, rows, ends)
-        found[rows.reshape(-1) == -1] = 0.0
-        return found
+    def raw():  # scipy's search and the compiled tree sums, called on the arrays directly
+        dist, pred = dijkstra(reduced.matrix, indices=sources, return_predecessors=True)
+        whole = np.zeros((count, 1, engine.n))
+        indptr, heads = reduced.indptr.astype(np.int64), reduced.head.astype(np.int64)
+        tree_sums(indptr, heads, pred, lengths, whole)
+        whole[:, 0][~np.isfinite(dist)] = np.nan
+        return whole[rows, :, ends]
 
     nodes = engine.nodes
 

@@ -141,20 +141,23 @@ def test_blocks_are_replaced_whole_and_must_exist():
 def test_timings_render_from_benchmark_lines():
     rows = [
         {"name": "machine", "date": "2026-01-02", "cpus": 2, "cpu": "x", "python": "3.11"},
+        {"name": "route", "what": "a route", "corridors_s": 0.001, "kernel_s": 0.0005},
+        {"name": "skim", "what": "a skim", "corridors_s": 1.5, "networkx_s": 30.0},
+        {"name": "odd", "what": "differs", "corridors_s": 1.0, "kernel_s": 0.5, "agree": False},
         {"name": "synthetic memory", "bytes_per_node": 94.0, "csr_bytes_per_node": 37.6},
+        {
+            "name": "memory totals",
+            "what": "1,000 nodes: x",
+            "corridors_bytes": 3e9,
+            "scipy_bytes": 2e9,
+            "base_bytes": 1e9,
+        },
+        {"name": "memory compile", "what": "y", "peak_bytes": 2e6, "held_bytes": 1e6},
     ]
-    sizes = {
-        "skim": "135 x 135 places",
-        "synthetic skim": "106,280 nodes, 100x1000",
-        "osm load": "77,541 nodes after simplification",
-        "criticality sweep": "545 links x 1045 OD pairs",
-    }
-    for name, _ in figures.TIMED:
-        rows.append({"name": name, "sizes": sizes.get(name, ""), "corridors_s": 1.5})
-        rows[-1] |= {"networkx_s": 30.0, "kernel_s": 0.5}
-    for name in ("cli route", "cli route, no cache", "cli assess", "cli imports"):
-        rows.append({"name": name, "sizes": "", "corridors_s": 1.0, "runs_s": [0.9, 1.0, 1.2]})
     text = figures.timings_block(rows)
     assert "measured 2026-01-02 on this project's 2-core sandbox" in text
-    assert "criticality: every link failed, standard OD set (1,045 pairs) | 1.5 s | 30 s |" in text
-    assert "1.00 s (median of 3 runs, 0.90-1.20 s)" in text
+    assert "| **route**: a route | 1.0 ms | 0.5 ms (2.00×) | — | — |" in text
+    assert "| **skim**: a skim | 1.5 s | — | 30 s (0.05×) | — |" in text
+    assert "500 ms, not comparable" in text
+    assert "3.00 GB against 2.00 GB for scipy's search alone (1.50×" in text
+    assert "peaks at 2 MB and holds 1 MB (2.00×)" in text
