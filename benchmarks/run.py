@@ -727,6 +727,7 @@ def aequilibrae_peer(repeat: int, as_json: bool) -> None:
     network, graph build included on both sides. Its project needs SpatiaLite, which this
     Python's sqlite3 cannot load, so the links are read with plain sqlite3 and AequilibraE's
     ``Graph`` is made from them, as corridors' engine is."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # AequilibraE's progress bars
     try:
         from aequilibrae.paths import Graph, NetworkSkimming
     except ImportError:
@@ -776,7 +777,6 @@ def aequilibrae_peer(repeat: int, as_json: bool) -> None:
         found = path_sums(reduced, dist, pred, rows, targets, reduced.weight[None, :])
         return found.sums.reshape(len(where), len(where))
 
-    os.environ.setdefault("TQDM_DISABLE", "1")  # AequilibraE's progress bars
     row = Row(
         "aequilibrae skim",
         f"AequilibraE's Coquimbo example: {len(centroids)} x {len(centroids)} centroids, car "

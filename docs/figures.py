@@ -760,10 +760,13 @@ def timings_block(rows: list[dict], candidates: list[dict] | None = None) -> str
         peer = _ratio(row, "peer_s")
         if row.get("peer"):
             peer = f"{row['peer']}: {peer}"
+        ours = seconds(row["corridors_s"])
+        if row.get("wall_s") is not None:
+            ours += f" (wall {seconds(row['wall_s'])})"
         table_rows.append(
             [
                 f"**{row['name']}**: {row['what']}",
-                seconds(row["corridors_s"]),
+                ours,
                 _ratio(row, "kernel_s"),
                 _ratio(row, "networkx_s"),
                 peer,
