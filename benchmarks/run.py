@@ -15,13 +15,14 @@ the median of several runs (networkx's of one). With ``--json``, one object per 
 - Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``--quick``)
   and an OSM rail extract made from it: skims and betweenness against scipy with the
   compiled kernels called directly, and networkx; the OSM load against osmnx alone.
-- AequilibraE's Coquimbo example, where AequilibraE is installed.
 - Peak memory at 1,000,000 nodes (:mod:`memory`, each job in a process of its own).
 - The command line: ``corridors route`` with the caches of ``corridors build`` current and
   without them, ``corridors assess``, and the imports of pandas and scipy alone.
 
-With ``--candidates``, only the betweenness libraries considered (igraph, networkit), where
-installed.
+With ``--candidates``, only the peers, where installed: AequilibraE on its own Coquimbo example,
+and the betweenness libraries considered (igraph, networkit). Run them in an environment of
+their own: AequilibraE brings pyarrow, and with it pandas' Arrow-backed strings, which change
+the pandas-heavy rows' times.
 """
 
 from __future__ import annotations
@@ -843,11 +844,13 @@ def main() -> None:
     parser.add_argument(
         "--candidates",
         action="store_true",
-        help="only the betweenness libraries considered (igraph, networkit), if installed",
+        help="only the peers, where installed: AequilibraE, and the betweenness libraries "
+        "considered (igraph, networkit)",
     )
     args = parser.parse_args()
     if args.candidates:
         machine(args.json)
+        aequilibrae_peer(3 if args.quick else 5, args.json)
         candidates(10_000 if args.quick else 100_000, 20 if args.quick else 100, args.json)
         return
     machine(args.json)
@@ -860,7 +863,6 @@ def main() -> None:
         synthetic(10_000, 20, repeat, args.json)
     else:
         synthetic(100_000, 100, repeat, args.json)
-    aequilibrae_peer(repeat, args.json)
     memory_at_scale(100_000 if args.quick else 1_000_000, 20 if args.quick else 100, args.json)
     command_line(repeat, args.json)
 

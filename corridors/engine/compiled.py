@@ -151,9 +151,9 @@ class Reduced:
         """The tail node of each entry."""
         return np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.indptr))
 
-    @property
+    @functools.cached_property
     def matrix(self) -> csr_matrix:
-        """The CSR matrix (zero weights kept as explicit entries: they are edges)."""
+        """The CSR matrix (zero weights kept as explicit entries: they are edges); made once."""
         return csr_matrix((self.weight, self.head, self.indptr), shape=(self.n, self.n))
 
     def submatrix(self, keep: np.ndarray) -> csr_matrix:

@@ -29,7 +29,7 @@ def shortest_paths(
     >>> dist.tolist(), pred.tolist()
     ([[0.0, 1.0, 3.0]], [[-9999, 0, 1]])
     """
-    matrix = reduced.matrix if keep is None else reduced.submatrix(keep)
+    matrix = reduced.matrix if keep is None or keep.all() else reduced.submatrix(keep)
     indices = np.atleast_1d(np.asarray(sources, dtype=np.int64))
     if not len(indices):
         empty = np.empty((0, reduced.n))
