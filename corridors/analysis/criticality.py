@@ -20,7 +20,7 @@ from corridors.graph.constraints import resolve_constraints
 from corridors.graph.routing_graph import check_objective, routing_graph
 from corridors.network.model import Network, check_network
 
-__all__ = ["ELEMENTS", "criticality"]
+__all__ = ["ELEMENTS", "criticality", "dead_ends"]
 
 ELEMENTS = ("crossings", "links", "places")
 COLUMNS = [
@@ -182,3 +182,30 @@ def _candidates(network: Network, elements: str):
     kind = elements[:-1]
     for element, a, b in zip(frame.index, frame["from"], frame["to"], strict=True):
         yield element, kind, f"{names[a]} - {names[b]}"
+
+
+def dead_ends(network: Network) -> list[tuple[str, str]]:
+    """(place, its one neighbour) for each place that carries demand (a Chinese hub or a
+    foreign terminal, sea port or park) and is joined to one other place only (by a link of
+    any mode, sea legs included, or a crossing).
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> ("madrid", "irun") in dead_ends(load_network())
+    True
+    """
+    origins, destinations = network.trade_ends()
+    pairs = [
+        *zip(network.links["from"], network.links["to"], strict=True),
+        *zip(network.crossings["from"], network.crossings["to"], strict=True),
+    ]
+    neighbours: dict[str, set[str]] = {}
+    for a, b in pairs:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    return [
+        (p, next(iter(neighbours[p])))
+        for p in sorted({*origins, *destinations})
+        if len(neighbours.get(p, ())) == 1
+    ]

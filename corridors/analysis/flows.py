@@ -33,8 +33,9 @@ class Flows:
     Attributes
     ----------
     pairs : pandas.DataFrame
-        The demand with, per pair, hours, km, cost_usd, generalized, gateway and crossings
-        (NaN and empty where no route).
+        The demand with, per pair, hours, km, cost_usd, generalized, gateway, crossings and
+        main_mode (``sea`` where the route has a sea leg, else inland water, rail or road;
+        NaN and empty where no route).
     links, crossings, ports : pandas.DataFrame
         id, name, kind and feu_per_year, both directions together, busiest first; a port's
         flow is what its sea legs load and unload.
@@ -56,6 +57,27 @@ class Flows:
     gateways: pd.DataFrame
     trade_types: pd.DataFrame
     corridors: pd.DataFrame
+
+    def mode_split(self, network: Network) -> pd.DataFrame:
+        """Share of each destination region's routed flow by main mode (rows: region, columns:
+        the modes of :data:`MAIN_MODES` that carry some of it).
+
+        Examples
+        --------
+        >>> from corridors import load_network
+        >>> net = load_network()
+        >>> demand = pd.DataFrame({"origin": ["chongqing", "chongqing"],
+        ...     "destination": ["duisburg", "singapore"], "feu_per_year": [30.0, 10.0]})
+        >>> assign(net, demand, by="time").mode_split(net).round(2).to_dict("index")
+        {'europe': {'sea': 0.0, 'rail': 1.0}, 'southeast_asia': {'sea': 1.0, 'rail': 0.0}}
+        """
+        region = network.countries.set_index("iso3")["region"]
+        routed = self.pairs[self.pairs.main_mode != ""]
+        where = routed.destination.map(network.places.iso3).map(region)
+        table = routed.groupby([where, routed.main_mode]).feu_per_year.sum().unstack(fill_value=0)
+        table = table.div(table.sum(axis=1), axis=0)
+        table.index.name, table.columns.name = "region", None
+        return table[[m for m in MAIN_MODES if m in table.columns]]
 
     @property
     def unserved(self) -> float:
@@ -135,6 +157,7 @@ def assign(
         generalized=sums[:, 2] + graph.value_of_time * sums[:, 0],
         gateway=_gateways(network, graph, moves, origins),
         crossings=_crossings(graph, moves, len(demand)),
+        main_mode=_main_modes(graph, moves, len(demand)),
     )
     if "trade_type" not in pairs:
         pairs["trade_type"] = _trade_types(network, pairs.origin)
@@ -160,6 +183,21 @@ class _Moves:
     tail: np.ndarray
     head: np.ndarray
     edge: np.ndarray
+
+
+MAIN_MODES = ("sea", "inland_water", "rail", "road")
+
+
+def _main_modes(graph, moves: _Moves, pairs: int) -> np.ndarray:
+    """Per pair, the first of :data:`MAIN_MODES` its route has a link of (a rail-sea trip is
+    ``sea``), empty where it has none."""
+    tags = graph.engine.tags
+    links = tags.get(("kind", "link"), np.zeros(0, np.int64))
+    out = np.full(pairs, "", dtype=object)
+    for mode in reversed(MAIN_MODES):  # the first mode in the list wins
+        edges = np.intersect1d(tags.get(("mode", mode), np.zeros(0, np.int64)), links)
+        out[np.unique(moves.pair[np.isin(moves.edge, edges)])] = mode
+    return out
 
 
 def _crossings(graph, moves: _Moves, pairs: int) -> list[list[str]]:

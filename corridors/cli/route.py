@@ -166,12 +166,14 @@ def _skim(args) -> int:
     options = {"by": args.by, "avoid": args.avoid, "modes": args.modes, "month": args.month}
     if args.out:  # streamed origin by origin, so a table of any size fits in memory
         from corridors.atomic import atomic_path
+        from corridors.outputs.csv_tables import csv_text
 
         pairs = 0
         with atomic_path(args.out) as tmp, tmp.open("w", encoding="utf-8", newline="") as out:
             for piece in skim_chunks(network, origins, destinations, **options):
                 piece["crossings"] = piece["crossings"].map(";".join)
-                piece.round(3).to_csv(out, header=not pairs, index=False, lineterminator="\n")
+                text = csv_text(piece)
+                out.write(text if not pairs else text.split("\n", 1)[1])
                 pairs += len(piece)
         print(f"wrote {args.out} ({pairs} pairs)", file=sys.stderr)
         return 0

@@ -98,6 +98,7 @@ def _print_comparison(result) -> None:
 
 def _write_tables(result, folder: Path) -> None:
     from corridors.atomic import atomic_path
+    from corridors.outputs.csv_tables import csv_text
 
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("od", "elements", "gateways", "corridors", "provinces", "trade_types"):
@@ -105,7 +106,7 @@ def _write_tables(result, folder: Path) -> None:
         if name == "od":
             table = table.assign(crossings=table.crossings.map(";".join))
         with atomic_path(folder / f"{name}.csv") as tmp:
-            table.to_csv(tmp, index=False, lineterminator="\n")
+            tmp.write_text(csv_text(table), encoding="utf-8")
 
 
 def first_sentence(text: str) -> str:

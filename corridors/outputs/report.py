@@ -2,23 +2,19 @@
 
 It routes the key corridors, ranks the border ports and links the hinterland's trade depends
 on, compares the built-in scenarios, fails each crossing in turn and checks the model
-against the published figures, and writes ``report.md``, a self-contained ``report.html``
-(images embedded), ``maps/*.png`` and ``tables/*.csv`` to one folder.
+against the published figures; :mod:`corridors.outputs.report_document` writes it.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from corridors.atomic import atomic_folder, atomic_path
+from corridors.atomic import atomic_folder
 from corridors.network.model import Network
+from corridors.outputs.report_document import Report, write_report
 
 __all__ = ["KEY_ROUTES", "SCENARIOS", "assess", "validation_headline"]
 
@@ -45,81 +41,6 @@ KEY_ROUTES = [
     ("Nanning - Hanoi", "Nanning", "Hanoi", {}),
     ("Kashgar - Gwadar", "Kashgar", "Gwadar", {}),
 ]
-# the report in Chinese: its headings, captions, table headers and fixed sentences, keyed by
-# the English (numbers and the sentences built from them stay English)
-ZH = {
-    "Corridors assessment: the default network": "走廊评估：默认网络",
-    "Corridors assessment": "走廊评估",
-    "The network at a glance": "网络概览",
-    "Key routes (fastest, by time)": "主要路线（按时间最快）",
-    "Which border crossings the best routes depend on": "最优路线所依赖的边境口岸",
-    "How each trade-pattern type's exports leave China": "各贸易类型省份的出口如何离开中国",
-    "Scenarios compared with today's network": "情景与现状网络的比较",
-    "Criticality: each border crossing failed in turn": "关键性：逐一关闭每个边境口岸",
-    "How well the model matches published figures": "模型与公开数据的吻合程度",
-    "The corridor network: links by mode (dashed: planned or under construction), places "
-    "by kind.": "走廊网络：按运输方式显示的线路（虚线：规划或在建），按类型显示的地点。",
-    "The New Western Land-Sea Corridor": "西部陆海新通道",
-    "The New Western Land-Sea Corridor's three rail routes to the Beibu Gulf.": (
-        "西部陆海新通道通往北部湾的三条铁路线路。"
-    ),
-    "Chongqing to Duisburg by rail: the best route and the materially different others the "
-    "router finds (other exits from China).": (
-        "重庆至杜伊斯堡铁路：最优路线及路由找到的其他明显不同的路线（经其他口岸出境）。"
-    ),
-    "Time/cost-distance: Chongqing to Duisburg via Alashankou.": (
-        "时间/费用-距离图：重庆经阿拉山口至杜伊斯堡。"
-    ),
-    "Time/cost-distance: Chongqing to Singapore by the Land-Sea Corridor's rail-sea route.": (
-        "时间/费用-距离图：重庆经陆海新通道铁海联运至新加坡。"
-    ),
-    "Where the gravity model's exports go, all-or-nothing: line width by FEU per year.": (
-        "引力模型的出口流向（全有全无分配）：线宽表示每年 FEU。"
-    ),
-    "Alashankou closed: the change of flow on every link and crossing, and of each hub's "
-    "generalized cost.": "阿拉山口关闭：每条线路和口岸的流量变化，以及各枢纽广义费用的变化。",
-    "Betweenness: of the pairs from every Chinese hub to every foreign terminal, sea port "
-    "and park, the share whose fastest route uses each crossing.": (
-        "介数：从每个中国枢纽到每个境外货运站、海港和园区的 OD 对中，最快路线经过各口岸的比例。"
-    ),
-    "The gravity model's exports (seed 001 provinces, by destination GDP), all-or-nothing "
-    "on the best routes by generalized cost: the share leaving by each gateway. "
-    "All-or-nothing overstates the fastest corridor; see the validation section.": (
-        "引力模型的出口（seed 001 的省份，按目的地 GDP 分配），按广义费用最优路线全有全无分配："
-        "经各口岸出境的份额。全有全无分配会高估最快的通道；见验证部分。"
-    ),
-    "Each built-in scenario (data/scenarios/, each citing its precedent or plan) against "
-    "the base, with the same OD demand: the demand-weighted change of generalized cost "
-    "and the gateway whose share moves most.": (
-        "每个内置情景（data/scenarios/，各自注明先例或规划）在相同 OD 需求下与基准比较："
-        "按需求加权的广义费用变化，以及份额变化最大的口岸。"
-    ),
-    # table headers
-    "route": "路线",
-    "km": "公里",
-    "days": "天数",
-    "usd_per_feu": "美元/FEU",
-    "crossings": "口岸",
-    "name": "名称",
-    "value": "介数",
-    "share": "份额",
-    "trade_type": "贸易类型",
-    "gateway": "出境口岸",
-    "scenario": "情景",
-    "generalized_cost_change_pct": "广义费用变化（%）",
-    "pairs_cut_off": "中断的 OD 对",
-    "largest_gateway_shift": "口岸份额最大变化",
-    "delta_cost_pct": "费用变化（%）",
-    "unserved_share": "无法服务的份额",
-    "pairs_rerouted": "改道的 OD 对",
-    "case_id": "案例",
-    "metric": "指标",
-    "published_low": "公布下限",
-    "published_high": "公布上限",
-    "model": "模型",
-    "error": "误差",
-    "loo_error": "留一误差",
-}
 # the key routes' names in Chinese, keyed by KEY_ROUTES' labels
 KEY_ROUTES_ZH = {
     **{
@@ -154,51 +75,6 @@ SCENARIOS = [
 ]
 
 
-@dataclass
-class _Report:
-    """Blocks of the report, rendered to Markdown and HTML alike."""
-
-    blocks: list[tuple] = field(default_factory=list)
-    images: dict[str, bytes] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    interactive: str | None = None
-    names: pd.Series | None = None
-    lang: str = "en"
-    drawn: str = "en"  # the maps' language: en when Chinese is asked but no CJK font is found
-
-    def say(self, text: str, *, drawn: bool = False) -> str:
-        """``text`` in the report's language (in the maps' language with ``drawn``)."""
-        lang = self.drawn if drawn else self.lang
-        return ZH.get(text, text) if lang == "zh" else text
-
-    def heading(self, text: str) -> None:
-        self.blocks.append(("h2", self.say(text)))
-
-    def text(self, text: str) -> None:
-        self.blocks.append(("p", self.say(text)))
-
-    def table(self, name: str, frame: pd.DataFrame, shown: pd.DataFrame | None = None) -> None:
-        self.tables[name] = frame
-        shown = frame if shown is None else shown
-        self.blocks.append(("table", shown.rename(columns=self.say)))
-
-    def figure(self, name: str, fig, caption: str) -> None:
-        import matplotlib.pyplot as plt
-
-        buffer = io.BytesIO()
-        fig.savefig(
-            buffer,
-            format="png",
-            dpi=110,
-            bbox_inches="tight",
-            pad_inches=0.05,
-            metadata={"Software": None},
-        )
-        plt.close(fig)
-        self.images[name] = buffer.getvalue()
-        self.blocks.append(("img", name, self.say(caption)))
-
-
 def assess(
     network: Network | None = None,
     out: str | Path = "assessment",
@@ -226,7 +102,7 @@ def assess(
 
     network = network or load_network()
     names = place_names(network, lang)
-    report = _Report(names=names, lang=lang, drawn=drawing_language(lang)[0])
+    report = Report(names=names, lang=lang, drawn=drawing_language(lang)[0])
     steps = [
         ("the network", _network_section),
         ("key routes", _routes_section),
@@ -242,7 +118,7 @@ def assess(
             if progress:
                 progress(i, len(steps), label)
             step(network, report)
-        written = _write(report, tmp)
+        written = write_report(report, tmp)
     return [folder / path.relative_to(tmp) for path in written]
 
 
@@ -260,7 +136,7 @@ def report_file(path: Path) -> bool:
     return len(path.parts) == 2 and kinds.get(path.parts[0]) == path.suffix
 
 
-def _network_section(network: Network, report: _Report) -> None:
+def _network_section(network: Network, report: Report) -> None:
     from corridors.outputs.info import network_summary
     from corridors.outputs.maps import plot_network
 
@@ -296,7 +172,7 @@ def _network_section(network: Network, report: _Report) -> None:
     )
 
 
-def _routes_section(network: Network, report: _Report) -> None:
+def _routes_section(network: Network, report: Report) -> None:
     from corridors.analysis.routing import route
     from corridors.outputs.charts import time_cost_distance
     from corridors.outputs.maps import plot_route
@@ -346,7 +222,7 @@ def _routes_section(network: Network, report: _Report) -> None:
     )
 
 
-def _centrality_section(network: Network, report: _Report) -> None:
+def _centrality_section(network: Network, report: Report) -> None:
     from corridors.analysis.centrality import betweenness
     from corridors.analysis.flows import assign
     from corridors.outputs.maps import plot_flows
@@ -358,8 +234,13 @@ def _centrality_section(network: Network, report: _Report) -> None:
     report.heading("Which border crossings the best routes depend on")
     report.text(
         "Betweenness: of the pairs from every Chinese hub to every foreign terminal, sea port "
-        "and park, the share whose fastest route uses each crossing."
+        "and park, how many have their fastest route through each crossing, and their share. "
+        "Where several routes tie for fastest, each carries its share of the pair (by the number "
+        "of tied paths), so a count can be fractional."
     )
+    example = _fraction_example(ranked)
+    if example:
+        report.text(example)
     shown = _named(network, ranked, report)[["name", "value", "share"]].round(3)
     report.table("crossing_betweenness", ranked, shown)
     flows = assign(network)
@@ -384,9 +265,21 @@ def _centrality_section(network: Network, report: _Report) -> None:
             gateway=top.gateway.map(lambda g: report.names.get(g, g)),
         )
     report.table("gateway_shares_by_trade_type", shares, top[["trade_type", "gateway", "share"]])
+    split = flows.mode_split(network)
+    report.heading("Rail or sea")
+    report.text(
+        f"The same exports by destination region and main mode (sea: the route has a sea leg). "
+        f"{split.get('rail', pd.Series(0.0, index=split.index)).get('europe', 0.0):.0%} of the "
+        "boxes bound for Europe go by rail. Published figures put rail at a few per cent of "
+        "EU-China trade by value (cargofacts_2020_eu_china_modes in data/sources.csv): one "
+        "value of time and all-or-nothing send every box the fastest way; a mode-choice model "
+        "with value classes is what closes the gap."
+    )
+    split = split.mul(100).round(1).add_suffix("_pct").reset_index()
+    report.table("mode_split", split, split)
 
 
-def _scenario_section(network: Network, report: _Report) -> None:
+def _scenario_section(network: Network, report: Report) -> None:
     from corridors.analysis.compare import compare
     from corridors.outputs.maps import plot_difference
 
@@ -408,18 +301,27 @@ def _scenario_section(network: Network, report: _Report) -> None:
     report.tables["scenario_trade_types"] = result.trade_types
 
 
-def _criticality_section(network: Network, report: _Report) -> None:
-    from corridors.analysis.criticality import criticality
+def _criticality_section(network: Network, report: Report) -> None:
+    from corridors.analysis.criticality import criticality, dead_ends
 
     table = criticality(network, elements="crossings")
     report.heading("Criticality: each border crossing failed in turn")
+    ends = dead_ends(network)
+    if ends:
+        report.text(
+            "Dead ends: these places that carry demand hang on one link or crossing, so "
+            "failing it cuts them off whatever else the network offers, and such elements "
+            "rank high below: "
+            + "; ".join(f"{report.names[p]} (only {report.names[q]})" for p, q in ends)
+            + "."
+        )
     shown = _named(network, table.head(10), report)
     shown = shown[["name", "delta_cost_pct", "unserved_share", "pairs_rerouted"]]
     report.table("criticality_crossings", table, shown.round(3))
 
 
-def _validation_section(network: Network, report: _Report) -> None:
-    from corridors.analysis.validation import validate
+def _validation_section(network: Network, report: Report) -> None:
+    from corridors.analysis.validation import YARDSTICK, validate
 
     table = validate(network)
     report.heading("How well the model matches published figures")
@@ -427,11 +329,35 @@ def _validation_section(network: Network, report: _Report) -> None:
         f"{validation_headline(table)} For fitted time parameters the leave-one-out error is "
         "what the case gives when the fit is made without it."
     )
+    outside = table[table.error.abs() > YARDSTICK].sort_values("error", key=abs, ascending=False)
+    if len(outside):
+        report.text(
+            f"Outside {YARDSTICK:.0%} of their range ({len(outside)}), the worst first: "
+            + "; ".join(
+                f"{row.case_id} {row.model:.4g} against {row.published_low:g}"
+                + (f"-{row.published_high:g}" if row.published_high != row.published_low else "")
+                + f" {row.metric} ({row.error:+.0%})"
+                for row in outside.itertuples()
+            )
+            + "."
+        )
     shown = table[["case_id", "metric", "published_low", "published_high", "model", "error"]]
     report.table("validation", table, shown.assign(loo_error=table.loo_error).round(3))
 
 
-def _named(network: Network, table: pd.DataFrame, report: _Report) -> pd.DataFrame:
+def _fraction_example(ranked: pd.DataFrame) -> str:
+    """A sentence on the first fractional count of ``ranked``, empty if there is none."""
+    fractional = ranked[(ranked.value - ranked.value.round()).abs() > 0.005]
+    if fractional.empty:
+        return ""
+    row = fractional.iloc[0]
+    return (
+        f"For example {row['name']}: {row['value']:.2f} pairs, {int(row['value'])} whole "
+        "and parts of tied ones."
+    )
+
+
+def _named(network: Network, table: pd.DataFrame, report: Report) -> pd.DataFrame:
     """The table with its crossings' names in the report's language (the two sides' names in
     Chinese)."""
     if report.lang != "zh":
@@ -484,80 +410,3 @@ def validation_headline(table: pd.DataFrame) -> str:
         f"distance to the nearer end as a share of it; {inside} of the cases fall inside the "
         "range itself, most published figures being a single value."
     )
-
-
-def _write(report: _Report, folder: Path) -> list[Path]:
-    (folder / "maps").mkdir(parents=True, exist_ok=True)
-    (folder / "tables").mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, png in report.images.items():
-        written.append(_save(folder / "maps" / f"{name}.png", png))
-    for name, table in report.tables.items():
-        text = table.to_csv(index=False, lineterminator="\n")
-        written.append(_save(folder / "tables" / f"{name}.csv", text.encode("utf-8")))
-    if report.interactive is not None:
-        written.append(_save(folder / "map.html", report.interactive.encode("utf-8")))
-    written.append(_save(folder / "report.md", _markdown(report).encode("utf-8")))
-    written.append(_save(folder / "report.html", _html(report).encode("utf-8")))
-    return written
-
-
-def _save(path: Path, data: bytes) -> Path:
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-    return path
-
-
-def _markdown(report: _Report) -> str:
-    parts = []
-    for block in report.blocks:
-        kind = block[0]
-        if kind == "h1":
-            parts.append(f"# {block[1]}")
-        elif kind == "h2":
-            parts.append(f"## {block[1]}")
-        elif kind == "p":
-            parts.append(block[1])
-        elif kind == "table":
-            parts.append(_markdown_table(block[1]))
-        else:
-            parts.append(f"![{block[2]}](maps/{block[1]}.png)\n\n*{block[2]}*")
-    return "\n\n".join(parts) + "\n"
-
-
-def _html(report: _Report) -> str:
-    body = []
-    for block in report.blocks:
-        kind = block[0]
-        if kind in ("h1", "h2"):
-            body.append(f"<{kind}>{html.escape(block[1])}</{kind}>")
-        elif kind == "p":
-            body.append(f"<p>{html.escape(block[1])}</p>")
-        elif kind == "table":
-            body.append(block[1].to_html(index=False, border=0, classes="table"))
-        else:
-            data = base64.b64encode(report.images[block[1]]).decode("ascii")
-            body.append(
-                f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(block[2])}">'
-                f"<figcaption>{html.escape(block[2])}</figcaption></figure>"
-            )
-    style = (
-        "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}"
-        "table{border-collapse:collapse;font-size:.85em;margin:1em 0}"
-        "td,th{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:left}"
-        "img{max-width:100%}figcaption{font-style:italic;font-size:.9em}"
-    )
-    lang = "zh" if report.lang == "zh" else "en"
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(report.say('Corridors assessment'))}</title>"
-        f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
-    )
-
-
-def _markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table (numbers as pandas prints them)."""
-    cells = frame.astype(str).map(lambda v: v.replace("|", "\\|"))
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
-    return "\n".join(lines)

@@ -177,7 +177,8 @@ def test_skim_writes_csv(tmp_path, capsys):
         == 0
     )
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "origin,destination,hours,days,km,cost_usd,generalized,crossings"
+    header = "origin,destination,hours,days,km,cost_usd_per_feu,generalized_usd_per_feu,crossings"
+    assert lines[0] == header
     assert len(lines) == 1 + 27 * 2
 
 

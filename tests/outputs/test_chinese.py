@@ -32,6 +32,7 @@ from corridors.outputs import report as report_module
 from corridors.outputs.charts import time_cost_distance
 from corridors.outputs.labels import cjk_font
 from corridors.outputs.maps import plot_difference, plot_network, plot_route
+from corridors.outputs.report_document import ZH, Report
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -120,20 +121,20 @@ def test_the_difference_map_and_the_chart_are_chinese(net, font):
 
 
 def test_the_report_speaks_chinese():
-    report = report_module._Report(lang="zh", drawn="zh")
+    report = Report(lang="zh", drawn="zh")
     report.blocks.append(("h1", report.say("Corridors assessment: the default network")))
     report.heading("Key routes (fastest, by time)")
     report.table("t", pd.DataFrame({"route": ["重庆 - 昆明"], "km": [1], "days": [0.5]}))
-    page = report_module._html(report)
+    page = report.to_html()
     assert (
         page.startswith('<!DOCTYPE html>\n<html lang="zh">') and "<title>走廊评估</title>" in page
     )
     assert "<h2>主要路线（按时间最快）</h2>" in page and "<th>公里</th>" in page
-    markdown = report_module._markdown(report)
+    markdown = report.to_markdown()
     assert markdown.startswith("# 走廊评估：默认网络") and "| 路线 | 公里 | 天数 |" in markdown
-    english = report_module._Report()
+    english = Report()
     english.heading("Key routes (fastest, by time)")
-    assert '<html lang="en">' in report_module._html(english)
+    assert '<html lang="en">' in english.to_html()
 
 
 def test_every_fixed_text_of_the_report_has_its_chinese():
@@ -152,6 +153,6 @@ def test_every_fixed_text_of_the_report_has_its_chinese():
             continue
         said |= {a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
     assert len(said) >= 15
-    assert said <= set(report_module.ZH), said - set(report_module.ZH)
+    assert said <= set(ZH), said - set(ZH)
     labels = {label for label, *_ in report_module.KEY_ROUTES}
     assert labels == set(report_module.KEY_ROUTES_ZH)

@@ -68,14 +68,25 @@ def test_validation_is_measured_with_the_readmes_yardstick(written):
     """One yardstick, named: "within 20% of the published range", as README.md says."""
     text = (written / "report.md").read_text(encoding="utf-8")
     validation = pd.read_csv(written / "tables" / "validation.csv")
-    within = int((validation.error.abs() <= 0.20).sum())
+    within = int((validation.error_pct.abs() <= 20.0).sum())
     assert f"{within} ({within / len(validation):.0%}) within 20% of the published range" in text
+
+
+def test_the_csv_tables_are_rounded_with_units_in_their_headers(written):
+    for path in sorted((written / "tables").glob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\d[eE][-+]?\d", text), path.name  # no scientific notation
+        assert not re.search(r"\.\d{4,}", text), path.name  # at most 3 decimals
+        assert ",-0," not in text and ",-0\n" not in text, path.name
+    header = (written / "tables" / "scenario_od.csv").read_text(encoding="utf-8").split("\n")[0]
+    assert "cost_usd_per_feu" in header and "generalized_usd_per_feu" in header
+    assert "share_pct" in (written / "tables" / "crossing_betweenness.csv").read_text()
 
 
 def test_the_terminal_gets_a_summary(made_once, capsys, tmp_path):
     assert main(["assess", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     written = made_once("assessment", _assess)  # the shared one, made once per run
-    assert "wrote 18 files" in captured.out and "6/6 validation" in captured.err
+    assert "wrote 19 files" in captured.out and "6/6 validation" in captured.err
     for name in ("report.md", "map.html", "tables/scenarios.csv", "maps/chongqing_duisburg.png"):
         assert (tmp_path / name).read_bytes() == (written / name).read_bytes()  # deterministic
