@@ -47,6 +47,9 @@ EXTENTS = {
     "land_sea": (90.0, -5.0, 125.0, 35.0),
     "central_asia": (45.0, 33.0, 95.0, 56.0),
 }
+# maps this many degrees wide or less are drawn on the 1:50m coastline (the Land-Sea
+# Corridor, Central Asia), wider ones on the 1:110m
+FINE_BELOW_DEGREES = 60.0
 SEA, LAND, BORDER = "#d9e8f5", "#f3f0e8", "#a89f91"
 MODE_COLOURS = {"rail": "#b2182b", "road": "#e08214", "inland_water": "#2166ac", "sea": "#4393c3"}
 PLANNED_COLOUR = "#e7298a"  # planned and under-construction links, drawn on top
@@ -189,9 +192,10 @@ def map_figure(extent, lang: str, *, colorbar: bool = False):
 
 def world(extent) -> gpd.GeoDataFrame:
     """The basemap's countries cut to a margin round the map (no polygon wraps round the
-    projection or swells near a pole), copies shifted by 360° filling across ±180°."""
+    projection or swells near a pole), copies shifted by 360° filling across ±180°; at 1:50m
+    for a regional map (:data:`FINE_BELOW_DEGREES` wide or less), else 1:110m."""
     west, south, east, north = extent
-    world = load_basemap()
+    world = load_basemap(scale="50m" if east - west <= FINE_BELOW_DEGREES else "110m")
     window = shapely.geometry.box(
         max(west - 40, (west + east) / 2 - 179.9),
         max(south - 25, -70),

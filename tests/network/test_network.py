@@ -289,3 +289,22 @@ def test_sea_variants_are_detours(net):
 def test_ports_and_parks_stand_apart(net):
     links = net.links.set_index("id")
     assert links.km["qinzhou-qinzhou_park-road"] > 10  # port at the coast, park by the city
+
+
+def test_the_50m_basemap_has_finer_coasts_and_singapore(net):
+    fine, coarse = load_basemap(scale="50m"), load_basemap()
+    assert "Singapore" in set(fine.name) and "SGP" not in set(coarse.iso3)
+    singapore = fine.loc[fine.name == "Singapore"].geometry.iloc[0]
+    place = net.places.loc["singapore"]
+    assert singapore.distance(Point(place.lon, place.lat)) < 0.1
+
+    def vertices(world) -> int:
+        window = world.clip((105.0, 17.0, 112.0, 23.0))  # the Beibu Gulf
+        return int(window.geometry.count_coordinates().sum())
+
+    assert vertices(fine) > 3 * vertices(coarse)
+
+
+def test_an_unknown_basemap_scale_is_refused():
+    with pytest.raises(ValueError, match="unknown basemap scale '10m'; use one of 110m, 50m"):
+        load_basemap(scale="10m")
