@@ -30,7 +30,12 @@ from corridors.engine import compile_arrays, every_node_sums, shortest_paths
 
 
 def peak_rss() -> int:
-    """This process's peak resident memory in bytes (Linux reports KiB)."""
+    """This process's peak resident memory in bytes: ``VmHWM`` of /proc/self/status, which
+    starts afresh at exec (``getrusage``'s maximum keeps the parent's from before the exec,
+    so a job started by a large benchmark process would report the parent's size)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 

@@ -309,7 +309,7 @@ def skim_row(net, graph, places: list[str], repeat: int) -> Row:
         "skim",
         f"{len(places)} x {len(places)} places by time, two passes (between countries, within "
         "one), hours, km and USD of every pair; corridors also lists crossings and searches "
-        f"again the {int(redone.sum())} pairs whose best path comes back to a place or a "
+        f"again the {int(redone.sum())} pairs whose first-pass path comes back to a place or a "
         "country (route()'s rule), left out of the check",
         seconds(lambda: skim(net, places, places), repeat),
         kernel_s=seconds(kernel_skim, repeat),
@@ -728,7 +728,6 @@ def aequilibrae_peer(repeat: int, as_json: bool) -> None:
     network, graph build included on both sides. Its project needs SpatiaLite, which this
     Python's sqlite3 cannot load, so the links are read with plain sqlite3 and AequilibraE's
     ``Graph`` is made from them, as corridors' engine is."""
-    os.environ.setdefault("TQDM_DISABLE", "1")  # AequilibraE's progress bars
     try:
         from aequilibrae.paths import Graph, NetworkSkimming
     except ImportError:
