@@ -104,7 +104,9 @@ def test_the_timing_block_says_on_what_machine_and_when(readme):
     label = figures._flat(found["speed"])
     assert "benchmarks/run.py" in label
     assert re.search(r"measured \d{4}-\d{2}-\d{2} on this project's \d+-core sandbox", label)
-    assert "`corridors assess` takes" in label and "`corridors route Chongqing Duisburg`" in label
+    assert "**cli assess**: corridors assess" in label
+    assert "**cli route**: corridors route Chongqing Duisburg" in label
+    assert "CPU time" in label
 
 
 def test_the_report_and_the_readme_share_one_yardstick(computed, rendered):
