@@ -138,7 +138,8 @@ def plot_network(
     """The network: links by mode, planned and under-construction ones dashed on top in
     their own colour, places by kind and the main ones named, the given corridors' links
     drawn thick; the sea legs (a mesh between every pair of ocean ports) only with ``sea``.
-    ``lang="zh"`` draws it in Chinese."""
+    The title, unless given, names the corridors drawn thick, or the network. ``lang="zh"``
+    draws it in Chinese."""
     names = place_names(network, lang)
     lang, font = drawing_language(lang)
     links = network.geo.links if sea else network.geo.links[network.links["mode"] != "sea"]
@@ -167,10 +168,12 @@ def plot_network(
                 handle = line_handle(PLANNED_COLOUR, 2.0, ls=dashes)
                 handles.append((handle, word("planned", lang, mode=word(mode, lang))))
         first: list[str] = []
+        default_title = word("network_title", lang)
         if highlighted:
             chosen = links[links.corridors.map(lambda tags: bool(set(highlighted) & set(tags)))]
             draw_lines(ax, chosen.geometry, crs, color="#6a3d9a", lw=4, zorder=3, alpha=0.6)
             label = _corridor_label(network, highlighted, lang)
+            default_title = re.split("[:：]", label)[0]  # the corridors' common name
             handles.append((line_handle("#6a3d9a", 4, alpha=0.6), label))
             on = network.places.corridors.map(lambda tags: bool(set(highlighted) & set(tags)))
             first = list(network.places.index[on])
@@ -178,7 +181,7 @@ def plot_network(
         legend = add_legend(ax, handles, avoid=line_points(ax) + place_points(ax, network, crs))
         ranked = rank_places(network, network.places.index, first=first)
         place_labels(ax, label_items(network, ranked, crs, names, first=first), avoid=[legend])
-        ax.set_title(title or word("network_title", lang))
+        ax.set_title(title or default_title)
     return fig
 
 
