@@ -96,7 +96,7 @@ def test_the_network_map_is_chinese_and_unlike_the_english(net, font):
     fig = plot_network(net, extent="land_sea", corridors=["nwlsc_central"], lang="zh")
     texts = _check_drawn_in(fig, font)
     ax = fig.axes[0]
-    assert ax.get_title() == "走廊网络"
+    assert ax.get_title() == "西部陆海新通道中线"  # the corridor drawn thick
     assert {"重庆", "南宁", "钦州港", "北海", "昆明"} <= set(texts)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "铁路（规划或在建）" in legend and "西部陆海新通道中线" in legend

@@ -77,7 +77,7 @@ def test_the_legend_leaves_hainan_and_the_corridor_uncovered(land_sea):
     for lon, lat in ((109.8, 19.2), (110.5, 18.6), (108.6, 21.9)):  # Hainan, Qinzhou
         x, y = ax.transData.transform(to_map.transform(lon, lat))
         assert not legend.contains(x, y)
-    assert ax.get_title() == "The corridor network"
+    assert ax.get_title() == "New Western Land-Sea Corridor"  # the corridors drawn thick
 
 
 def test_planned_links_are_drawn_on_top_in_their_own_colour(land_sea):
