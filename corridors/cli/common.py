@@ -98,10 +98,12 @@ def places_arg(network, text: str) -> list[str]:
 
 
 def save_figure(fig, path: Path) -> None:
+    """Write ``fig`` as the PNG the report has (trimmed, no software stamp), atomically."""
     from corridors.atomic import atomic_path
+    from corridors.outputs.map_frame import png_bytes
 
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=120, metadata={"Software": None})
+        tmp.write_bytes(png_bytes(fig, dpi=120))
 
 
 def fmt(counts: dict) -> str:

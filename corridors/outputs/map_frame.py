@@ -5,6 +5,7 @@ legends placed where they cover least."""
 from __future__ import annotations
 
 import contextlib
+import io
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -34,6 +35,7 @@ __all__ = [
     "map_extent",
     "map_figure",
     "map_fonts",
+    "png_bytes",
     "round_down",
     "scale_bar",
     "split_at_antimeridian",
@@ -362,3 +364,21 @@ def add_legend(ax: Axes, handles: list[tuple], *, avoid: list, title: str | None
     )
     legend.set_zorder(30)
     return legend
+
+
+def png_bytes(fig, dpi: int = 110) -> bytes:
+    """``fig`` as PNG, trimmed to what is drawn (a 0.05-inch margin), with no software stamp
+    (the same figure gives the same bytes), and closed."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=dpi,
+        bbox_inches="tight",
+        pad_inches=0.05,
+        metadata={"Software": None},
+    )
+    plt.close(fig)
+    return buffer.getvalue()

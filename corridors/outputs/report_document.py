@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,19 +128,9 @@ class Report:
         self.blocks.append(("table", shown.rename(columns=self.say)))
 
     def figure(self, name: str, fig, caption: str) -> None:
-        import matplotlib.pyplot as plt
+        from corridors.outputs.map_frame import png_bytes
 
-        buffer = io.BytesIO()
-        fig.savefig(
-            buffer,
-            format="png",
-            dpi=110,
-            bbox_inches="tight",
-            pad_inches=0.05,
-            metadata={"Software": None},
-        )
-        plt.close(fig)
-        self.images[name] = buffer.getvalue()
+        self.images[name] = png_bytes(fig)
         self.blocks.append(("img", name, self.say(caption)))
 
     def to_markdown(self) -> str:
