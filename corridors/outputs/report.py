@@ -257,13 +257,13 @@ def _centrality_section(network: Network, report: Report) -> None:
     )
     shares = flows.trade_types
     top = shares[shares.share >= 0.05].assign(share=lambda t: t.share.round(3))
+    top = top.assign(gateway=top.gateway.map(lambda g: report.names.get(g, g)))
     if report.lang == "zh":
         types = network.trade_types
         types = types.set_index("id") if "id" in types.columns else types
-        top = top.assign(
-            trade_type=top.trade_type.map(lambda t: types["name_zh"].get(t, t)),
-            gateway=top.gateway.map(lambda g: report.names.get(g, g)),
-        )
+        top = top.assign(trade_type=top.trade_type.map(lambda t: types["name_zh"].get(t, t)))
+    else:
+        top = top.assign(trade_type=top.trade_type.str.replace("_", " "))
     report.table("gateway_shares_by_trade_type", shares, top[["trade_type", "gateway", "share"]])
     split = flows.mode_split(network)
     report.heading("Rail or sea")
