@@ -17,7 +17,8 @@ the median of several runs (networkx's of one). With ``--json``, one object per 
   compiled kernels called directly, and networkx; the OSM load against osmnx alone.
 - Peak memory at 1,000,000 nodes (:mod:`memory`, each job in a process of its own).
 - The command line: ``corridors route`` with the caches of ``corridors build`` current and
-  without them, ``corridors assess``, and the imports of pandas and scipy alone.
+  without them, ``corridors assess``, and the imports of pandas and scipy alone; and the test
+  suite's CPU time.
 
 With ``--candidates``, only the peers, where installed: AequilibraE on its own Coquimbo example,
 and the betweenness libraries considered (igraph, networkit). Run them in an environment of
@@ -836,6 +837,22 @@ def command_line(repeat: int, as_json: bool) -> None:
     timed("cli imports", imports, [sys.executable, "-c", imports], repeat)
 
 
+def test_suite(as_json: bool) -> None:
+    """The test command of the README (pytest on every core), once: its CPU time, all workers
+    together, and its wall time."""
+    root = Path(__file__).resolve().parents[1]
+    before, start = child_cpu(), time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        check=True,
+        capture_output=True,
+        cwd=root,
+    )
+    wall = time.perf_counter() - start
+    what = "the test suite (pytest on every core, xdist): all workers' CPU time"
+    report(Row("test suite", what, child_cpu() - before, extra={"wall_s": wall}), as_json)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 10,000-node synthetic graph")
@@ -864,6 +881,7 @@ def main() -> None:
         synthetic(100_000, 100, repeat, args.json)
     memory_at_scale(100_000 if args.quick else 1_000_000, 20 if args.quick else 100, args.json)
     command_line(repeat, args.json)
+    test_suite(args.json)
 
 
 if __name__ == "__main__":
