@@ -23,7 +23,15 @@ from corridors.graph.layers import layer_mode
 from corridors.graph.routing_graph import check_objective, routing_graph
 from corridors.network.model import Network, check_network
 
-__all__ = ["Flows", "assign", "compare_observed"]
+__all__ = [
+    "Flows",
+    "Moves",
+    "assign",
+    "compare_observed",
+    "flows_of",
+    "routed",
+    "trip_constraints",
+]
 
 
 @dataclass(frozen=True)
@@ -120,18 +128,30 @@ def assign(
     [['alashankou', 1.0]]
     """
     from corridors.analysis.demand import od_or_gravity
-    from corridors.analysis.skim import best_paths, collector_paused
 
     check_network(network)
     check_objective(by)
     options = {"by": by, "avoid": avoid, "modes": modes, "statuses": statuses}
     demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
+    constraints = trip_constraints(network, demand, avoid, modes, statuses)
+    graph = routing_graph(network)
+    sums, moves = routed(network, graph, constraints, by, demand)
+    return flows_of(network, graph, demand, sums, moves)
+
+
+def trip_constraints(network: Network, demand: pd.DataFrame, avoid, modes, statuses):
+    """The constraints of an assignment of ``demand`` (its places may not be avoided)."""
+    stops = [*set(demand.origin), *set(demand.destination)]
+    return resolve_constraints(network, stops, avoid, modes, statuses)
+
+
+def routed(network: Network, graph, constraints, by: str, demand: pd.DataFrame):
+    """The best route of every pair of ``demand`` on ``graph``: per pair hours, km and USD
+    (NaN where none), and the links and crossings of every route (:class:`Moves`)."""
+    from corridors.analysis.skim import best_paths, collector_paused
+
     origins = demand.origin.to_numpy(dtype=object)
     dests = demand.destination.to_numpy(dtype=object)
-    stops = [*set(origins), *set(dests)]
-    constraints = resolve_constraints(network, stops, avoid, modes, statuses)
-    graph = routing_graph(network)
-    volume = demand.feu_per_year.to_numpy(dtype=float)
     sums = np.full((len(demand), 3), np.nan)
     found = []
     with collector_paused():
@@ -148,7 +168,13 @@ def assign(
                 )
             )
     parts = zip(*found, strict=True) if found else [[np.zeros(0, np.int64)]] * 4
-    moves = _Moves(*(np.concatenate(p) for p in parts))
+    return sums, Moves(*(np.concatenate(p) for p in parts))
+
+
+def flows_of(network: Network, graph, demand: pd.DataFrame, sums, moves: Moves) -> Flows:
+    """The :class:`Flows` of ``demand`` routed as ``sums`` and ``moves`` say."""
+    origins = demand.origin.to_numpy(dtype=object)
+    volume = demand.feu_per_year.to_numpy(dtype=float)
     on_edge = np.bincount(moves.edge, weights=volume[moves.pair], minlength=len(graph.elements))
     pairs = demand.assign(
         hours=sums[:, 0],
@@ -175,7 +201,7 @@ def assign(
 
 
 @dataclass(frozen=True)
-class _Moves:
+class Moves:
     """The links and crossings of every pair's path, pair by pair in path order: engine
     nodes (tail, head) and edge of each."""
 
@@ -188,7 +214,7 @@ class _Moves:
 MAIN_MODES = ("sea", "inland_water", "rail", "road")
 
 
-def _main_modes(graph, moves: _Moves, pairs: int) -> np.ndarray:
+def _main_modes(graph, moves: Moves, pairs: int) -> np.ndarray:
     """Per pair, the first of :data:`MAIN_MODES` its route has a link of (a rail-sea trip is
     ``sea``), empty where it has none."""
     tags = graph.engine.tags
@@ -200,7 +226,7 @@ def _main_modes(graph, moves: _Moves, pairs: int) -> np.ndarray:
     return out
 
 
-def _crossings(graph, moves: _Moves, pairs: int) -> list[list[str]]:
+def _crossings(graph, moves: Moves, pairs: int) -> list[list[str]]:
     """The crossing ids of each pair's route, in order."""
     picked = np.flatnonzero(np.isin(moves.edge, graph.engine.tags.get(("kind", "crossing"), [])))
     picked = picked[np.argsort(moves.pair[picked], kind="stable")]
@@ -209,7 +235,7 @@ def _crossings(graph, moves: _Moves, pairs: int) -> list[list[str]]:
     return [names[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def _gateways(network: Network, graph, moves: _Moves, origins: np.ndarray) -> np.ndarray:
+def _gateways(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:
     """Per pair, the last place in the origin's country before the first foreign place."""
     iso3 = network.places.iso3
     country = np.array([iso3.get(p, "") for p in graph.places], dtype=object)
@@ -223,7 +249,7 @@ def _gateways(network: Network, graph, moves: _Moves, origins: np.ndarray) -> np
     return out
 
 
-def _rail_sea(network: Network, graph, moves: _Moves, volume: np.ndarray) -> pd.DataFrame:
+def _rail_sea(network: Network, graph, moves: Moves, volume: np.ndarray) -> pd.DataFrame:
     """Per port, the flow whose route changes there between rail and sea (either way)."""
     place = graph.engine.node_place
     mode = np.array([layer_mode(layer) for _, layer in graph.engine.nodes], dtype=object)
@@ -316,7 +342,7 @@ def _trade_types(network: Network, origins: pd.Series) -> np.ndarray:
     return province.map(trade_type).fillna("").to_numpy()
 
 
-def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: _Moves) -> pd.DataFrame:
+def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: Moves) -> pd.DataFrame:
     """Each corridor's transport work: FEU-km on its links, and its share of all FEU-km.
 
     Corridors share links (the Chinese trunk lines carry several China-Europe corridors),
