@@ -11,7 +11,8 @@ the median of several runs (networkx's of one). With ``--json``, one object per 
 - The default network: a route with its leg table (the kernel: scipy's search, the path and
   a plain leg table); a skim of every place pair in the two passes route() makes (the kernel:
   scipy and numpy totals); the betweenness report (the kernel: its two compiled calls).
-- Criticality and a five-scenario comparison, timed alone (no counterpart).
+- Criticality and a five-scenario comparison, timed alone (no counterpart); the equilibrium
+  assignment beside one all-or-nothing assignment.
 - Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``--quick``)
   and an OSM rail extract made from it: skims and betweenness against scipy with the
   compiled kernels called directly, and networkx; the OSM load against osmnx alone.
@@ -431,6 +432,29 @@ def criticality_sweep(repeat: int, as_json: bool) -> None:
         "re-routed where they used it (no like-for-like counterpart: timed alone)",
         seconds(lambda: criticality(net, elements="links", od=od), repeat),
         extra={"links": len(net.links), "od_pairs": len(od)},
+    )
+    report(row, as_json)
+
+
+def equilibrium_row(repeat: int, as_json: bool) -> None:
+    """The standard OD set at equilibrium (30 rounds of successive averages, queues at the
+    capacity-bound crossings) beside one all-or-nothing assignment of it."""
+    from corridors.analysis.equilibrium import equilibrium
+    from corridors.analysis.flows import assign
+
+    net = load_network()
+    od = gravity_demand(net)
+    assign(net, od)
+    what = (
+        f"{len(od)} OD pairs at equilibrium, 30 rounds of successive averages with queues at "
+        "capacity-bound crossings, beside one all-or-nothing assignment (the peer column)"
+    )
+    row = Row(
+        "equilibrium",
+        what,
+        seconds(lambda: equilibrium(net, od, rounds=30), max(1, repeat // 2)),
+        peer="all-or-nothing",
+        peer_s=seconds(lambda: assign(net, od), repeat),
     )
     report(row, as_json)
 
@@ -873,6 +897,7 @@ def main() -> None:
     repeat = 3 if args.quick else 5
     default_network(repeat, args.json)
     criticality_sweep(repeat, args.json)
+    equilibrium_row(repeat, args.json)
     scenario_comparison(args.json)
     osm_scale(10_000 if args.quick else 100_000, 20, repeat, args.json)
     if args.quick:

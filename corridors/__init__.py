@@ -46,6 +46,7 @@ _LAZY = {
     "gravity_demand": "corridors.analysis.demand",
     "read_demand": "corridors.analysis.demand",
     "assign": "corridors.analysis.flows",
+    "equilibrium": "corridors.analysis.equilibrium",
     "compare_observed": "corridors.analysis.flows",
     "appraise": "corridors.analysis.compare",
     "compare": "corridors.analysis.compare",

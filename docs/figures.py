@@ -55,6 +55,7 @@ class Figures:
     od_pairs: int
     flows: object
     flows_by_cost: object
+    equilibrium: object
     observed: pd.DataFrame
     observed_by_cost: pd.DataFrame
     comparison: object
@@ -98,6 +99,7 @@ def compute(network=None) -> Figures:
         od_pairs=len(demand),
         flows=flows,
         flows_by_cost=by_cost,
+        equilibrium=corridors.equilibrium(net, demand, rounds=30),
         observed=corridors.compare_observed(net, flows),
         observed_by_cost=corridors.compare_observed(net, by_cost),
         comparison=corridors.compare(net, SCENARIOS, od=demand),
@@ -315,6 +317,31 @@ def _by_gateway_kind(net, flows, kind: str) -> float:
 def _gateway_share(flows, gateway: str) -> float:
     pairs = flows.pairs
     return float(pairs.feu_per_year[pairs.gateway == gateway].sum() / pairs.feu_per_year.sum())
+
+
+def equilibrium_block(f: Figures) -> str:
+    net, eq = f.network, f.equilibrium
+    europe = {
+        "all-or-nothing": f.flows.mode_split(net).loc["europe"].get("rail", 0.0),
+        "equilibrium": eq.flows.mode_split(net).loc["europe"].get("rail", 0.0),
+    }
+    bound = eq.crossings.set_index("id")
+    brest = bound.loc["brest-malaszewicze"]
+    per_train = float(net.parameters["value"]["feu_per_train"])
+    capacity = net.crossings.loc["brest-malaszewicze", "capacity_per_day"]
+    free = eq.flows.crossings[~eq.flows.crossings.id.isin(bound.index)].iloc[0]
+    return (
+        "With queues at the crossings that publish a capacity (`corridors flows`, "
+        "`equilibrium(net)`: each waits as an M/M/1 queue served in train-loads of "
+        f"{per_train:.0f} FEU; {eq.rounds} rounds of successive averages, relative gap "
+        f"{eq.gap:.1%}), {pct(europe['equilibrium'])} of the boxes bound for Europe go by rail "
+        f"instead of {pct(europe['all-or-nothing'])}. Brest-Małaszewicze runs at "
+        f"{brest.utilisation:.2f} times its {capacity:.0f} trains a day, with a queue of "
+        f"{brest.queue_hours / 24:.0f} days. Crossings without a published capacity take the "
+        f"overflow: {free['name']} carries {free.feu_per_year:,.0f} FEU a year, the most of any. "
+        "The demand counts exports only, so each crossing's flow is one direction against a "
+        "capacity of both."
+    )
 
 
 def flows_block(f: Figures) -> str:
@@ -593,6 +620,7 @@ TEMPLATES = {
     "accessibility": accessibility_block,
     "demand": demand_block,
     "flows": flows_block,
+    "equilibrium": equilibrium_block,
     "scenarios": scenarios_block,
     "validation": validation_block,
     "sweep": sweep_block,

@@ -49,6 +49,8 @@ BASE = {
         {"name": "container_value", "value": "1000", "unit": "USD per FEU", "source": "test"},
         {"name": "market_access_theta", "value": "2", "unit": "elasticity", "source": "test"},
         {"name": "cny_per_usd", "value": "5", "unit": "yuan per USD", "source": "test"},
+        {"name": "feu_per_train", "value": "40", "unit": "FEU per train", "source": "test"},
+        {"name": "queue_tangent_from", "value": "0.95", "unit": "utilisation", "source": "test"},
     ],
     "mode_params": [
         {
@@ -332,4 +334,31 @@ def pair_network(folder, *, rail_usd: float = 1, rail_kmh: float = 50, road: boo
         links=links,
         mode_params=rates,
         services=services,
+    )
+
+
+def twin_crossings(folder: Path, *, capacity: float) -> Network:
+    """a -rail- b1 |fast crossing, 10 h, ``capacity`` trains a day| c1 -rail- d, and
+    a -rail- b2 |slow crossing, 14 h, no capacity| c2 -rail- d: the same km and USD each way."""
+    fast = crossing("b1", "c1", out=10, back=10) | {
+        "capacity_per_day": str(capacity),
+        "capacity_unit": "trains",
+    }
+    return write_network(
+        folder,
+        places=[
+            place("a", "AAA", 0),
+            place("b1", "AAA", 1, "border_station"),
+            place("b2", "AAA", 1.1, "border_station"),
+            place("c1", "BBB", 1.01, "border_station"),
+            place("c2", "BBB", 1.11, "border_station"),
+            place("d", "BBB", 2),
+        ],
+        links=[
+            link("a", "b1", "rail", 100, "1435"),
+            link("a", "b2", "rail", 100, "1435"),
+            link("c1", "d", "rail", 100, "1520"),
+            link("c2", "d", "rail", 100, "1520"),
+        ],
+        crossings=[fast, crossing("b2", "c2", out=14, back=14)],
     )

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from corridors.cli import build, centrality, osm, outputs, route, scenario, validate
+from corridors.cli import build, centrality, flows, osm, outputs, route, scenario, validate
 from corridors.cli.common import EXIT_ERROR
 from corridors.errors import CorridorsError
 
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", type=Path, help="data folder (default: the embedded data)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(title="commands")
-    for group in (build, route, validate, centrality, scenario, outputs, osm):
+    for group in (build, route, validate, centrality, flows, scenario, outputs, osm):
         group.add_commands(sub)
     return parser
 

@@ -345,6 +345,7 @@ def _crossings(crossings, places, problems) -> pd.DataFrame:
             km = round(geodesic, 1)
         elif km < geodesic - GEODESIC_SLACK_KM:
             problems.append(_below_geodesic(where, km, geodesic))
+        problems.extend(_capacity_problems(where, row))
         record = {k: v for k, v in row.items() if k != "_line"}
         record |= {
             "km": float(km),
@@ -354,6 +355,23 @@ def _crossings(crossings, places, problems) -> pd.DataFrame:
         rows.append(record)
     columns = [c for c in crossings.columns if c != "_line"] + ["countries", "geometry"]
     return _frame(rows, columns)
+
+
+CAPACITY_UNITS = ("trains", "trucks", "containers", "FEU")
+
+
+def _capacity_problems(where: str, row: dict) -> list[str]:
+    """A crossing's capacity: above zero, with one of :data:`CAPACITY_UNITS`, or neither."""
+    capacity, unit = row["capacity_per_day"], row["capacity_unit"] or ""
+    given = capacity is not None and not pd.isna(capacity)
+    if given and not capacity > 0:
+        return [f"{where}, column 'capacity_per_day': {capacity:g} - a capacity must be above 0"]
+    if given and unit not in CAPACITY_UNITS:
+        units = ", ".join(CAPACITY_UNITS)
+        return [f"{where}, column 'capacity_unit': {unit!r} - use one of {units} (a day)"]
+    if not given and unit:
+        return [f"{where}, column 'capacity_per_day': a capacity unit ({unit}) without a capacity"]
+    return []
 
 
 def _check_parameters(parameters, problems) -> None:

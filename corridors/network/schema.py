@@ -61,6 +61,8 @@ PARAMETER_RANGES = {
     "container_value": (1_000.0, 10_000_000.0),  # USD per FEU
     "market_access_theta": (0.5, 20.0),  # trade elasticity
     "cny_per_usd": (1.0, 20.0),  # yuan per USD
+    "feu_per_train": (1.0, 200.0),  # FEU per train
+    "queue_tangent_from": (0.5, 0.99),  # utilisation from which a queue's delay is linear
 }
 # what a scenario's [[scale]] factors may multiply a value by, each alone and all stacked on
 # one crossing or service (its own and those of the scenarios it extends), and its demand scale
