@@ -119,7 +119,9 @@ def test_the_report_and_the_readme_share_one_yardstick(computed, rendered):
 
 def test_a_drifted_figure_is_caught(computed, rendered, tmp_path, monkeypatch):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    stale = figures.with_blocks(text, {"scenarios": rendered["scenarios"].replace("+30%", "+3%")})
+    drifted = re.sub(r"\+\d+%", "+999%", rendered["scenarios"], count=1)
+    assert drifted != rendered["scenarios"]
+    stale = figures.with_blocks(text, {"scenarios": drifted})
     monkeypatch.setattr(figures, "README", tmp_path / "README.md")
     figures.README.write_text(stale, encoding="utf-8")
     assert figures.differences(computed) == [

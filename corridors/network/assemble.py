@@ -244,11 +244,13 @@ def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd
         )
     point = dict(zip(places.index, zip(places.lon, places.lat, strict=True), strict=True))
     iso3 = places["iso3"].to_dict()
+    priced = set(tables["mode_params"].loc[tables["mode_params"]["mode"] == "sea", "cost_class"])
     rows = []
     for leg in legs:
         a, b = leg["from"], leg["to"]
         if a not in point or b not in point:
             continue
+        service = service_of(iso3[a], iso3[b])
         rows.append(
             {
                 "id": f"sea:{a}-{b}" + (f"~{'+'.join(leg['closed'])}" if leg["closed"] else ""),
@@ -260,8 +262,9 @@ def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd
                 "km_basis": "computed",
                 "km_source": ["computed: searoute maritime network"],
                 "geodesic_km": round(geodesic_km(*point[a], *point[b]), 1),
-                "cost_class": "sea",
-                "service": [service_of(iso3[a], iso3[b])],
+                # a sea service with a rate of its own (intra-Asia) is its cost class
+                "cost_class": service if service in priced else "sea",
+                "service": [service],
                 "status": "operational",
                 "opening_year": None,
                 "countries": sorted({iso3[a], iso3[b]}),
