@@ -37,6 +37,10 @@ COLUMNS: dict[str, tuple[str, int, float]] = {
     "published_low": ("published_low", 2, 1.0),
     "published_high": ("published_high", 2, 1.0),
     "model": ("model", 2, 1.0),
+    "capacity_feu_per_year": ("capacity_feu_per_year", 0, 1.0),
+    "utilisation": ("utilisation", 3, 1.0),
+    "queue_hours": ("queue_hours", 1, 1.0),
+    "queue_days": ("queue_days", 1, 1.0),
 }
 
 

@@ -107,6 +107,7 @@ def assess(
         ("the network", _network_section),
         ("key routes", _routes_section),
         ("centrality and gateways", _centrality_section),
+        ("border capacity", _capacity_section),
         ("scenarios", _scenario_section),
         ("criticality", _criticality_section),
         ("validation", _validation_section),
@@ -277,6 +278,35 @@ def _centrality_section(network: Network, report: Report) -> None:
     )
     split = split.mul(100).round(1).add_suffix("_pct").reset_index()
     report.table("mode_split", split, split)
+
+
+def _capacity_section(network: Network, report: Report) -> None:
+    from corridors.analysis.equilibrium import equilibrium
+    from corridors.analysis.flows import assign
+
+    found = equilibrium(network)
+    report.heading("Border capacity: queues and the equilibrium")
+    report.text(
+        "The same exports assigned again with queues at the crossings that publish a "
+        "capacity: each waits as an M/M/1 queue, and routes shift until no box gains by "
+        "moving (rounds of successive averages). Crossings without a published capacity queue "
+        "nothing and take the overflow."
+    )
+    europe = {
+        name: flows.mode_split(network).loc["europe"].get("rail", 0.0)
+        for name, flows in (("equilibrium", found.flows), ("all-or-nothing", assign(network)))
+    }
+    free = found.flows.crossings[~found.flows.crossings.id.isin(found.crossings.id)].iloc[0]
+    report.text(
+        f"After {found.rounds} rounds (relative gap {found.gap:.1%}), "
+        f"{europe['equilibrium']:.0%} of the boxes bound for Europe go by rail "
+        f"(all-or-nothing: {europe['all-or-nothing']:.0%}). The busiest crossing without a "
+        f"published capacity: {free['name']}, {free.feu_per_year:,.0f} FEU a year."
+    )
+    table = found.crossings.assign(queue_days=found.crossings.queue_hours / 24)
+    shown = table[["name", "feu_per_year", "capacity_feu_per_year", "utilisation", "queue_days"]]
+    shown = shown.round({"feu_per_year": 0, "capacity_feu_per_year": 0, "utilisation": 2})
+    report.table("border_capacity", table, shown.round({"queue_days": 1}))
 
 
 def _scenario_section(network: Network, report: Report) -> None:

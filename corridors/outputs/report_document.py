@@ -30,6 +30,15 @@ ZH = {
     "Criticality: each border crossing failed in turn": "关键性：逐一关闭每个边境口岸",
     "How well the model matches published figures": "模型与公开数据的吻合程度",
     "Rail or sea": "铁路还是海运",
+    "Border capacity: queues and the equilibrium": "口岸能力：排队与均衡",
+    "The same exports assigned again with queues at the crossings that publish a "
+    "capacity: each waits as an M/M/1 queue, and routes shift until no box gains by "
+    "moving (rounds of successive averages). Crossings without a published capacity queue "
+    "nothing and take the overflow.": (
+        "同样的出口在公布能力的口岸计入排队后重新分配：每个口岸按 M/M/1 排队等待，"
+        "路线逐轮调整（逐次平均法），直到没有箱子能靠改道获益。没有公布能力的口岸不排队，"
+        "承接溢出的流量。"
+    ),
     "The corridor network: links by mode (dashed: planned or under construction), places "
     "by kind.": "走廊网络：按运输方式显示的线路（虚线：规划或在建），按类型显示的地点。",
     "The New Western Land-Sea Corridor": "西部陆海新通道",
