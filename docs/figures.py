@@ -330,6 +330,12 @@ def equilibrium_block(f: Figures) -> str:
     per_train = float(net.parameters["value"]["feu_per_train"])
     capacity = net.crossings.loc["brest-malaszewicze", "capacity_per_day"]
     free = eq.flows.crossings[~eq.flows.crossings.id.isin(bound.index)].iloc[0]
+    import corridors
+
+    observed = corridors.compare_observed(net, eq.flows)
+    ports = observed[observed.measure == "china_europe_trains"].set_index("places")
+    aon = f.observed[f.observed.measure == "china_europe_trains"].set_index("places")
+    aon = aon.model_share.sort_values(ascending=False)
     return (
         "With queues at the crossings that publish a capacity (`corridors flows`, "
         "`equilibrium(net)`: each waits as an M/M/1 queue served in train-loads of "
@@ -339,8 +345,14 @@ def equilibrium_block(f: Figures) -> str:
         f"{brest.utilisation:.2f} times its {capacity:.0f} trains a day, with a queue of "
         f"{brest.queue_hours / 24:.0f} days. Crossings without a published capacity take the "
         f"overflow: {free['name']} carries {free.feu_per_year:,.0f} FEU a year, the most of any. "
-        "The demand counts exports only, so each crossing's flow is one direction against a "
-        "capacity of both."
+        "The China-Europe rail flow by exit port, against the 2020 trains: "
+        + ", ".join(
+            f"{_name(net, port)} {pct(row.model_share)} against {pct(row.observed_share)}"
+            for port, row in ports.iterrows()
+        )
+        + f" (all-or-nothing: {_name(net, aon.index[0])} {pct(aon.iloc[0])}). The demand "
+        "counts exports only, so each crossing's flow is one direction against a capacity of "
+        "both."
     )
 
 
