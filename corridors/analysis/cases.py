@@ -68,7 +68,8 @@ def case_models(network: Network, cases: pd.DataFrame) -> list[CaseModel]:
 
 def case_routes(network: Network, case: dict) -> list:
     """The case's route, and for a time saving the route it is compared with."""
-    best = _route(network, case["origin"], case["destination"], case["via"], case["modes"])
+    avoid = case.get("avoid") or ()
+    best = _route(network, case["origin"], case["destination"], case["via"], case["modes"], avoid)
     if case["metric"] != "days_saved":
         return [best]
     other = _route(
@@ -77,6 +78,7 @@ def case_routes(network: Network, case: dict) -> list:
         case["destination"],
         case["compare_via"],
         case["compare_modes"],
+        avoid,
     )
     return [best, other]
 
@@ -104,8 +106,10 @@ def case_model(case: dict, routes: list) -> CaseModel:
     return CaseModel(case["case_id"], case["metric"], case["low"], case["high"], hours, by_cell)
 
 
-def _route(network, origin, destination, via, modes):
-    return route(network, origin, destination, by="time", via=via or (), modes=modes or None)
+def _route(network, origin, destination, via, modes, avoid=()):
+    return route(
+        network, origin, destination, by="time", via=via or (), modes=modes or None, avoid=avoid
+    )
 
 
 TIME_METRICS = {"hours": 1.0, "days": 24.0, "days_saved": 24.0}

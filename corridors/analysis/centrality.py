@@ -142,7 +142,7 @@ def _pair_betweenness(network, graph, by, constraints, sources, targets) -> tupl
     pairs = 0
     for within in (True, False):
         barred = border_scoped(network) if within else frozenset()
-        reduced = graph.reduced(by, replace(constraints, services=barred))
+        reduced = graph.reduced(by, replace(constraints, services=constraints.services | barred))
         found = kernel(
             reduced,
             starts,

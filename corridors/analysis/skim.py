@@ -250,7 +250,7 @@ def best_paths(network, graph, constraints, by, origins, dests, *, reenter: bool
         picked = np.flatnonzero(domestic == within)
         if picked.size:
             barred = border_scoped(network) if within else frozenset()
-            narrowed = replace(constraints, services=barred)
+            narrowed = replace(constraints, services=constraints.services | barred)
             found = _pair_paths(graph, narrowed, by, origins[picked], dests[picked], reenter)
             yield picked, found
 

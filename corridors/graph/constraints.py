@@ -69,7 +69,8 @@ def barred_tags(engine: Engine, constraints: Constraints) -> list[tuple[str, str
 
 
 def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]:
-    """Sort avoid items into places, countries, passages and element ids.
+    """Sort avoid items into places, countries, passages, element ids and services (a
+    service id, or a group: ``china_europe_express`` bars every fixed-schedule train).
 
     Examples
     --------
@@ -83,11 +84,18 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
         "countries": set(),
         "passages": set(),
         "elements": set(),
+        "services": set(),
     }
     elements, countries, passages = _avoidable(network)
+    services = network.services
     for item in items:
         if item in elements:
             out["elements"].add(item)
+            continue
+        if item in set(services["id"]) | set(services["group"]):  # a service or its group
+            out["services"] |= set(
+                services.loc[services.group.eq(item) | services.id.eq(item), "id"]
+            )
             continue
         for kind, index in (("passages", passages), ("countries", countries), ("places", network)):
             try:
@@ -211,7 +219,8 @@ def resolve_constraints(
         countries=frozenset(found["countries"]),
         passages=frozenset(found["passages"]),
         closed_for_season=_closed_in(network, month),
-        services=domestic_barred(network, *trip) if trip else frozenset(),
+        services=frozenset(found["services"])
+        | (domestic_barred(network, *trip) if trip else frozenset()),
     )
 
 

@@ -145,12 +145,15 @@ def opening_wait_hours(weekdays: Sequence[int], hours: str | None = None) -> flo
     return round(sum(waits) / len(waits), 2)
 
 
-def crossing_charges(crossing: pd.Series, *, outbound: bool) -> list[Charge]:
+def crossing_charges(
+    crossing: pd.Series, *, outbound: bool, processing: bool = False
+) -> list[Charge]:
     """The border steps of one crossing in one direction (without any line haul).
 
     A crossing is charged the dwell of the direction taken, plus the expected wait for it to
     open when it opens on some weekdays or hours only; where the gauges differ the gauge change
-    is a separate step (hours taken out of the dwell, fee added).
+    is a separate step (hours taken out of the dwell, fee added). With ``processing`` (a
+    fixed-schedule train) the dwell is the border's processing time alone, no waiting.
 
     Examples
     --------
@@ -160,7 +163,8 @@ def crossing_charges(crossing: pd.Series, *, outbound: bool) -> list[Charge]:
     >>> [(c.kind, c.hours, c.cost_usd) for c in crossing_charges(crossing, outbound=True)]
     [('crossing', 26.0, 0.0), ('gauge_change', 4.0, 300.0)]
     """
-    column = "dwell_hours_out" if outbound else "dwell_hours_in"
+    kind = "processing_hours" if processing else "dwell_hours"
+    column = f"{kind}_out" if outbound else f"{kind}_in"
     dwell = float(crossing[column])
     basis = f"crossings:{crossing['id']}:{column}"
     gauge_hours, gauge_usd = 0.0, 0.0

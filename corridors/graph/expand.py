@@ -234,17 +234,40 @@ def _add_crossing(G, crossing: pd.Series, layers, rates, services, region) -> No
             for lv in sides[v]:
                 if layer_leg(lv) == "out":
                     continue  # a scoped train that crossed is on the second part of its trip
+                fixed = _fixed_schedule(services, lu, lv, crossing)
+                if fixed is None:
+                    continue  # a fixed-schedule train crosses only where its border time is known
+                charged = (
+                    crossing_charges(crossing, outbound=outbound, processing=True)
+                    if fixed
+                    else steps
+                )
                 riding = f"{mode}/{ferry.name}" if ferry is not None else lu
                 edge = _edge(
                     crossing["id"],
                     "crossing",
-                    [*steps, *haul, *_boarding(services, riding, lv)],
+                    [*charged, *haul, *_boarding(services, riding, lv)],
                     mode_set={mode, join},
                     status=crossing["status"],
                     places=(a, b),
                     countries=crossing["countries"],
                 )
                 G.add_edge((u, lu), (v, lv), key=f"{crossing['id']}/{lu}>{lv}", **edge)
+
+
+def _fixed_schedule(services, lu: str, lv: str, crossing) -> bool | None:
+    """Whether a crossing from layer lu to lv is a fixed-schedule train's (charged the
+    border's processing time), False for any other, and None where it cannot be: a
+    fixed-schedule train changes to or from another service, or meets a crossing with no
+    published processing time."""
+    fixed = [
+        bool(services[s]["border"]) if s else False for s in (layer_service(lu), layer_service(lv))
+    ]
+    if fixed[0] != fixed[1]:
+        return None
+    if fixed[0] and pd.isna(crossing.get("processing_hours_out", np.nan)):
+        return None
+    return fixed[0]
 
 
 def _add_transfers(G: nx.MultiDiGraph, transfers: pd.DataFrame, layers, services) -> None:

@@ -470,3 +470,18 @@ def test_no_border_u_turn_to_ride_a_faster_train(net, origin, destination):
     assert len(set(r.places)) == len(r.places)
     table = skim(net, [origin], [destination], by="generalized")
     assert table.hours.iloc[0] == pytest.approx(r.total["hours"])
+
+
+def test_fixed_schedule_trains_run_their_paths_with_processing_only_borders(net):
+    express = route(net, "Xi'an", "Duisburg")
+    assert {"china_europe_express", "rail_1520_express", "rail_europe_express"} >= set(
+        express.legs.service[express.legs.service != ""]
+    )
+    crossings = express.legs[express.legs.kind == "crossing"]
+    assert set(crossings.basis.str.split(":").str[-1]) == {"processing_hours_out"}
+    assert 10 <= express.total["days"] <= 11  # 11 days (2022), 12.5 (2023 timetable)
+    ordinary = route(net, "Xi'an", "Duisburg", avoid=["china_europe_express"])
+    assert "china_europe_express" not in set(ordinary.legs.service)
+    assert ordinary.total["days"] > express.total["days"] * 1.3  # "30% faster" (2025)
+    # no fixed-schedule train is boarded on the way: Chongqing is on no published path
+    assert not route(net, "Chongqing", "Duisburg").legs.service.str.endswith("_express").any()
