@@ -142,3 +142,13 @@ def test_the_command_line_refuses_bad_options_in_one_line(argv, message, capsys)
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert err.startswith(message) and len(err.strip().splitlines()) == 1
+
+
+def test_a_suez_closure_raises_rails_share_at_equilibrium(net):
+    from corridors.network.scenarios import apply_scenario, load_scenario
+
+    closed = apply_scenario(net, load_scenario(net, "suez_closure"))
+    shares = [
+        equilibrium(n, rounds=30).flows.mode_split(n).loc["europe", "rail"] for n in (net, closed)
+    ]
+    assert shares[1] > shares[0] * 1.1  # 5.0% -> 6.2% of the boxes on the default data
