@@ -43,10 +43,14 @@ def _flows(args) -> int:
         network = apply_scenario(network, load_scenario(network, args.scenario, args.data))
     found = equilibrium(network, args.demand, by=args.by, rounds=args.rounds)
     per_train = float(network.parameters.loc["feu_per_train", "value"])
+    exits = _china_rail_exits(network, found.flows.crossings)
     crossings = found.crossings.assign(
         trains_per_year=found.crossings.feu_per_year / per_train,
         capacity_trains_per_year=found.crossings.capacity_feu_per_year / per_train,
+        share_of_china_europe_rail=found.crossings.id.map(exits / exits.sum()),
     )
+    rail_sea = found.flows.rail_sea[["id", "name", "feu_per_year"]]
+    rail_sea = rail_sea.assign(trains_per_year=rail_sea.feu_per_year / per_train)
     split = found.flows.mode_split(network)
     if args.json:
         print_json(
@@ -55,6 +59,8 @@ def _flows(args) -> int:
                 "gap": found.gap,
                 "units": {
                     "feu_per_year": "FEU a year of the demand (the gravity model: exports)",
+                    "total_china_europe_rail_teu": "TEU a year over the China-Europe exit ports' "
+                    "rail crossings (2 TEU per FEU; exports only)",
                     "trains_per_year": f"FEU / {per_train:g} (feu_per_train)",
                     "queue_hours": "hours each way at the equilibrium flow",
                 },
@@ -63,7 +69,9 @@ def _flows(args) -> int:
                     for region, row in split.iterrows()
                 },
                 "crossings": crossings.to_dict("records"),
+                "rail_sea": rail_sea.to_dict("records"),
                 "ports": found.flows.ports[["id", "name", "feu_per_year"]].to_dict("records"),
+                "total_china_europe_rail_teu": float(exits.sum() * 2),
             }
         )
         return 0
@@ -77,3 +85,18 @@ def _flows(args) -> int:
     )
     print(shown.to_string(index=False))
     return 0
+
+
+def _china_rail_exits(network, crossings):
+    """FEU a year over the rail crossings of the China-Europe exit ports (those
+    ``observed.csv`` counts China-Europe trains at), by crossing id."""
+    observed = network.observed
+    ports = {
+        p for places in observed.places[observed.measure == "china_europe_trains"] for p in places
+    }
+    table = network.crossings
+    at_ports = table[
+        (table["mode"] == "rail") & (table["from"].isin(ports) | table["to"].isin(ports))
+    ]
+    flows = crossings.set_index("id").feu_per_year
+    return flows.reindex(at_ports.index).dropna()

@@ -121,7 +121,18 @@ def test_a_bad_capacity_is_named(tmp_path, capacity, unit, match):
 def test_the_command_line_prints_the_equilibrium(capsys):
     assert main(["flows", "--rounds", "5", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"rounds", "gap", "units", "mode_share", "crossings", "ports"}
+    assert set(out) == {
+        "rounds",
+        "gap",
+        "units",
+        "mode_share",
+        "crossings",
+        "rail_sea",
+        "ports",
+        "total_china_europe_rail_teu",
+    }
+    shares = [c["share_of_china_europe_rail"] for c in out["crossings"]]
+    assert sum(s for s in shares if s is not None) == pytest.approx(1.0)
     assert out["rounds"] == 5 and out["gap"] >= 0
     brest = next(c for c in out["crossings"] if c["id"] == "brest-malaszewicze")
     assert brest["capacity_trains_per_year"] == pytest.approx(14 * 365)
