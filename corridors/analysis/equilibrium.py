@@ -34,7 +34,6 @@ from corridors.network.model import Network, check_network
 __all__ = ["Equilibrium", "capacities", "equilibrium", "queue_hours"]
 
 DAYS_PER_YEAR = 365.0
-UNITS = ("trains", "trucks", "containers", "FEU")
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,10 @@ class Equilibrium:
     Attributes
     ----------
     flows : Flows
-        The average of the rounds: its ``pairs`` hold one row per pair and route used, with
-        the share of the pair's FEU that takes it (``route_share``) and its hours, queues
-        included, averaged over the rounds that took it.
+        The average of the rounds: its ``pairs`` hold one row per pair and route used (told
+        apart by crossings and main mode), with the share of the pair's FEU that takes it
+        (``route_share``) and its hours, queues included, averaged over the rounds that took
+        it.
     crossings : pandas.DataFrame
         Every crossing with a capacity: id, name, feu_per_year, capacity_feu_per_year,
         utilisation and queue_hours (each way, at the equilibrium flow).
@@ -259,8 +259,8 @@ def _averaged(network: Network, graph: RoutingGraph, demand: pd.DataFrame, taken
 
 
 def _route_mix(pairs: pd.DataFrame) -> pd.DataFrame:
-    """One row per pair and route: the rounds that took the same route summed, with the
-    share of the pair's FEU on it."""
+    """One row per pair and route (told apart by its crossings and main mode): the rounds
+    that took the same route summed, with the share of the pair's FEU on it."""
     keyed = pairs.assign(_route=pairs.crossings.map(";".join) + "|" + pairs.main_mode)
     keys = ["_pair", "_route"]
     grouped = keyed.groupby(keys, sort=True)
