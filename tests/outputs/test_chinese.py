@@ -19,6 +19,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import itertools
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -156,3 +158,18 @@ def test_every_fixed_text_of_the_report_has_its_chinese():
     assert said <= set(ZH), said - set(ZH)
     labels = {label for label, *_ in report_module.KEY_ROUTES}
     assert labels == set(report_module.KEY_ROUTES_ZH)
+
+
+def test_every_table_header_of_the_chinese_report_is_chinese(made_once):
+    def make(folder):
+        from corridors.outputs.report import assess
+
+        assess(out=folder / "report", lang="zh")
+
+    text = (made_once("assessment_zh", make) / "report" / "report.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    headers = [line for line, below in itertools.pairwise(lines) if below.startswith("|---")]
+    assert len(headers) >= 8
+    for header in headers:
+        cells = [c.strip() for c in header.strip("|").split("|")]
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c) for c in cells), header
