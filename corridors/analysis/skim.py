@@ -189,9 +189,9 @@ def _table(request: _Request, origin_ids: list[str]) -> pd.DataFrame:
     origin = np.repeat(np.array(origin_ids, dtype=object), len(dest_ids))
     dest = np.tile(np.array(dest_ids, dtype=object), len(origin_ids))
     sums = np.full((len(origin), 3), np.nan)
-    crossings: list[list[str]] = [[] for _ in origin]
     by = request.options["by"]
-    with collector_paused():
+    with collector_paused():  # thousands of small lists: no full collection in between
+        crossings: list[list[str]] = [[] for _ in origin]
         _fill(request.network, graph, request.constraints, by, origin, dest, sums, crossings)
     hours, km, cost = sums.T
     return pd.DataFrame(
