@@ -76,7 +76,7 @@ class Comparison:
                     "pairs_cut_off": int((~pairs.reachable).sum() - (~base.reachable).sum()),
                     "largest_gateway_shift": ""
                     if moved is None
-                    else f"{moved.gateway} {moved.delta_share:+.1%}",
+                    else f"{moved.gateway} {moved.delta_share * 100:+.1f} pp",
                 }
             )
         return pd.DataFrame(rows)

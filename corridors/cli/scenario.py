@@ -92,7 +92,8 @@ def _print_comparison(result) -> None:
         gates = result.gateways[result.gateways.scenario == name]
         for gate in gates.loc[gates.delta_share.abs().nlargest(4).index].itertuples():
             print(
-                f"  gateway {gate.gateway:<14} share {gate.share:6.1%} ({gate.delta_share:+.1%})"
+                f"  gateway {gate.gateway:<14} share {gate.share:6.1%} "
+                f"({gate.delta_share * 100:+.1f} pp)"
             )
 
 
