@@ -329,7 +329,7 @@ def equilibrium_block(f: Figures) -> str:
     brest = bound.loc["brest-malaszewicze"]
     per_train = float(net.parameters["value"]["feu_per_train"])
     capacity = net.crossings.loc["brest-malaszewicze", "capacity_per_day"]
-    free = eq.flows.crossings[~eq.flows.crossings.id.isin(bound.index)].iloc[0]
+    free = eq.unbounded.iloc[0]
     import corridors
 
     observed = corridors.compare_observed(net, eq.flows)

@@ -60,6 +60,13 @@ class Equilibrium:
     rounds: int
     gap: float
 
+    @property
+    def unbounded(self) -> pd.DataFrame:
+        """The crossings that carry flow and publish no capacity, busiest first: where the
+        overflow goes."""
+        crossings = self.flows.crossings
+        return crossings[~crossings.id.isin(self.crossings.id)]
+
 
 def queue_hours(utilisation, capacity_per_day, tangent_from: float = 0.95) -> np.ndarray:
     """Mean wait in hours of an M/M/1 queue served ``capacity_per_day`` units a day at
@@ -143,15 +150,12 @@ def equilibrium(
     volume = demand.feu_per_year.to_numpy(dtype=float)
     average = np.zeros(len(bound.ids))  # FEU a year through each capacity-bound crossing
     taken: list[tuple[np.ndarray, Moves, np.ndarray]] = []  # each round: sums, moves, queues
-    gap = 0.0
     for k in range(1, rounds + 1):
         delay = bound.delays(average)
-        graph = bound.delayed(delay)
-        sums, moves = routed(network, graph, constraints, by, demand)
+        sums, moves = routed(network, bound.delayed(delay), constraints, by, demand)
         taken.append((sums, moves, delay))
-        if k > 1:
-            gap = bound.gap(graph, delay, taken, volume)
         average += (bound.through(moves, volume) - average) / k
+    gap = bound.gap(taken, volume) if rounds > 1 else 0.0
     flows = _averaged(network, base, demand, taken)
     table = bound.table(average)
     return Equilibrium(flows=flows, crossings=table, rounds=rounds, gap=gap)
@@ -204,11 +208,11 @@ class _Bound:
         )
         return np.array([on_edge[edges].sum() for edges in self.edges])
 
-    def gap(self, graph: RoutingGraph, delay: np.ndarray, taken, volume: np.ndarray) -> float:
-        """Relative gap: the generalized cost of the average routes so far over that of the
-        best routes, both with the queues of ``delay``, less one."""
-        best_sums = taken[-1][0]
-        vot = graph.value_of_time
+    def gap(self, taken, volume: np.ndarray) -> float:
+        """Relative gap of the last round: the generalized cost of the earlier rounds' routes
+        on average over that of its best routes, both with its queues, less one."""
+        best_sums, _, delay = taken[-1]
+        vot = self.graph.value_of_time
         best = best_sums[:, 2] + vot * best_sums[:, 0]
         mixed = np.zeros(len(volume))
         for sums, moves, then in taken[:-1]:

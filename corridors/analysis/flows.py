@@ -27,8 +27,10 @@ __all__ = [
     "Flows",
     "Moves",
     "assign",
+    "china_europe_ports",
     "compare_observed",
     "flows_of",
+    "rail_crossings_at",
     "routed",
     "trip_constraints",
 ]
@@ -373,6 +375,20 @@ def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: Moves) -> pd
     )
 
 
+def rail_crossings_at(network: Network, places) -> pd.Index:
+    """The ids of the rail crossings with one of ``places`` on either side."""
+    crossings = network.crossings
+    at = crossings["from"].isin(places) | crossings["to"].isin(places)
+    return crossings.index[at & (crossings["mode"] == "rail")]
+
+
+def china_europe_ports(network: Network) -> set[str]:
+    """The border ports ``observed.csv`` counts China-Europe trains at."""
+    observed = network.observed
+    counted = observed.places[observed.measure == "china_europe_trains"]
+    return {place for places in counted for place in places}
+
+
 def compare_observed(network: Network, flows: Flows) -> pd.DataFrame:
     """The model's flow beside the published volumes of ``observed.csv``.
 
@@ -383,14 +399,11 @@ def compare_observed(network: Network, flows: Flows) -> pd.DataFrame:
     what can be compared: the model counts exports only, in FEU, not trains.
     """
     observed = network.observed
-    crossings = network.crossings
     rail_crossing = flows.crossings[flows.crossings["mode"] == "rail"].set_index("id")
     rows = []
     for row in observed.to_dict("records"):
         if row["measure"] == "china_europe_trains":
-            ids = crossings.index[
-                crossings["from"].isin(row["places"]) | crossings["to"].isin(row["places"])
-            ]
+            ids = rail_crossings_at(network, row["places"])
             model = float(rail_crossing.feu_per_year.reindex(ids).fillna(0.0).sum())
         else:
             by_port = flows.rail_sea.set_index("id").feu_per_year

@@ -88,15 +88,8 @@ def _flows(args) -> int:
 
 
 def _china_rail_exits(network, crossings):
-    """FEU a year over the rail crossings of the China-Europe exit ports (those
-    ``observed.csv`` counts China-Europe trains at), by crossing id."""
-    observed = network.observed
-    ports = {
-        p for places in observed.places[observed.measure == "china_europe_trains"] for p in places
-    }
-    table = network.crossings
-    at_ports = table[
-        (table["mode"] == "rail") & (table["from"].isin(ports) | table["to"].isin(ports))
-    ]
-    flows = crossings.set_index("id").feu_per_year
-    return flows.reindex(at_ports.index).dropna()
+    """FEU a year over the rail crossings of the China-Europe exit ports, by crossing id."""
+    from corridors.analysis.flows import china_europe_ports, rail_crossings_at
+
+    ids = rail_crossings_at(network, china_europe_ports(network))
+    return crossings.set_index("id").feu_per_year.reindex(ids).dropna()

@@ -86,16 +86,13 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
         "elements": set(),
         "services": set(),
     }
-    elements, countries, passages = _avoidable(network)
-    services = network.services
+    elements, countries, passages, services = _avoidable(network)
     for item in items:
         if item in elements:
             out["elements"].add(item)
             continue
-        if item in set(services["id"]) | set(services["group"]):  # a service or its group
-            out["services"] |= set(
-                services.loc[services.group.eq(item) | services.id.eq(item), "id"]
-            )
+        if item in services:
+            out["services"] |= services[item]
             continue
         for kind, index in (("passages", passages), ("countries", countries), ("places", network)):
             try:
@@ -112,15 +109,20 @@ def resolve_avoid(network: Network, items: Iterable[str]) -> dict[str, set[str]]
 
 
 @functools.lru_cache(maxsize=8)
-def _avoidable(network: Network) -> tuple[set[str], NameIndex, NameIndex]:
-    """Link and crossing ids, and name indexes of countries and sea passages."""
+def _avoidable(network: Network) -> tuple[set[str], NameIndex, NameIndex, dict[str, set[str]]]:
+    """Link and crossing ids, name indexes of countries and sea passages, and the services
+    each service id or group stands for."""
     elements = set(network.links.index) | set(network.crossings.index)
+    services: dict[str, set[str]] = {}
+    for sid, group in zip(network.services["id"], network.services["group"], strict=True):
+        services.setdefault(sid, set()).add(sid)
+        services.setdefault(group, set()).add(sid)
     countries = NameIndex(
         (row["iso3"], row["name_en"], [row["name_en"], row["name_zh"]])
         for row in network.countries.to_dict("records")
     )
     passages = NameIndex((key, names[0], names) for key, names in PASSAGES.items())
-    return elements, countries, passages
+    return elements, countries, passages, services
 
 
 def as_names(value, what: str) -> list[str]:

@@ -296,7 +296,7 @@ def _capacity_section(network: Network, report: Report) -> None:
         name: flows.mode_split(network).loc["europe"].get("rail", 0.0)
         for name, flows in (("equilibrium", found.flows), ("all-or-nothing", assign(network)))
     }
-    free = found.flows.crossings[~found.flows.crossings.id.isin(found.crossings.id)].iloc[0]
+    free = found.unbounded.iloc[0]
     report.text(
         f"After {found.rounds} rounds (relative gap {found.gap:.1%}), "
         f"{europe['equilibrium']:.0%} of the boxes bound for Europe go by rail "
