@@ -23,7 +23,7 @@ import pandas as pd
 from corridors.network.model import Network, check_network
 from corridors.network.scenarios import Scenario, load_scenario
 
-__all__ = ["Comparison", "appraise", "compare"]
+__all__ = ["Appraisal", "Comparison", "appraise", "compare"]
 
 BASE = "base"
 
@@ -263,58 +263,113 @@ def appraise(
     projects: str | Path | Scenario | Sequence[str | Path | Scenario],
     *,
     od: pd.DataFrame | str | os.PathLike | None = None,
-    by: str = "generalized",
-) -> pd.DataFrame:
-    """Each project's effect alone (base + project) and in complement (all projects - that
-    one), as the World Bank's Belt-and-Road appraisal does: a project worth more in
-    complement than alone pays off only with the others.
+    by: str = "province",
+) -> Appraisal:
+    """Each project's change of consumer surplus, alone (base + project), in complement (all
+    projects, less that one's) and all together, as the World Bank's Belt-and-Road appraisal
+    does: a project worth more in complement than alone pays off only with the others.
 
-    Returns
-    -------
-    pandas.DataFrame
-        project, alone_pct and complement_pct (change of the total demand-weighted
-        generalized cost, per cent of the base), together_pct (all projects), and
-        alone_saving / complement_saving (USD per year).
+    The surplus is that of the stochastic user equilibrium (:func:`corridors.analysis.
+    equilibrium.pair_surplus`): the logsum of each pair's route and mode choice, with queues at
+    the capacity-bound crossings, times the logit scale and the pair's FEU a year (Ben-Akiva
+    and Lerman 1985). Pairs with no alternative in some network are left out and counted.
+
+    Parameters
+    ----------
+    by : "province", "trade_type" or "origin"
+        How :attr:`Appraisal.winners` groups the pairs.
 
     Examples
     --------
     >>> from corridors import load_network
     >>> od = pd.DataFrame({"origin": ["kunming"], "destination": ["yangon"],
     ...                    "feu_per_year": [10.0]})
-    >>> t = appraise(load_network(), ["pinglu_canal", "baoshan_ruili_railway"], od=od)
-    >>> list(t.project)
+    >>> found = appraise(load_network(), ["pinglu_canal", "baoshan_ruili_railway"], od=od)
+    >>> found.projects.scenario.tolist()
     ['pinglu_canal', 'baoshan_ruili_railway']
+    >>> bool(found.projects.alone_usd_per_year.iloc[1] > 0)
+    True
     """
     from corridors.analysis.demand import od_or_gravity
-    from corridors.analysis.flows import assign
+    from corridors.analysis.equilibrium import pair_surplus
 
     check_network(network)
+    if by not in ("province", "trade_type", "origin"):
+        msg = f"by must be province, trade_type or origin, not {by!r}"
+        raise ValueError(msg)
     loaded = [_scenario(network, p) for p in _listed(projects, "projects")]
     if not loaded or any(p is None for p in loaded):
         msg = "appraise needs one or more project scenarios (not base)"
         raise ValueError(msg)
-    od = od_or_gravity(network, od, by=by)
+    od = od_or_gravity(network, od).reset_index(drop=True)
 
-    def total(chosen: list[Scenario]) -> float:
+    def surplus(chosen: list[Scenario]) -> np.ndarray:
         changed = network
         for scenario in chosen:
             changed = scenario(changed)
-        pairs = assign(changed, od, by=by).pairs
-        return float((pairs.generalized * pairs.feu_per_year).sum())
+        return pair_surplus(changed, od)
 
-    base, together = total([]), total(loaded)
+    base, together = surplus([]), surplus(loaded)
+    alone = [surplus([p]) for p in loaded]
+    without = [surplus(loaded[:i] + loaded[i + 1 :]) for i in range(len(loaded))]
+    every = np.vstack([base, together, *alone, *without])
+    kept = np.isfinite(every).all(axis=0)
+    cost = -float(base[kept].sum())
     rows = []
-    for i, project in enumerate(loaded):
-        alone = total([project])
-        without = total(loaded[:i] + loaded[i + 1 :])
+    for project, one, rest in zip(loaded, alone, without, strict=True):
+        gain = {
+            "alone": float((one - base)[kept].sum()),
+            "complement": float((together - rest)[kept].sum()),
+            "together": float((together - base)[kept].sum()),
+        }
         rows.append(
             {
-                "project": project.name,
-                "alone_pct": 100 * (alone - base) / base,
-                "complement_pct": 100 * (together - without) / base,
-                "together_pct": 100 * (together - base) / base,
-                "alone_saving": base - alone,
-                "complement_saving": without - together,
+                "scenario": project.name,
+                **{f"{k}_usd_per_year": v for k, v in gain.items()},
+                **{f"{k}_pct": -100 * v / cost if cost else 0.0 for k, v in gain.items()},
             }
         )
-    return pd.DataFrame(rows)
+    groups = _group_of(network, od, by)
+    winners = pd.DataFrame(
+        {
+            p.name: pd.Series((one - base)[kept]).groupby(groups[kept]).sum()
+            for p, one in zip(loaded, alone, strict=True)
+        }
+    )
+    winners.index.name = by
+    return Appraisal(
+        projects=pd.DataFrame(rows), winners=winners, pairs_left_out=int((~kept).sum())
+    )
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """What :func:`appraise` found.
+
+    Attributes
+    ----------
+    projects : pandas.DataFrame
+        scenario, alone_usd_per_year, complement_usd_per_year, together_usd_per_year (the
+        consumer surplus gained, USD a year) and the same as alone_pct, complement_pct and
+        together_pct: the change of the demand's expected cost, per cent (negative: cheaper).
+    winners : pandas.DataFrame
+        Surplus gained by each project alone (columns), by province, trade-pattern type or
+        origin (rows), USD a year.
+    pairs_left_out : int
+        Pairs with no alternative in one of the networks.
+    """
+
+    projects: pd.DataFrame
+    winners: pd.DataFrame
+    pairs_left_out: int
+
+
+def _group_of(network: Network, od: pd.DataFrame, by: str) -> np.ndarray:
+    """Each pair's group: its origin, or the origin's province or trade-pattern type."""
+    if by == "origin":
+        return od.origin.to_numpy(dtype=object)
+    province = od.origin.map(network.places.province).fillna("")
+    if by == "province":
+        return province.to_numpy(dtype=object)
+    trade_type = network.provinces.set_index("id")["trade_type"]
+    return province.map(trade_type).fillna("").to_numpy(dtype=object)

@@ -1,18 +1,18 @@
-"""Flows with capacity: border crossings queue when loaded, and routes shift until no box
-gains by moving (a user equilibrium, found by the method of successive averages).
+"""Flows with choice and capacity: a stochastic user equilibrium.
 
-A crossing with a capacity (``capacity_per_day`` in ``crossings.csv``: trains, trucks,
-containers or FEU a day, one FEU to a truck or container and ``feu_per_train`` to a train)
-delays the cargo by the mean wait of an M/M/1 queue, ``rho / (mu (1 - rho))`` hours
-(Kleinrock 1975), with ``rho`` its utilisation and ``mu`` its capacity per hour counted in
-train-loads of ``feu_per_train`` FEU, whatever unit it is published in (a queue of single
-containers would wait minutes at any utilisation). From ``queue_tangent_from`` on the wait
-follows its tangent, so demand beyond capacity meets a long but finite queue.
+Each pair's demand is shared among its alternatives (:mod:`corridors.analysis.choice_set`)
+by the nested logit of :mod:`corridors.analysis.choice`. A crossing with a capacity
+(``capacity_per_day`` in ``crossings.csv``: trains, trucks, containers or FEU a day, one FEU
+to a truck or container and ``feu_per_train`` to a train) delays the cargo by the mean wait
+of an M/M/1 queue, ``rho / (mu (1 - rho))`` hours (Kleinrock 1975), with ``rho`` its
+utilisation and ``mu`` its capacity per hour counted in train-loads of ``feu_per_train`` FEU,
+whatever unit it is published in (a queue of single containers would wait minutes at any
+utilisation). From ``queue_tangent_from`` on the wait follows its tangent, so demand beyond
+capacity meets a long but finite queue.
 
-Each round routes all demand all-or-nothing with the queues of the average flow so far
-(:func:`corridors.analysis.flows.routed`); the equilibrium flow is the average of the rounds,
-and ``gap`` says how far it is from one: the share by which the demand's generalized cost on
-its average routes exceeds its cost on the best routes, both with the last round's queues.
+The method of successive averages finds the equilibrium: each round shares the demand by
+the logit at the queues of the average flow so far, and the average moves towards it by
+1/k. ``gap`` is the share of the demand the last round would still move.
 
 The demand is what :func:`corridors.analysis.flows.assign` takes; the gravity model's counts
 exports only, so a crossing's flow is one direction against a capacity of both.
@@ -26,12 +26,23 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
-from corridors.analysis.flows import Flows, Moves, flows_of, routed, trip_constraints
-from corridors.graph.routing_graph import RoutingGraph, check_objective, routing_graph
+from corridors.analysis.choice import Logit, nested_logit
+from corridors.analysis.choice_set import ChoiceSet, choice_set
+from corridors.analysis.flows import Flows, flows_of
+from corridors.graph.constraints import whole_number
 from corridors.network.model import Network, check_network
 
-__all__ = ["Equilibrium", "capacities", "equilibrium", "queue_hours"]
+__all__ = [
+    "Bound",
+    "Equilibrium",
+    "capacities",
+    "equilibrium",
+    "pair_surplus",
+    "queue_hours",
+    "settle",
+]
 
 DAYS_PER_YEAR = 365.0
 
@@ -43,22 +54,40 @@ class Equilibrium:
     Attributes
     ----------
     flows : Flows
-        The average of the rounds: its ``pairs`` hold one row per pair and route used (told
-        apart by crossings and main mode), with the share of the pair's FEU that takes it
-        (``route_share``) and its hours, queues included, averaged over the rounds that took
-        it.
+        At the equilibrium: its ``pairs`` hold one row per pair and alternative, with
+        ``pair`` (the row of ``demand``), the FEU that take it and their share of the pair's
+        (``route_share``), its hours with ``queue_hours`` included, and the ``variant`` that
+        found it.
     crossings : pandas.DataFrame
         Every crossing with a capacity: id, name, feu_per_year, capacity_feu_per_year,
         utilisation and queue_hours (each way, at the equilibrium flow).
     rounds : int
     gap : float
-        Relative gap of the last round (0 at an exact equilibrium).
+        Share of the demand the last round would still have moved (0 at an exact
+        equilibrium).
+    demand : pandas.DataFrame
+        The pairs.
+    logsum : numpy.ndarray
+        Per pair of ``demand``, the logsum of its choice at the equilibrium queues.
+    logit : Logit
     """
 
     flows: Flows
     crossings: pd.DataFrame
     rounds: int
     gap: float
+    demand: pd.DataFrame
+    logsum: np.ndarray
+    logit: Logit
+
+    @property
+    def surplus_usd_per_year(self) -> float:
+        """The consumer surplus of the demand, less a constant: minus the expected cost of
+        every pair's best choice (the logsum times the scale) times its FEU a year. Only its
+        change between networks means anything (:func:`corridors.analysis.compare.appraise`)."""
+        volume = self.demand.feu_per_year.to_numpy(dtype=float)
+        ok = np.isfinite(self.logsum)
+        return float((self.logit.scale_usd * self.logsum[ok] * volume[ok]).sum())
 
     @property
     def unbounded(self) -> pd.DataFrame:
@@ -107,22 +136,27 @@ def equilibrium(
     network: Network,
     demand: pd.DataFrame | str | os.PathLike | None = None,
     *,
-    by: str = "generalized",
-    rounds: int = 30,
+    rounds: int = 200,
+    logit: Logit | None = None,
     avoid: Iterable[str] = (),
     modes: Iterable[str] | None = None,
     statuses: Iterable[str] = ("operational",),
+    alternatives: ChoiceSet | None = None,
 ) -> Equilibrium:
-    """Assign the demand with queues at capacity-bound crossings, until routes settle.
+    """Share the demand among its alternatives by the nested logit, with queues at
+    capacity-bound crossings, until the shares settle.
 
     Parameters
     ----------
     network : Network
     demand : as for :func:`corridors.analysis.flows.assign` (the gravity model by default)
-    by : the objective; queues add hours, so they count in ``time`` and ``generalized``
     rounds : int
-        Rounds of the method of successive averages (1 gives all-or-nothing).
+        Rounds of the method of successive averages (1: the logit at free flow).
+    logit : Logit, optional
+        Default the network's (:meth:`corridors.analysis.choice.Logit.of`).
     avoid, modes, statuses : as for :func:`corridors.analysis.flows.assign`
+    alternatives : ChoiceSet, optional
+        The demand's choice set, if already made (it is what takes time).
 
     Examples
     --------
@@ -130,49 +164,98 @@ def equilibrium(
     >>> net = load_network()
     >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
     ...                        "feu_per_year": [500_000.0]})
-    >>> found = equilibrium(net, demand, rounds=20)
+    >>> found = equilibrium(net, demand)
     >>> brest = found.crossings.set_index("id").loc["brest-malaszewicze"]
-    >>> bool(brest.utilisation < 1.5), found.flows.mode_split(net).columns.tolist()
-    (True, ['sea', 'rail'])
+    >>> bool(brest.utilisation < 1.5), bool(found.gap < 0.01)
+    (True, True)
     """
     from corridors.analysis.demand import od_or_gravity
 
     check_network(network)
-    check_objective(by)
-    if not isinstance(rounds, int) or isinstance(rounds, bool) or not 1 <= rounds <= 1000:
-        msg = f"rounds must be a whole number from 1 to 1000, not {rounds!r}"
-        raise ValueError(msg)
-    options = {"by": by, "avoid": avoid, "modes": modes, "statuses": statuses}
-    demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
-    constraints = trip_constraints(network, demand, avoid, modes, statuses)
-    base = routing_graph(network)
-    bound = _Bound(network, base)
-    volume = demand.feu_per_year.to_numpy(dtype=float)
-    average = np.zeros(len(bound.ids))  # FEU a year through each capacity-bound crossing
-    taken: list[tuple[np.ndarray, Moves, np.ndarray]] = []  # each round: sums, moves, queues
-    for k in range(1, rounds + 1):
-        delay = bound.delays(average)
-        sums, moves = routed(network, bound.delayed(delay), constraints, by, demand)
-        taken.append((sums, moves, delay))
-        average += (bound.through(moves, volume) - average) / k
-    gap = bound.gap(taken, volume) if rounds > 1 else 0.0
-    flows = _averaged(network, base, demand, taken)
-    table = bound.table(average)
-    return Equilibrium(flows=flows, crossings=table, rounds=rounds, gap=gap)
+    whole_number(rounds, "rounds", 1, 1000)
+    logit = logit or Logit.of(network)
+    if alternatives is None:
+        options = {"avoid": avoid, "modes": modes, "statuses": statuses}
+        demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
+        alternatives = choice_set(network, demand, **options)
+    bound = Bound(network, alternatives)
+    flow, queues, gap, logsum = settle(alternatives, bound, logit, rounds)
+    flows = _flows(network, alternatives, flow, bound.uses @ queues)
+    return Equilibrium(
+        flows=flows,
+        crossings=bound.table(bound.uses.T @ flow),
+        rounds=rounds,
+        gap=gap,
+        demand=alternatives.demand,
+        logsum=logsum,
+        logit=logit,
+    )
 
 
-class _Bound:
-    """The capacity-bound crossings of a routing graph and the queues they make."""
+def pair_surplus(
+    network: Network, demand: pd.DataFrame, *, logit: Logit | None = None, rounds: int = 200
+) -> np.ndarray:
+    """Per pair of a checked demand table, its consumer surplus at equilibrium in USD a year,
+    less a constant: the logsum times the logit scale times its FEU a year (NaN for a pair
+    with no alternative). Only differences between networks mean anything.
 
-    def __init__(self, network: Network, graph: RoutingGraph):
-        self.network, self.graph = network, graph
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
+    ...                        "feu_per_year": [100.0]})
+    >>> bool(pair_surplus(load_network(), demand)[0] < 0)
+    True
+    """
+    logit = logit or Logit.of(network)
+    alternatives = choice_set(network, demand)
+    logsum = settle(alternatives, Bound(network, alternatives), logit, rounds)[3]
+    return logit.scale_usd * logsum * alternatives.demand.feu_per_year.to_numpy(dtype=float)
+
+
+def settle(alternatives: ChoiceSet, bound: Bound, logit: Logit, rounds: int):
+    """The method of successive averages: per alternative its FEU a year, per bound crossing
+    its queue hours, the gap, and per pair its logsum, after ``rounds`` rounds."""
+    alts = alternatives.alternatives
+    pair, mode = alts.pair.to_numpy(), alts.main_mode.to_numpy()
+    base = alts.generalized.to_numpy()
+    vot = alternatives.graph.value_of_time
+    volume = alternatives.demand.feu_per_year.to_numpy(dtype=float)[pair]
+    pairs = len(alternatives.demand)
+
+    def shared(queues: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        share, logsum = nested_logit(pair, mode, base + vot * (bound.uses @ queues), logit, pairs)
+        return volume * share, logsum
+
+    flow, gap = shared(np.zeros(len(bound.ids)))[0], 0.0
+    for k in range(2, rounds + 1):
+        target = shared(bound.waits(bound.uses.T @ flow))[0]
+        gap = float(np.abs(target - flow).sum() / 2 / max(volume.sum(), 1e-300))
+        flow += (target - flow) / k
+    queues = bound.waits(bound.uses.T @ flow)
+    return flow, queues, gap, shared(queues)[1]
+
+
+class Bound:
+    """The capacity-bound crossings of a choice set and the queues they make."""
+
+    def __init__(self, network: Network, alternatives: ChoiceSet):
+        self.network = network
         found = capacities(network)
-        engine = graph.engine
+        engine = alternatives.graph.engine
         kind = engine.tags.get(("kind", "crossing"), np.zeros(0, np.int64))
-        self.edges = [
-            np.intersect1d(engine.tags.get(("element", c), np.zeros(0, np.int64)), kind)
-            for c in found.id
-        ]
+        moves = alternatives.moves
+        rows, cols = [], []
+        for j, crossing in enumerate(found.id):
+            edges = np.intersect1d(engine.tags.get(("element", crossing), []), kind)
+            using = np.unique(moves.pair[np.isin(moves.edge, edges)])
+            rows.append(using)
+            cols.append(np.full(len(using), j))
+        shape = (len(alternatives.alternatives), len(found))
+        self.uses = sparse.csr_array(
+            (np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
+            shape=shape,
+        )
         self.ids = found.id.tolist()
         self.capacity_feu = found.capacity_feu_per_day.to_numpy()
         self.feu_per_train = float(network.parameters.loc["feu_per_train", "value"])
@@ -185,45 +268,6 @@ class _Bound:
         """Queue hours at each capacity-bound crossing, served in train-loads."""
         loads_per_day = self.capacity_feu / self.feu_per_train
         return queue_hours(self.utilisation(feu_per_year), loads_per_day, self.tangent)
-
-    def delays(self, feu_per_year: np.ndarray) -> np.ndarray:
-        """Queue hours added to every edge of the routing graph."""
-        hours = self.waits(feu_per_year)
-        out = np.zeros(len(self.graph.engine.tail))
-        for edges, wait in zip(self.edges, hours, strict=True):
-            out[edges] = wait
-        return out
-
-    def delayed(self, delay: np.ndarray) -> RoutingGraph:
-        """The routing graph with the queue hours on its crossing edges."""
-        engine = self.graph.engine
-        values = {**engine.values, "hours": engine.values["hours"] + delay}
-        graph = self.graph
-        return RoutingGraph(replace(engine, values=values), graph.value_of_time, graph.place_iso3)
-
-    def through(self, moves: Moves, volume: np.ndarray) -> np.ndarray:
-        """FEU a year through each capacity-bound crossing on these routes."""
-        on_edge = np.bincount(
-            moves.edge, weights=volume[moves.pair], minlength=len(self.graph.engine.tail)
-        )
-        return np.array([on_edge[edges].sum() for edges in self.edges])
-
-    def gap(self, taken, volume: np.ndarray) -> float:
-        """Relative gap of the last round: the generalized cost of the earlier rounds' routes
-        on average over that of its best routes, both with its queues, less one."""
-        best_sums, _, delay = taken[-1]
-        vot = self.graph.value_of_time
-        best = best_sums[:, 2] + vot * best_sums[:, 0]
-        mixed = np.zeros(len(volume))
-        for sums, moves, then in taken[:-1]:
-            pairs = len(volume)
-            queued_then = np.bincount(moves.pair, weights=then[moves.edge], minlength=pairs)
-            queued_now = np.bincount(moves.pair, weights=delay[moves.edge], minlength=pairs)
-            mixed += sums[:, 2] + vot * (sums[:, 0] - queued_then + queued_now)
-        mixed /= len(taken) - 1
-        ok = np.isfinite(best) & np.isfinite(mixed)
-        total = float((volume[ok] * best[ok]).sum())
-        return float((volume[ok] * (mixed[ok] - best[ok])).sum() / total) if total else 0.0
 
     def table(self, feu_per_year: np.ndarray) -> pd.DataFrame:
         names = self.network.places.name_en
@@ -244,34 +288,21 @@ class _Bound:
         )
 
 
-def _averaged(network: Network, graph: RoutingGraph, demand: pd.DataFrame, taken) -> Flows:
-    """The Flows of the rounds together, each carrying an equal share of the demand, with
-    one row per pair and route."""
-    share = 1.0 / len(taken)
-    rows = len(demand)
-    stacked = pd.concat(
-        [demand.assign(feu_per_year=demand.feu_per_year * share, _pair=range(rows))] * len(taken),
-        ignore_index=True,
+def _flows(
+    network: Network, alternatives: ChoiceSet, flow: np.ndarray, queued: np.ndarray
+) -> Flows:
+    """The Flows of the alternatives carrying ``flow`` FEU a year each, with ``queued`` hours
+    of queues: one row per pair and alternative, with the share of the pair's FEU on it
+    (``route_share``)."""
+    alts = alternatives.alternatives
+    stacked = alternatives.demand.iloc[alts.pair.to_numpy()].reset_index(drop=True)
+    stacked["feu_per_year"] = flow
+    sums = alternatives.sums.copy()
+    sums[:, 0] += queued
+    found = flows_of(network, alternatives.graph, stacked, sums, alternatives.moves)
+    pairs = found.pairs.assign(
+        pair=alts.pair.to_numpy(), queue_hours=queued, variant=alts.variant.to_numpy()
     )
-    sums = np.concatenate([s for s, _, _ in taken])
-    moves = Moves(
-        np.concatenate([m.pair + k * rows for k, (_, m, _) in enumerate(taken)]),
-        *(np.concatenate([getattr(m, f) for _, m, _ in taken]) for f in ("tail", "head", "edge")),
-    )
-    flows = flows_of(network, graph, stacked, sums, moves)
-    return replace(flows, pairs=_route_mix(flows.pairs))
-
-
-def _route_mix(pairs: pd.DataFrame) -> pd.DataFrame:
-    """One row per pair and route (told apart by its crossings and main mode): the rounds
-    that took the same route summed, with the share of the pair's FEU on it."""
-    keyed = pairs.assign(_route=pairs.crossings.map(";".join) + "|" + pairs.main_mode)
-    keys = ["_pair", "_route"]
-    grouped = keyed.groupby(keys, sort=True)
-    out = grouped.first()
-    out["feu_per_year"] = grouped.feu_per_year.sum()
-    for column in ("hours", "km", "cost_usd", "generalized"):  # queues differ by round
-        out[column] = grouped[column].mean()
-    out = out.reset_index()
-    out["route_share"] = out.feu_per_year / out.groupby("_pair").feu_per_year.transform("sum")
-    return out.drop(columns=["_pair", "_route"])
+    total = pd.Series(flow).groupby(alts.pair.to_numpy()).transform("sum").to_numpy()
+    pairs["route_share"] = np.divide(flow, total, out=np.zeros_like(flow), where=total > 0)
+    return replace(found, pairs=pairs)

@@ -28,10 +28,15 @@ __all__ = [
     "Moves",
     "assign",
     "china_europe_ports",
+    "china_europe_rail",
     "compare_observed",
     "flows_of",
+    "main_modes",
     "rail_crossings_at",
+    "route_crossings",
+    "route_gateways",
     "routed",
+    "to_europe",
     "trip_constraints",
 ]
 
@@ -44,8 +49,7 @@ class Flows:
     ----------
     pairs : pandas.DataFrame
         The demand with, per pair, hours, km, cost_usd, generalized, gateway, crossings and
-        main_mode (``sea`` where the route has a sea leg, else inland water, rail or road;
-        NaN and empty where no route).
+        main_mode (:func:`main_modes`; NaN and empty where no route).
     links, crossings, ports : pandas.DataFrame
         id, name, kind and feu_per_year, both directions together, busiest first; a port's
         flow is what its sea legs load and unload.
@@ -68,9 +72,10 @@ class Flows:
     trade_types: pd.DataFrame
     corridors: pd.DataFrame
 
-    def mode_split(self, network: Network) -> pd.DataFrame:
-        """Share of each destination region's routed flow by main mode (rows: region, columns:
-        the modes of :data:`MAIN_MODES` that carry some of it).
+    def mode_split(self, network: Network, by: str = "region") -> pd.DataFrame:
+        """Share of the routed flow by main mode (columns: the modes of :data:`MAIN_MODES`
+        that carry some of it) for each destination ``region`` or ``customs_union`` (rows,
+        from ``countries.csv``).
 
         Examples
         --------
@@ -81,12 +86,12 @@ class Flows:
         >>> assign(net, demand, by="time").mode_split(net).round(2).to_dict("index")
         {'europe': {'sea': 0.0, 'rail': 1.0}, 'southeast_asia': {'sea': 1.0, 'rail': 0.0}}
         """
-        region = network.countries.set_index("iso3")["region"]
+        group = network.countries.set_index("iso3")[by]
         routed = self.pairs[self.pairs.main_mode != ""]
-        where = routed.destination.map(network.places.iso3).map(region)
+        where = routed.destination.map(network.places.iso3).map(group)
         table = routed.groupby([where, routed.main_mode]).feu_per_year.sum().unstack(fill_value=0)
         table = table.div(table.sum(axis=1), axis=0)
-        table.index.name, table.columns.name = "region", None
+        table.index.name, table.columns.name = by, None
         return table[[m for m in MAIN_MODES if m in table.columns]]
 
     @property
@@ -183,9 +188,9 @@ def flows_of(network: Network, graph, demand: pd.DataFrame, sums, moves: Moves) 
         km=sums[:, 1],
         cost_usd=sums[:, 2],
         generalized=sums[:, 2] + graph.value_of_time * sums[:, 0],
-        gateway=_gateways(network, graph, moves, origins),
-        crossings=_crossings(graph, moves, len(demand)),
-        main_mode=_main_modes(graph, moves, len(demand)),
+        gateway=route_gateways(network, graph, moves, origins),
+        crossings=route_crossings(graph, moves, len(demand)),
+        main_mode=main_modes(network, graph, moves, origins),
     )
     if "trade_type" not in pairs:
         pairs["trade_type"] = _trade_types(network, pairs.origin)
@@ -213,22 +218,57 @@ class Moves:
     edge: np.ndarray
 
 
-MAIN_MODES = ("sea", "inland_water", "rail", "road")
+MAIN_MODES = ("sea", "rail_sea", "inland_water", "rail", "road")
 
 
-def _main_modes(graph, moves: Moves, pairs: int) -> np.ndarray:
-    """Per pair, the first of :data:`MAIN_MODES` its route has a link of (a rail-sea trip is
-    ``sea``), empty where it has none."""
+def main_modes(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:
+    """Per pair, how its route leaves the origin's country: ``sea`` from a port, ``rail_sea``
+    where a rail link brings the box to that port, else the mode of the crossing or link
+    that crosses the border (``rail``, ``road``, ``inland_water``). A route that stays in one
+    country takes the first of sea, inland water, rail and road it has a link of; empty
+    where there is no route.
+
+    The Middle Corridor, which crosses the Caspian and the Black Sea after leaving China by
+    rail, is ``rail``; a barge to the port with a 0 km rail access link is ``sea``.
+    """
     tags = graph.engine.tags
-    links = tags.get(("kind", "link"), np.zeros(0, np.int64))
-    out = np.full(pairs, "", dtype=object)
-    for mode in reversed(MAIN_MODES):  # the first mode in the list wins
-        edges = np.intersect1d(tags.get(("mode", mode), np.zeros(0, np.int64)), links)
-        out[np.unique(moves.pair[np.isin(moves.edge, edges)])] = mode
+    none = np.zeros(0, np.int64)
+    links = tags.get(("kind", "link"), none)
+    out = np.full(len(origins), "", dtype=object)
+    first_rail = np.full(len(origins), np.inf)
+    for mode in ("road", "rail", "inland_water", "sea"):  # the last one found wins
+        on = np.flatnonzero(
+            np.isin(moves.edge, np.intersect1d(tags.get(("mode", mode), none), links))
+        )
+        out[np.unique(moves.pair[on])] = mode
+        if mode == "rail":  # a 0 km rail link is a port's local access, not a rail leg
+            haul = on[graph.engine.values["km"][moves.edge[on]] > 0]
+            np.minimum.at(first_rail, moves.pair[haul], haul)
+    leaving = _leaving(network, graph, moves, origins)
+    pairs = moves.pair[leaving]
+    edge_mode = np.full(len(graph.engine.tail), "", dtype=object)
+    for mode in ("road", "rail", "inland_water", "sea"):
+        edge_mode[tags.get(("mode", mode), none)] = mode
+    out[pairs] = edge_mode[moves.edge[leaving]]
+    by_sea = pairs[out[pairs] == "sea"]
+    rail_first = first_rail[by_sea] < leaving[out[pairs] == "sea"]
+    out[by_sea[rail_first]] = "rail_sea"
     return out
 
 
-def _crossings(graph, moves: Moves, pairs: int) -> list[list[str]]:
+def _leaving(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:
+    """Per pair that leaves its origin's country, the position in ``moves`` of the move that
+    does (to a place of another country)."""
+    iso3 = network.places.iso3
+    country = np.array([iso3.get(p, "") for p in graph.places], dtype=object)
+    home = iso3.reindex(origins).to_numpy(dtype=object)
+    abroad = np.flatnonzero(country[graph.engine.node_place[moves.head]] != home[moves.pair])
+    if not len(abroad):
+        return abroad
+    return abroad[np.r_[True, moves.pair[abroad][1:] != moves.pair[abroad][:-1]]]
+
+
+def route_crossings(graph, moves: Moves, pairs: int) -> list[list[str]]:
     """The crossing ids of each pair's route, in order."""
     picked = np.flatnonzero(np.isin(moves.edge, graph.engine.tags.get(("kind", "crossing"), [])))
     picked = picked[np.argsort(moves.pair[picked], kind="stable")]
@@ -237,17 +277,12 @@ def _crossings(graph, moves: Moves, pairs: int) -> list[list[str]]:
     return [names[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def _gateways(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:
+def route_gateways(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:
     """Per pair, the last place in the origin's country before the first foreign place."""
-    iso3 = network.places.iso3
-    country = np.array([iso3.get(p, "") for p in graph.places], dtype=object)
-    place = graph.engine.node_place
-    home = iso3.reindex(origins).to_numpy(dtype=object)
-    leaving = np.flatnonzero(country[place[moves.head]] != home[moves.pair])
-    first = leaving[np.r_[True, moves.pair[leaving][1:] != moves.pair[leaving][:-1]]]
+    leaving = _leaving(network, graph, moves, origins)
     out = np.full(len(origins), "", dtype=object)
-    if len(leaving):
-        out[moves.pair[first]] = np.array(graph.places, dtype=object)[place[moves.tail[first]]]
+    places = np.array(graph.places, dtype=object)
+    out[moves.pair[leaving]] = places[graph.engine.node_place[moves.tail[leaving]]]
     return out
 
 
@@ -389,25 +424,48 @@ def china_europe_ports(network: Network) -> set[str]:
     return {place for places in counted for place in places}
 
 
-def compare_observed(network: Network, flows: Flows) -> pd.DataFrame:
-    """The model's flow beside the published volumes of ``observed.csv``.
+URALS_LON = 60.0  # the China-Europe trains' Europe ends at the Urals
 
-    For each measure (China-Europe trains per border port, rail-sea trains at the Beibu
-    Gulf ports), the published value and its share of the measure's total, and the model's
-    FEU per year and share: rail flow over the crossings of the port for China-Europe
-    trains, FEU moved between rail and sea at the ports for rail-sea trains. Shares are
-    what can be compared: the model counts exports only, in FEU, not trains.
+
+def to_europe(network: Network, destinations) -> np.ndarray:
+    """Whether each destination is where a China-Europe train goes: a country of the
+    ``europe`` region, or Russia or Belarus west of the Urals (60 degrees east; trains to
+    Siberia, the Russian Far East and Central Asia are not China-Europe trains)."""
+    places = network.places.reindex(pd.Index(destinations))
+    region = places.iso3.map(network.countries.set_index("iso3")["region"])
+    western_1520 = places.iso3.isin(["RUS", "BLR"]) & (places.lon < URALS_LON)
+    return (region.eq("europe") | western_1520).to_numpy()
+
+
+def china_europe_rail(network: Network, pairs: pd.DataFrame) -> pd.Series:
+    """FEU a year that leave by rail over each China-Europe exit port (``observed.csv``)
+    for Europe (:func:`to_europe`), by port; ``pairs`` as :attr:`Flows.pairs`."""
+    ports = sorted(china_europe_ports(network))
+    taken = pairs[
+        pairs.main_mode.eq("rail")
+        & pairs.gateway.isin(ports)
+        & to_europe(network, pairs.destination)
+    ]
+    return taken.groupby("gateway").feu_per_year.sum().reindex(ports, fill_value=0.0)
+
+
+def compare_observed(network: Network, flows: Flows) -> pd.DataFrame:
+    """The model's flow beside the published train counts of ``observed.csv``.
+
+    For each count (China-Europe trains per border port, rail-sea trains at the Beibu Gulf
+    ports), the published value and its share of the measure's total, and the model's FEU
+    per year and share: the flow to Europe that leaves China by rail over the port
+    (:func:`china_europe_rail`) for China-Europe trains, FEU moved between rail and sea at
+    the ports for rail-sea trains. Shares are what can be compared: the model counts exports
+    only, in FEU, not trains.
     """
     observed = network.observed
-    rail_crossing = flows.crossings[flows.crossings["mode"] == "rail"].set_index("id")
+    observed = observed[observed.measure.isin(["china_europe_trains", "rail_sea_trains"])]
+    by_port = china_europe_rail(network, flows.pairs)
+    rail_sea = flows.rail_sea.set_index("id").feu_per_year
     rows = []
     for row in observed.to_dict("records"):
-        if row["measure"] == "china_europe_trains":
-            ids = rail_crossings_at(network, row["places"])
-            model = float(rail_crossing.feu_per_year.reindex(ids).fillna(0.0).sum())
-        else:
-            by_port = flows.rail_sea.set_index("id").feu_per_year
-            model = float(by_port.reindex(row["places"]).fillna(0.0).sum())
+        through = by_port if row["measure"] == "china_europe_trains" else rail_sea
         rows.append(
             {
                 "id": row["id"],
@@ -416,7 +474,7 @@ def compare_observed(network: Network, flows: Flows) -> pd.DataFrame:
                 "year": row["year"],
                 "observed": float(row["value"]),
                 "unit": row["unit"],
-                "model_feu_per_year": model,
+                "model_feu_per_year": float(through.reindex(row["places"]).fillna(0.0).sum()),
             }
         )
     table = pd.DataFrame(rows)

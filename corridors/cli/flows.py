@@ -1,10 +1,11 @@
-"""``corridors flows``: the OD demand assigned with queues at capacity-bound crossings."""
+"""``corridors flows``: the OD demand shared among its routes and modes by the nested logit,
+with queues at capacity-bound crossings (a stochastic user equilibrium)."""
 
 from __future__ import annotations
 
 import argparse
 
-from corridors.cli.common import by_option, command, network_of, print_json
+from corridors.cli.common import command, network_of, print_json
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -13,8 +14,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         sub,
         "flows",
         _flows,
-        "the OD demand at equilibrium: crossings queue when loaded (volume against capacity), "
-        "mode shares by destination region",
+        "the OD demand shared among routes and modes by the nested logit, with queues at "
+        "loaded crossings: mode shares, volume against capacity, gateways",
     )
     flows.add_argument(
         "--demand",
@@ -25,11 +26,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     flows.add_argument(
         "--rounds",
         type=int,
-        default=30,
+        default=200,
         metavar="N",
-        help="rounds of successive averages (default 30; 1 is all-or-nothing)",
+        help="rounds of successive averages (default 200; 1 is the logit without queues)",
     )
-    by_option(flows, "generalized")
     flows.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -41,7 +41,7 @@ def _flows(args) -> int:
         from corridors.network.scenarios import apply_scenario, load_scenario
 
         network = apply_scenario(network, load_scenario(network, args.scenario, args.data))
-    found = equilibrium(network, args.demand, by=args.by, rounds=args.rounds)
+    found = equilibrium(network, args.demand, rounds=args.rounds)
     per_train = float(network.parameters.loc["feu_per_train", "value"])
     exits = _china_rail_exits(network, found.flows.crossings)
     crossings = found.crossings.assign(
@@ -52,6 +52,8 @@ def _flows(args) -> int:
     rail_sea = found.flows.rail_sea[["id", "name", "feu_per_year"]]
     rail_sea = rail_sea.assign(trains_per_year=rail_sea.feu_per_year / per_train)
     split = found.flows.mode_split(network)
+    eu = found.flows.mode_split(network, by="customs_union")
+    eu = eu.loc["EU"] if "EU" in eu.index else eu.sum() * 0
     if args.json:
         print_json(
             {
@@ -59,12 +61,17 @@ def _flows(args) -> int:
                 "gap": found.gap,
                 "units": {
                     "feu_per_year": "FEU a year of the demand (the gravity model: exports)",
+                    "mode_share": "share of China's exports to the EU by how they leave China "
+                    "(rail_sea: rail to the port of loading); one class of goods, so the value "
+                    "share is the FEU share",
                     "total_china_europe_rail_teu": "TEU a year over the China-Europe exit ports' "
                     "rail crossings (2 TEU per FEU; exports only)",
                     "trains_per_year": f"FEU / {per_train:g} (feu_per_train)",
                     "queue_hours": "hours each way at the equilibrium flow",
                 },
-                "mode_share": {
+                "year": int(network.observed.year.max()),
+                "mode_share": {m: {"value": float(v), "feu": float(v)} for m, v in eu.items()},
+                "mode_share_by_region": {
                     region: {mode: {"feu": float(share)} for mode, share in row.items()}
                     for region, row in split.iterrows()
                 },

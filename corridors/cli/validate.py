@@ -41,6 +41,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     calibrate.add_argument(
         "--dry-run", action="store_true", help="print the fitted values; write nothing"
     )
+    calibrate.add_argument(
+        "--flows",
+        action="store_true",
+        help="fit the route and mode choice (logit scale, nest, rail constant) to the published "
+        "flows of observed.csv instead",
+    )
     calibrate.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -112,6 +118,8 @@ def _calibrate(args) -> int:
     data_dir = args.data or default_data_dir()
     if not args.dry_run:
         writable(data_dir)
+    if args.flows:
+        return _calibrate_flows(build_network(data_dir), data_dir, args)
     result = calibrate(build_network, data_dir)
     if not args.dry_run:
         write_fitted(data_dir, result["values"], result["ranges"])
@@ -134,4 +142,22 @@ def _calibrate(args) -> int:
     )
     if not args.dry_run:
         print(f"wrote the fitted values into {data_dir}", file=sys.stderr)
+    return 0
+
+
+def _calibrate_flows(network, data_dir, args) -> int:
+    from corridors.analysis.choice_fit import fit_choice, write_choice
+
+    fit = fit_choice(network)
+    if not args.dry_run:
+        write_choice(data_dir, fit)
+    table = fit.targets.drop(columns="places")
+    if args.json:
+        print_json({"values": fit.values, "targets": table.to_dict("records")})
+        return 0
+    for name, value in fit.values.items():
+        print(f"{name:<18} {value:>10.4g}")
+    print(table.round({"observed": 4, "model": 4, "loo": 4}).to_string(index=False))
+    if not args.dry_run:
+        print(f"wrote the fitted values into {Path(data_dir) / 'parameters.csv'}", file=sys.stderr)
     return 0

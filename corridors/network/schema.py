@@ -63,6 +63,11 @@ PARAMETER_RANGES = {
     "cny_per_usd": (1.0, 20.0),  # yuan per USD
     "feu_per_train": (1.0, 200.0),  # FEU per train
     "queue_tangent_from": (0.5, 0.99),  # utilisation from which a queue's delay is linear
+    "choice_max_cost_ratio": (1.0, 100.0),  # dearest alternative kept, times a pair's best
+    "logit_scale_usd": (1.0, 1_000_000.0),  # USD per FEU that changes a route's odds e-fold
+    "logit_nest": (0.05, 1.0),  # the route logit's scale within a mode, over the mode's
+    "asc_rail_usd": (-1_000_000.0, 1_000_000.0),  # rail's mode constant, USD per FEU
+    "feu_per_rail_sea_train": (1.0, 200.0),  # FEU per Land-Sea Corridor rail-sea train
 }
 # what a scenario's [[scale]] factors may multiply a value by, each alone and all stacked on
 # one crossing or service (its own and those of the scenarios it extends), and its demand scale
@@ -180,8 +185,11 @@ TABLES: dict[str, Table] = {
             "observed",
             (
                 Column("id"),
-                Column("measure", choices=("china_europe_trains", "rail_sea_trains")),
-                Column("places", "list", refers_to="places.id"),
+                Column(
+                    "measure",
+                    choices=("china_europe_trains", "rail_sea_trains", "rail_share_value"),
+                ),
+                Column("places", "list", refers_to="places.id", required=False),
                 Column("year", "int", minimum=1990),
                 Column("value", "float", minimum=0),
                 Column("unit"),
@@ -189,8 +197,8 @@ TABLES: dict[str, Table] = {
                 Column("note", required=False),
             ),
             key=("id",),
-            doc="Published volumes the flow model is compared with (trains per year at a "
-            "port); never fitted to.",
+            doc="Published volumes and shares the flow model's choice parameters are fitted "
+            "to (trains per year at a port, rail's share of China-EU trade by value).",
         ),
         Table(
             "trade_types",

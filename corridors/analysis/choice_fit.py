@@ -1,0 +1,204 @@
+"""Fitting the route and mode choice to published flows (``corridors calibrate --flows``).
+
+The nested logit's scale, nest parameter and rail constant
+(:class:`corridors.analysis.choice.Logit`) are fitted, by least squares on the equilibrium
+flows of the gravity demand, to the targets of ``observed.csv``:
+
+- ``rail_share_value``: rail's share of China's exports to the EU by value (one class of
+  goods, so by FEU), residual in units of 0.5 percentage points;
+- ``china_europe_trains``: each exit port's share of the China-Europe trains, in units of 5
+  percentage points (the model's FEU leaving by rail for Europe,
+  :func:`corridors.analysis.flows.china_europe_rail`, against trains both ways);
+- ``rail_sea_trains``: the FEU the Beibu Gulf ports load from rail on to ships, against the
+  trains times ``feu_per_rail_sea_train``, as a log ratio in units of log 1.3 (the model
+  counts exports only, the trains run both ways).
+
+Leave-one-out: each target is predicted by the parameters fitted to the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from corridors.analysis.choice import Logit
+from corridors.analysis.choice_set import ChoiceSet, choice_set
+from corridors.analysis.demand import od_or_gravity
+from corridors.analysis.equilibrium import Bound, settle
+from corridors.analysis.flows import china_europe_rail
+from corridors.atomic import atomic_path
+from corridors.network.model import Network
+
+__all__ = [
+    "BOUNDS",
+    "ChoiceFit",
+    "choice_targets",
+    "fit_choice",
+    "target_values",
+    "write_choice",
+]
+
+# what the fit may move: scale (USD per FEU), nest (0-1), rail constant (USD per FEU)
+BOUNDS = {
+    "logit_scale_usd": (100.0, 100_000.0),
+    "logit_nest": (0.05, 1.0),
+    "asc_rail_usd": (-50_000.0, 50_000.0),
+}
+ROUNDS = 100
+NOTES = {
+    "logit_scale_usd": "the generalized cost difference that changes an alternative's odds e-fold",
+    "logit_nest": "the nested logit's scale among the routes of one way out of the country "
+    "(ship, rail, road) over that among the ways (0-1; 1 is a plain logit)",
+    "asc_rail_usd": "what shippers weigh against leaving China by rail beyond its cost and "
+    "time, in USD per FEU",
+}
+UNITS = {"rail_share_value": 0.005, "china_europe_trains": 0.05, "rail_sea_trains": math.log(1.3)}
+
+
+@dataclass(frozen=True)
+class ChoiceFit:
+    """What :func:`fit_choice` found.
+
+    Attributes
+    ----------
+    values : dict
+        parameter -> fitted value.
+    targets : pandas.DataFrame
+        id, measure, observed (share or FEU a year), model (in sample), loo (fitted without
+        it), unit.
+    """
+
+    values: dict[str, float]
+    targets: pd.DataFrame
+
+
+def choice_targets(network: Network) -> pd.DataFrame:
+    """The fit's targets: id, measure, places, observed (a share, or FEU a year for the
+    rail-sea trains) and unit."""
+    observed = network.observed
+    rows = []
+    trains = observed[observed.measure == "china_europe_trains"]
+    for row in trains.to_dict("records"):
+        share = row["value"] / trains.value.sum()
+        rows.append({**row, "observed": share, "unit": "share of China-Europe trains"})
+    per_train = float(network.parameters.loc["feu_per_rail_sea_train", "value"])
+    for row in observed[observed.measure == "rail_sea_trains"].to_dict("records"):
+        rows.append({**row, "observed": row["value"] * per_train, "unit": "FEU per year"})
+    for row in observed[observed.measure == "rail_share_value"].to_dict("records"):
+        rows.append({**row, "observed": row["value"] / 100, "unit": "share of value"})
+    table = pd.DataFrame(rows)
+    return table[["id", "measure", "places", "observed", "unit"]]
+
+
+def target_values(
+    network: Network, alternatives: ChoiceSet, flow: np.ndarray, targets: pd.DataFrame
+) -> np.ndarray:
+    """The model's value of each target with ``flow`` FEU a year on each alternative."""
+    alts = alternatives.alternatives
+    pairs = alternatives.demand.iloc[alts.pair.to_numpy()].reset_index(drop=True)
+    pairs = pairs.assign(
+        main_mode=alts.main_mode.to_numpy(), gateway=alts.gateway.to_numpy(), feu_per_year=flow
+    )
+    union = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
+    to_eu = pairs.destination.map(union).eq("EU")
+    exits = china_europe_rail(network, pairs)
+    out = []
+    for row in targets.to_dict("records"):
+        if row["measure"] == "rail_share_value":
+            eu = pairs[to_eu]
+            out.append(
+                eu.feu_per_year[eu.main_mode == "rail"].sum() / max(eu.feu_per_year.sum(), 1e-300)
+            )
+        elif row["measure"] == "china_europe_trains":
+            out.append(exits.reindex(row["places"]).sum() / max(exits.sum(), 1e-300))
+        else:
+            at = pairs.main_mode.eq("rail_sea") & pairs.gateway.isin(row["places"])
+            out.append(pairs.feu_per_year[at].sum())
+    return np.array(out)
+
+
+def fit_choice(network: Network, demand=None, *, loo: bool = True) -> ChoiceFit:
+    """Fit the logit's scale, nest and rail constant to :func:`choice_targets`, and predict
+    each target with it left out (``loo``)."""
+    demand = od_or_gravity(network, demand).reset_index(drop=True)
+    alternatives = choice_set(network, demand)
+    bound = Bound(network, alternatives)
+    targets = choice_targets(network)
+    start = Logit.of(network)
+
+    def model(x: np.ndarray) -> np.ndarray:
+        flow = settle(alternatives, bound, _logit(x), ROUNDS)[0]
+        return target_values(network, alternatives, flow, targets)
+
+    def fit(keep: np.ndarray) -> np.ndarray:
+        def residuals(x):
+            return _residuals(model(x), targets)[keep]
+
+        low, high = (_scaled([b[end] for b in BOUNDS.values()]) for end in (0, 1))
+        x0 = np.clip(_scaled((start.scale_usd, start.nest, start.constant("rail"))), low, high)
+        return optimize.least_squares(residuals, x0, bounds=(low, high), diff_step=0.02).x
+
+    every = np.ones(len(targets), dtype=bool)
+    best = fit(every)
+    table = targets.assign(model=model(best))
+    if loo:
+        predicted = []
+        for i in range(len(targets)):
+            keep = every.copy()
+            keep[i] = False
+            predicted.append(model(fit(keep))[i])
+        table["loo"] = predicted
+    values = dict(zip(BOUNDS, _unscaled(best), strict=True))
+    return ChoiceFit(values=values, targets=table)
+
+
+def _residuals(model: np.ndarray, targets: pd.DataFrame) -> np.ndarray:
+    observed = targets.observed.to_numpy(dtype=float)
+    unit = targets.measure.map(UNITS).to_numpy(dtype=float)
+    volume = targets.measure.eq("rail_sea_trains").to_numpy()
+    out = (model - observed) / unit
+    out[volume] = np.log(np.maximum(model[volume], 1.0) / observed[volume]) / unit[volume]
+    return out
+
+
+def _scaled(values) -> np.ndarray:
+    """Scale (log), nest, constant (thousands of USD): the fit's coordinates."""
+    scale, nest, constant = values
+    return np.array([math.log(scale), nest, constant / 1000.0])
+
+
+def _unscaled(x: np.ndarray) -> tuple[float, float, float]:
+    return math.exp(x[0]), float(x[1]), float(x[2]) * 1000.0
+
+
+def _logit(x: np.ndarray) -> Logit:
+    scale, nest, constant = _unscaled(x)
+    return Logit(scale_usd=scale, nest=nest, constants={"rail": constant})
+
+
+def write_choice(data_dir: str | Path, fit: ChoiceFit) -> None:
+    """Write the fitted values into ``parameters.csv``, each row's note saying ``fitted:``
+    with the targets and the fit's bounds; the file is replaced atomically."""
+    path = Path(data_dir) / "parameters.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    targets = ", ".join(fit.targets.id)
+    for row in rows:
+        if row["name"] in fit.values:
+            low, high = BOUNDS[row["name"]]
+            row["value"] = f"{fit.values[row['name']]:.4g}"
+            row["note"] = (
+                f"fitted: by corridors calibrate --flows within {low:g}-{high:g} to the targets "
+                f"of observed.csv ({targets}); {NOTES[row['name']]}"
+            )
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

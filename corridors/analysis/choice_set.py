@@ -1,0 +1,216 @@
+"""Choice sets: for every OD pair, the distinct routes a shipper could choose between.
+
+A pair's alternatives are the best routes (by generalized cost) under a list of variants of
+its constraints, each closing what the others use:
+
+- ``best``: no more than the trip's own constraints;
+- ``land:<place>``: leaving the origin's country only over the crossings at that border place
+  (each China-Europe exit port, Ruili, Mohan, Khunjerab ...);
+- ``land:<place>:south``: the same, avoiding Russia and Belarus (the Middle Corridor over the
+  Caspian, or the southern routes through Iran and Turkey where they exist);
+- ``sea``: no land crossing out of the origin's country (the sea, then perhaps rail across
+  a border abroad); ``sea:direct``: no land crossing anywhere; ``sea:road``: nor rail, so
+  to the port by truck or barge (the Yangtze to Shanghai); ``sea:<canal>``: no Suez or
+  Panama Canal (the Cape or Cape Horn instead);
+- ``sea:<port>``: sea from that port of the origin's country only, then no land crossing
+  (rail to the Beibu Gulf, the Yangtze to Shanghai ...).
+
+Variants that find the same route are one alternative: routes are told apart by their main
+mode, gateway (the last place in the origin's country), crossings and sea passages, and the
+cheapest of a kind is kept. A route costing more than ``choice_max_cost_ratio`` times the
+pair's best is dropped: no shipper weighs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from corridors.analysis.flows import (
+    Moves,
+    main_modes,
+    route_crossings,
+    route_gateways,
+    routed,
+    trip_constraints,
+)
+from corridors.graph.constraints import Constraints
+from corridors.graph.routing_graph import RoutingGraph, routing_graph
+from corridors.network.model import Network
+from corridors.network.schema import MODES
+
+__all__ = ["ChoiceSet", "choice_set"]
+
+SOUTH_AVOIDS = frozenset({"RUS", "BLR"})  # the Northern Corridor's countries
+BY_ROAD = ("road", "sea", "inland_water")  # to the port by truck or barge
+CANALS = ("suez", "panama")
+
+
+@dataclass(frozen=True)
+class ChoiceSet:
+    """The alternatives of every pair of a demand table.
+
+    Attributes
+    ----------
+    demand : pandas.DataFrame
+        The pairs (origin, destination, feu_per_year and the demand's other columns), indexed
+        0..n-1.
+    alternatives : pandas.DataFrame
+        One row per alternative: pair (row of ``demand``), variant (the first that found it),
+        main_mode, gateway, crossings (tuple of ids), passages (tuple), hours, km, cost_usd,
+        generalized (at the network's value of time, with no queues).
+    moves : Moves
+        The links and crossings of every alternative, ``moves.pair`` indexing its rows.
+    graph : RoutingGraph
+        The graph they were found on.
+    """
+
+    demand: pd.DataFrame
+    alternatives: pd.DataFrame
+    moves: Moves
+    graph: RoutingGraph
+
+    @property
+    def sums(self) -> np.ndarray:
+        """Hours, km and USD of each alternative (the columns :func:`routed` gives)."""
+        return self.alternatives[["hours", "km", "cost_usd"]].to_numpy(dtype=float)
+
+
+def choice_set(
+    network: Network,
+    demand: pd.DataFrame,
+    *,
+    avoid=(),
+    modes=None,
+    statuses=("operational",),
+    graph: RoutingGraph | None = None,
+) -> ChoiceSet:
+    """The alternatives of every pair of ``demand`` (a checked demand table, as
+    :func:`corridors.analysis.demand.od_or_gravity` gives), found by generalized cost.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> net = load_network()
+    >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
+    ...                        "feu_per_year": [100.0]})
+    >>> found = choice_set(net, demand).alternatives
+    >>> sorted(set(found.main_mode))
+    ['rail', 'rail_sea', 'sea']
+    >>> {"alashankou", "horgos", "erenhot", "manzhouli"} <= set(found.gateway)
+    True
+    """
+    demand = demand.reset_index(drop=True)
+    graph = graph or routing_graph(network)
+    base = trip_constraints(network, demand, avoid, modes, statuses)
+    stops = frozenset(demand.origin) | frozenset(demand.destination)
+    found, moves, offset = [], [], 0
+    for variant, constraints, picked in _variants(network, demand, base, stops):
+        part = demand.loc[picked].reset_index(drop=True)
+        sums, move = routed(network, graph, constraints, "generalized", part)
+        table = _described(network, graph, part, sums, move, np.asarray(picked), variant)
+        keep = np.flatnonzero(table.hours.notna().to_numpy())
+        renumber = np.full(len(table), -1)
+        renumber[keep] = np.arange(offset, offset + len(keep))
+        on = np.isin(move.pair, keep)
+        found.append(table.iloc[keep])
+        moves.append(Moves(renumber[move.pair[on]], move.tail[on], move.head[on], move.edge[on]))
+        offset += len(keep)
+    table = pd.concat(found, ignore_index=True)
+    kept = _distinct(table, float(network.parameters.loc["choice_max_cost_ratio", "value"]))
+    return ChoiceSet(demand, *_renumbered(table, moves, kept), graph)
+
+
+def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: frozenset):
+    """(name, constraints, demand rows) of every variant, country of origin by country."""
+    iso3 = network.places.iso3
+    home = demand.origin.map(iso3)
+    yield "best", base, demand.index.to_numpy()
+    crossings = network.crossings
+    land_crossings = frozenset(crossings.index[crossings["mode"] != "sea"])
+    for country in sorted(set(home)):
+        picked = demand.index[home == country].to_numpy()
+        ends = {"from": crossings["from"].map(iso3), "to": crossings["to"].map(iso3)}
+        out = crossings.index[(ends["from"] == country) | (ends["to"] == country)]
+        border = {
+            p: crossings.index[(crossings["from"] == p) | (crossings["to"] == p)]
+            for p in sorted(set(crossings.loc[out, "from"]) | set(crossings.loc[out, "to"]))
+            if iso3[p] == country
+        }
+        for place, own in border.items():
+            land = replace(base, elements=base.elements | frozenset(out.difference(own)))
+            yield f"land:{place}", land, picked
+            south = replace(land, countries=land.countries | (SOUTH_AVOIDS - {country}))
+            yield f"land:{place}:south", south, picked
+        sea = replace(base, elements=base.elements | frozenset(out))
+        yield "sea", sea, picked
+        sea = replace(base, elements=base.elements | land_crossings)
+        yield "sea:direct", sea, picked
+        yield (
+            "sea:road",
+            replace(sea, modes=frozenset(BY_ROAD).intersection(base.modes or MODES)),
+            picked,
+        )
+        for canal in CANALS:
+            yield f"sea:{canal}", replace(sea, passages=sea.passages | {canal}), picked
+        places = network.places
+        ports = sorted(places.index[(places.kind == "sea_port") & (places.iso3 == country)])
+        for port in ports:
+            others = frozenset(ports) - {port} - stops
+            yield f"sea:{port}", replace(sea, places=sea.places | others), picked
+
+
+def _described(network, graph, part, sums, moves: Moves, picked, variant) -> pd.DataFrame:
+    """One row per pair of ``part``: its route's kind and totals."""
+    pairs = len(part)
+    origins = part.origin.to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "pair": picked,
+            "variant": variant,
+            "main_mode": main_modes(network, graph, moves, origins),
+            "gateway": route_gateways(network, graph, moves, origins),
+            "crossings": [tuple(c) for c in route_crossings(graph, moves, pairs)],
+            "passages": _passages(graph, moves, pairs),
+            "hours": sums[:, 0],
+            "km": sums[:, 1],
+            "cost_usd": sums[:, 2],
+            "generalized": sums[:, 2] + graph.value_of_time * sums[:, 0],
+        }
+    )
+
+
+def _passages(graph: RoutingGraph, moves: Moves, pairs: int) -> list[tuple[str, ...]]:
+    """The sea passages of each pair's route, sorted."""
+    out: list[set[str]] = [set() for _ in range(pairs)]
+    for (kind, name), edges in graph.engine.tags.items():
+        if kind == "passage":
+            for pair in np.unique(moves.pair[np.isin(moves.edge, edges)]):
+                out[pair].add(name)
+    return [tuple(sorted(p)) for p in out]
+
+
+def _distinct(table: pd.DataFrame, max_ratio: float) -> np.ndarray:
+    """Rows of ``table`` to keep: the cheapest of each kind of route per pair, within
+    ``max_ratio`` times the pair's best, in pair and cost order."""
+    key = ["pair", "main_mode", "gateway", "crossings", "passages"]
+    ordered = table.sort_values(["pair", "generalized", "variant"], kind="stable")
+    first = ordered.drop_duplicates(key)
+    best = first.groupby("pair").generalized.transform("min")
+    return first.index[first.generalized <= best * max_ratio].to_numpy()
+
+
+def _renumbered(table: pd.DataFrame, moves: list[Moves], kept: np.ndarray):
+    """The kept rows of ``table``, and their moves numbered as the new rows."""
+    every = Moves(
+        *(np.concatenate([getattr(m, f) for m in moves]) for f in Moves.__dataclass_fields__)
+    )
+    new = np.full(len(table), -1)
+    new[kept] = np.arange(len(kept))
+    on = new[every.pair] >= 0
+    order = np.argsort(new[every.pair[on]], kind="stable")
+    picked = Moves(*(getattr(every, f)[on][order] for f in Moves.__dataclass_fields__))
+    picked = replace(picked, pair=new[picked.pair])
+    return table.loc[kept].reset_index(drop=True), picked
