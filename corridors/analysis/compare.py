@@ -42,6 +42,11 @@ class Comparison:
     provinces : province, trade_type, scenario, feu_per_year, generalized (demand-weighted
         mean over the pairs served), delta_pct, unserved_share
     trade_types : the same by trade-pattern type
+    flows : with ``equilibria=True``, per scenario at the stochastic user equilibrium
+        (:func:`corridors.analysis.equilibrium.equilibrium`): ``mode_share`` of the boxes bound
+        for the EU by how they leave China, ``crossings`` (the capacity-bound ones: id, name,
+        feu_per_year, capacity_feu_per_year, utilisation, queue_hours) and
+        ``surplus_change_usd_per_year`` against the first scenario
     """
 
     scenarios: list[str]
@@ -51,6 +56,7 @@ class Comparison:
     corridors: pd.DataFrame
     provinces: pd.DataFrame
     trade_types: pd.DataFrame
+    flows: dict | None = None
 
     def summary(self) -> pd.DataFrame:
         """Per scenario after the first: the demand-weighted change of generalized cost of the
@@ -85,7 +91,8 @@ class Comparison:
         """JSON-ready: scenarios, and od as a list of objects."""
         od = self.od.assign(crossings=self.od.crossings.map(list))
         records = od.replace({np.nan: None}).to_dict("records")
-        return {"scenarios": self.scenarios, "od": records}
+        out = {"scenarios": self.scenarios, "od": records}
+        return out if self.flows is None else {**out, "flows": self.flows}
 
 
 def compare(
@@ -94,9 +101,12 @@ def compare(
     *,
     od: pd.DataFrame | str | os.PathLike | None = None,
     by: str = "generalized",
+    equilibria: bool = False,
 ) -> Comparison:
     """Compare scenarios (names, files or :class:`Scenario`; ``"base"`` for none). One name,
-    path or Scenario on its own is one scenario, never a list of letters.
+    path or Scenario on its own is one scenario, never a list of letters. Routes are
+    all-or-nothing by ``by``; ``equilibria`` adds each scenario's flows by choice, with
+    queues (:attr:`Comparison.flows`, about a second a scenario).
 
     Examples
     --------
@@ -123,12 +133,17 @@ def compare(
         msg = f"each scenario once, please: {', '.join(names)}"
         raise ValueError(msg)
     od = od_or_gravity(network, od, by=by)
-    results = []
+    results, equilibrium_flows = [], {}
     for name, scenario in zip(names, loaded, strict=True):
         changed = network if scenario is None else scenario(network)
         factor = 1.0 if scenario is None else scenario.demand_factor
         demand = od.assign(feu_per_year=od.feu_per_year * factor)
         results.append((name, assign(changed, demand, by=by)))
+        if equilibria:
+            equilibrium_flows[name] = _equilibrium_flows(changed, demand)
+    first = equilibrium_flows[names[0]]["surplus_usd_per_year"] if equilibria else 0.0
+    for found in equilibrium_flows.values():
+        found["surplus_change_usd_per_year"] = found.pop("surplus_usd_per_year") - first
     return Comparison(
         scenarios=names,
         od=_od(results),
@@ -137,7 +152,22 @@ def compare(
         corridors=_corridors(results),
         provinces=_groups(network, results, "province"),
         trade_types=_groups(network, results, "trade_type"),
+        flows=equilibrium_flows if equilibria else None,
     )
+
+
+def _equilibrium_flows(network: Network, demand: pd.DataFrame) -> dict:
+    """A scenario's EU mode shares, capacity-bound crossings and surplus at equilibrium."""
+    from corridors.analysis.equilibrium import equilibrium
+
+    found = equilibrium(network, demand)
+    split = found.flows.mode_split(network, by="customs_union")
+    eu = split.loc["EU"] if "EU" in split.index else pd.Series(dtype=float)
+    return {
+        "mode_share": {mode: {"value": float(v), "feu": float(v)} for mode, v in eu.items()},
+        "crossings": found.crossings.to_dict("records"),
+        "surplus_usd_per_year": found.surplus_usd_per_year,
+    }
 
 
 def _listed(scenarios, what: str) -> list:
@@ -303,11 +333,16 @@ def appraise(
         raise ValueError(msg)
     od = od_or_gravity(network, od).reset_index(drop=True)
 
+    found: dict[tuple[int, ...], np.ndarray] = {}
+
     def surplus(chosen: list[Scenario]) -> np.ndarray:
-        changed = network
-        for scenario in chosen:
-            changed = scenario(changed)
-        return pair_surplus(changed, od)
+        key = tuple(sorted(id(s) for s in chosen))  # the same set of projects, once
+        if key not in found:
+            changed = network
+            for scenario in chosen:
+                changed = scenario(changed)
+            found[key] = pair_surplus(changed, od)
+        return found[key]
 
     base, together = surplus([]), surplus(loaded)
     alone = [surplus([p]) for p in loaded]

@@ -60,7 +60,8 @@ class Flows:
     trade_types : pandas.DataFrame
         The same by the origin province's trade-pattern type.
     corridors : pandas.DataFrame
-        id, name, feu_km_per_year on the corridor's links and share of all FEU-km.
+        id, name, feu_per_year (of the pairs whose route uses it), feu_km_per_year on the
+        corridor's links and share of all FEU-km.
     """
 
     pairs: pd.DataFrame
@@ -380,16 +381,21 @@ def _trade_types(network: Network, origins: pd.Series) -> np.ndarray:
 
 
 def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: Moves) -> pd.DataFrame:
-    """Each corridor's transport work: FEU-km on its links, and its share of all FEU-km.
+    """Each corridor's FEU a year (the pairs whose route uses one of its links) and transport
+    work: FEU-km on its links, and its share of all FEU-km.
 
     Corridors share links (the Chinese trunk lines carry several China-Europe corridors),
     so the shares add up to more than one.
     """
     volume = pairs.feu_per_year.to_numpy(dtype=float)
     km = graph.engine.values["km"][moves.edge]
-    work = pd.Series(volume[moves.pair] * km, index=graph.elements[moves.edge])
-    work = work.groupby(level=0).sum()
+    element = graph.elements[moves.edge]
+    work = pd.Series(volume[moves.pair] * km, index=element).groupby(level=0).sum()
     tags = network.links["corridors"]
+    used = pd.DataFrame({"pair": moves.pair, "corridor": [tags.get(e, ()) for e in element]})
+    used = used.explode("corridor").dropna().drop_duplicates()
+    carried = pd.Series(volume[used.pair.to_numpy(dtype=int)], index=used.corridor.to_numpy())
+    carried = carried.groupby(level=0).sum()
     rows = {}
     for link, value in work.items():
         for corridor in tags.get(link, ()):
@@ -401,6 +407,7 @@ def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: Moves) -> pd
             "id": list(rows),
             "name": [names[c] for c in rows],
             "kind": "corridor",
+            "feu_per_year": [float(carried.get(c, 0.0)) for c in rows],
             "feu_km_per_year": list(rows.values()),
         }
     )

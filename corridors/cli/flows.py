@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
+
 from corridors.cli.common import command, network_of, print_json
 
 
@@ -43,7 +45,7 @@ def _flows(args) -> int:
         network = apply_scenario(network, load_scenario(network, args.scenario, args.data))
     found = equilibrium(network, args.demand, rounds=args.rounds)
     per_train = float(network.parameters.loc["feu_per_train", "value"])
-    exits = _china_rail_exits(network, found.flows.crossings)
+    exits = _china_europe_exits(network, found.flows.pairs)
     crossings = found.crossings.assign(
         trains_per_year=found.crossings.feu_per_year / per_train,
         capacity_trains_per_year=found.crossings.capacity_feu_per_year / per_train,
@@ -64,8 +66,8 @@ def _flows(args) -> int:
                     "mode_share": "share of China's exports to the EU by how they leave China "
                     "(rail_sea: rail to the port of loading); one class of goods, so the value "
                     "share is the FEU share",
-                    "total_china_europe_rail_teu": "TEU a year over the China-Europe exit ports' "
-                    "rail crossings (2 TEU per FEU; exports only)",
+                    "total_china_europe_rail_teu": "TEU a year leaving by rail for Europe over "
+                    "the China-Europe exit ports (2 TEU per FEU; exports only)",
                     "trains_per_year": f"FEU / {per_train:g} (feu_per_train)",
                     "queue_hours": "hours each way at the equilibrium flow",
                 },
@@ -78,6 +80,9 @@ def _flows(args) -> int:
                 "crossings": crossings.to_dict("records"),
                 "rail_sea": rail_sea.to_dict("records"),
                 "ports": found.flows.ports[["id", "name", "feu_per_year"]].to_dict("records"),
+                "corridors": found.flows.corridors[["id", "name", "feu_per_year"]].to_dict(
+                    "records"
+                ),
                 "total_china_europe_rail_teu": float(exits.sum() * 2),
             }
         )
@@ -94,9 +99,12 @@ def _flows(args) -> int:
     return 0
 
 
-def _china_rail_exits(network, crossings):
-    """FEU a year over the rail crossings of the China-Europe exit ports, by crossing id."""
-    from corridors.analysis.flows import china_europe_ports, rail_crossings_at
+def _china_europe_exits(network, pairs):
+    """FEU a year leaving by rail for Europe over the China-Europe exit ports, by the id of
+    each port's rail crossing."""
+    from corridors.analysis.flows import china_europe_rail, rail_crossings_at
 
-    ids = rail_crossings_at(network, china_europe_ports(network))
-    return crossings.set_index("id").feu_per_year.reindex(ids).dropna()
+    by_port = china_europe_rail(network, pairs)
+    return pd.Series(
+        {c: by_port[p] for p in by_port.index for c in rail_crossings_at(network, [p])}
+    )

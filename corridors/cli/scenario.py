@@ -1,4 +1,4 @@
-"""``corridors scenario list | show | compare``."""
+"""``corridors scenario list | show | compare`` and ``corridors appraise``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,52 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     scenario.add_argument("--demand", metavar="FILE", help="OD CSV (default: the gravity model)")
     scenario.add_argument("--json", action="store_true", help="print JSON")
     scenario.add_argument("--out", type=Path, metavar="DIR", help="compare: write the tables here")
+
+    appraise = command(
+        sub,
+        "appraise",
+        _appraise,
+        "each project's change of consumer surplus (USD a year) at equilibrium: alone, in "
+        "complement and together, with the provinces that win",
+    )
+    appraise.add_argument("names", nargs="+", metavar="NAME|FILE", help="project scenarios")
+    appraise.add_argument(
+        "--by",
+        choices=["province", "trade_type", "origin"],
+        default="province",
+        help="group the winners and losers by (default province)",
+    )
+    appraise.add_argument("--demand", metavar="FILE", help="OD CSV (default: the gravity model)")
+    appraise.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _appraise(args) -> int:
+    from corridors.analysis.compare import appraise
+    from corridors.analysis.demand import read_demand
+
+    network = network_of(args)
+    od = read_demand(network, args.demand) if args.demand else None
+    found = appraise(network, args.names, od=od, by=args.by)
+    table = found.projects
+    if args.json:
+        print_json(
+            {
+                "units": "consumer surplus gained, USD a year (negative: lost)",
+                "projects": table.to_dict("records"),
+                "winners": {p: found.winners[p].to_dict() for p in found.winners.columns},
+                "pairs_left_out": found.pairs_left_out,
+            }
+        )
+        return 0
+    print("consumer surplus gained at equilibrium, million USD a year:")
+    columns = ["alone_usd_per_year", "complement_usd_per_year", "together_usd_per_year"]
+    shown = table.set_index("scenario")[columns].div(1e6).round(1)
+    print(shown.rename(columns=lambda c: c.split("_")[0]).to_string())
+    print(f"\nby {args.by}, each project alone, million USD a year:")
+    print(found.winners.div(1e6).round(1).to_string())
+    if found.pairs_left_out:
+        print(f"{found.pairs_left_out} pairs with no route in some network are left out")
+    return 0
 
 
 def _scenario(args) -> int:
@@ -70,7 +116,7 @@ def _compare(args) -> int:
         raise ValueError(msg)
     network = network_of(args)
     od = read_demand(network, args.demand) if args.demand else None
-    result = compare(network, args.names, od=od, by=args.by)
+    result = compare(network, args.names, od=od, by=args.by, equilibria=args.json)
     if args.out:
         _write_tables(result, args.out)
     if args.json:

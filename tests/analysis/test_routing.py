@@ -454,7 +454,7 @@ def test_china_europe_trains_carry_no_domestic_trip(net):
 
 def test_rail_sea_trains_meet_the_sea(net):
     assert "nwlsc" not in set(route(net, "Chongqing", "Nanning").legs.service)
-    assert set(route(net, "Qinzhou", "Chongqing").legs.service) == {"nwlsc"}
+    assert set(route(net, "Qinzhou", "Chongqing", modes=["rail"]).legs.service) == {"nwlsc"}
     via_port = route(net, "Chongqing", "Singapore", via=["Qinzhou"])
     assert list(via_port.legs.kind).count("port") == 1
 

@@ -1,0 +1,150 @@
+"""Route and mode choice: the nested logit, the choice sets, and their fit to published
+flows."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridors.analysis.choice import Logit, nested_logit
+from corridors.analysis.choice_fit import choice_targets, target_values
+from corridors.analysis.choice_set import choice_set
+from corridors.analysis.equilibrium import Bound, settle
+
+
+def test_a_plain_logit_shares_by_cost():
+    # scale 100 USD: a route 100 USD dearer has 1/e the odds
+    share, logsum = nested_logit(
+        np.array([0, 0]),
+        np.array(["rail", "rail"]),
+        np.array([1000.0, 1100.0]),
+        Logit(100.0, 1.0),
+        1,
+    )
+    assert share.tolist() == pytest.approx([1 / (1 + math.exp(-1)), 1 / (1 + math.exp(1))])
+    assert logsum[0] == pytest.approx(math.log(math.exp(-10) + math.exp(-11)))
+
+
+def test_routes_of_one_nest_share_its_odds():
+    # two sea routes and one rail route of equal cost, nest 0.5: I_sea = V + 0.5 log 2
+    share, _ = nested_logit(
+        np.array([0, 0, 0]),
+        np.array(["rail", "sea", "rail_sea"]),  # rail_sea nests with sea
+        np.full(3, 500.0),
+        Logit(100.0, 0.5),
+        1,
+    )
+    sea = math.sqrt(2) / (1 + math.sqrt(2))
+    assert share.tolist() == pytest.approx([1 - sea, sea / 2, sea / 2])
+
+
+def test_the_rail_constant_is_a_cost_in_usd():
+    with_constant, _ = nested_logit(
+        np.array([0, 0]),
+        np.array(["rail", "sea"]),
+        np.array([1000.0, 1200.0]),
+        Logit(100.0, 1.0, {"rail": 200.0}),
+        1,
+    )
+    assert with_constant.tolist() == pytest.approx([0.5, 0.5])
+
+
+def test_a_pair_without_alternatives_has_no_logsum():
+    share, logsum = nested_logit(
+        np.array([1]), np.array(["sea"]), np.array([10.0]), Logit(100.0, 1.0), 2
+    )
+    assert share.tolist() == [1.0] and np.isnan(logsum[0]) and logsum[1] == pytest.approx(-0.1)
+
+
+costs = st.lists(st.floats(0, 1e5), min_size=1, max_size=8)
+modes = st.sampled_from(["rail", "sea", "rail_sea", "road"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(costs, st.data(), st.floats(10, 1e4), st.floats(0.05, 1.0))
+def test_shares_sum_to_one_and_a_new_route_never_lowers_the_logsum(cost, data, scale, nest):
+    mode = np.array(data.draw(st.lists(modes, min_size=len(cost), max_size=len(cost))))
+    logit = Logit(scale, nest)
+    pair = np.zeros(len(cost), dtype=int)
+    share, logsum = nested_logit(pair, mode, np.array(cost), logit, 1)
+    assert share.sum() == pytest.approx(1.0) and np.all(share >= 0)
+    assert logsum[0] >= -min(cost) / scale - 1e-9  # at least the best route's utility
+    _, added = nested_logit(
+        np.append(pair, 0),
+        np.append(mode, data.draw(modes)),
+        np.append(cost, data.draw(st.floats(0, 1e5))),
+        logit,
+        1,
+    )
+    assert added[0] >= logsum[0] - 1e-9
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"scale_usd": 0.0, "nest": 0.5}, "the logit scale must be a positive number of USD"),
+        ({"scale_usd": math.inf, "nest": 0.5}, "the logit scale must be a positive"),
+        ({"scale_usd": 100.0, "nest": 0.0}, r"the logit nest parameter must be in \(0, 1\]"),
+        ({"scale_usd": 100.0, "nest": 1.5}, r"the logit nest parameter must be in \(0, 1\]"),
+        (
+            {"scale_usd": 100.0, "nest": 0.5, "constants": {"rail": math.nan}},
+            "the constant of rail must be a finite number of USD",
+        ),
+    ],
+)
+def test_bad_logit_parameters_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Logit(**kwargs)
+
+
+def test_chongqing_duisburg_chooses_between_the_exit_ports_and_the_sea(net):
+    demand = pd.DataFrame(
+        {"origin": ["chongqing"], "destination": ["duisburg"], "feu_per_year": [1.0]}
+    )
+    found = choice_set(net, demand).alternatives
+    rail = found[found.main_mode == "rail"]
+    assert {"alashankou", "horgos", "erenhot", "manzhouli", "suifenhe"} <= set(rail.gateway)
+    assert {"qinzhou", "shanghai"} <= set(found.gateway[found.main_mode.isin(["sea", "rail_sea"])])
+    assert any("aktau-baku" in c for c in rail.crossings)  # the Middle Corridor
+    assert any("south_africa" in p for p in found.passages)  # round the Cape
+    key = ["main_mode", "gateway", "crossings", "passages"]
+    assert not found.duplicated(key).any()
+    best = found.generalized.min()
+    assert found.generalized.max() <= best * float(
+        net.parameters.loc["choice_max_cost_ratio", "value"]
+    )
+    assert found.generalized.iloc[0] == best and found.variant.iloc[0] == "best"
+
+
+def test_the_fit_targets_are_read_from_observed_csv(net):
+    targets = choice_targets(net).set_index("id")
+    assert targets.loc["china_europe_trains_2020_alashankou", "observed"] == pytest.approx(
+        5027 / (5027 + 4722 + 3548 + 2379 + 217)
+    )
+    assert targets.loc["rail_sea_trains_2020_beibu_gulf", "observed"] == pytest.approx(4607 * 26.4)
+    assert targets.loc["rail_share_china_eu_value_2019", "observed"] == pytest.approx(0.0385)
+
+
+def test_the_targets_are_computed_from_the_flows(net):
+    demand = pd.DataFrame(
+        {
+            "origin": ["chongqing", "chongqing"],
+            "destination": ["duisburg", "singapore"],
+            "feu_per_year": [1000.0, 500.0],
+        }
+    )
+    alternatives = choice_set(net, demand)
+    flow = settle(alternatives, Bound(net, alternatives), Logit.of(net), 50)[0]
+    targets = choice_targets(net)
+    model = pd.Series(target_values(net, alternatives, flow, targets), index=targets.id)
+    alts = alternatives.alternatives
+    to_duisburg = alts.pair.to_numpy() == 0
+    rail = to_duisburg & (alts.main_mode.to_numpy() == "rail")
+    assert model["rail_share_china_eu_value_2019"] == pytest.approx(flow[rail].sum() / 1000.0)
+    ports = [i for i in model.index if i.startswith("china_europe_trains")]
+    assert model[ports].sum() == pytest.approx(1.0)
