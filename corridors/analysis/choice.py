@@ -97,9 +97,9 @@ def nested_logit(
     >>> p.round(3).tolist()
     [0.333, 0.333, 0.333]
     >>> p, _ = nested_logit(np.array([0, 0, 0]), np.array(["rail", "sea", "sea"]),
-    ...                     np.array([1000.0, 1000.0, 1000.0]), Logit(1000.0, 0.01), 1)
-    >>> p.round(3).tolist()
-    [0.5, 0.25, 0.25]
+    ...                     np.array([1000.0, 1000.0, 1000.0]), Logit(1000.0, 0.5), 1)
+    >>> p.round(3).tolist()  # the sea's nest: sqrt(2) / (1 + sqrt(2)) of the odds
+    [0.414, 0.293, 0.293]
     """
     nests = np.array([NESTS.get(m, m) for m in mode], dtype=object)
     modes, code = np.unique(nests.astype(str), return_inverse=True)

@@ -65,12 +65,27 @@ class ChoiceSet:
         The links and crossings of every alternative, ``moves.pair`` indexing its rows.
     graph : RoutingGraph
         The graph they were found on.
+    constraints : Constraints
+        The trips' own constraints (what ``avoid``, ``modes`` and ``statuses`` allow).
     """
 
     demand: pd.DataFrame
     alternatives: pd.DataFrame
     moves: Moves
     graph: RoutingGraph
+    constraints: Constraints
+
+    def unserved(self, network: Network) -> pd.DataFrame:
+        """The pairs with no alternative: origin, destination, feu_per_year and the reason
+        (:func:`corridors.analysis.routing.explain.why_no_route`)."""
+        from corridors.analysis.routing.explain import why_no_route
+
+        lost = self.demand.drop(index=np.unique(self.alternatives.pair))
+        reasons = [
+            why_no_route(self.graph, network, [o, d], "generalized", self.constraints)
+            for o, d in zip(lost.origin, lost.destination, strict=True)
+        ]
+        return lost[["origin", "destination", "feu_per_year"]].assign(reason=reasons)
 
     @property
     def sums(self) -> np.ndarray:
@@ -97,8 +112,8 @@ def choice_set(
     >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
     ...                        "feu_per_year": [100.0]})
     >>> found = choice_set(net, demand).alternatives
-    >>> sorted(set(found.main_mode))
-    ['rail', 'rail_sea', 'sea']
+    >>> sorted(set(found.main_mode))  # by truck to Kyrgyzstan, then rail: road
+    ['rail', 'rail_sea', 'road']
     >>> {"alashankou", "horgos", "erenhot", "manzhouli"} <= set(found.gateway)
     True
     """
@@ -120,7 +135,7 @@ def choice_set(
         offset += len(keep)
     table = pd.concat(found, ignore_index=True)
     kept = _distinct(table, float(network.parameters.loc["choice_max_cost_ratio", "value"]))
-    return ChoiceSet(demand, *_renumbered(table, moves, kept), graph)
+    return ChoiceSet(demand, *_renumbered(table, moves, kept), graph, base)
 
 
 def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: frozenset):

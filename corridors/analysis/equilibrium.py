@@ -70,6 +70,8 @@ class Equilibrium:
     logsum : numpy.ndarray
         Per pair of ``demand``, the logsum of its choice at the equilibrium queues.
     logit : Logit
+    unserved : pandas.DataFrame
+        The pairs with no alternative (origin, destination, feu_per_year) and why.
     """
 
     flows: Flows
@@ -79,6 +81,7 @@ class Equilibrium:
     demand: pd.DataFrame
     logsum: np.ndarray
     logit: Logit
+    unserved: pd.DataFrame
 
     @property
     def surplus_usd_per_year(self) -> float:
@@ -189,6 +192,7 @@ def equilibrium(
         demand=alternatives.demand,
         logsum=logsum,
         logit=logit,
+        unserved=alternatives.unserved(network),
     )
 
 
@@ -245,7 +249,7 @@ class Bound:
         engine = alternatives.graph.engine
         kind = engine.tags.get(("kind", "crossing"), np.zeros(0, np.int64))
         moves = alternatives.moves
-        rows, cols = [], []
+        rows, cols = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         for j, crossing in enumerate(found.id):
             edges = np.intersect1d(engine.tags.get(("element", crossing), []), kind)
             using = np.unique(moves.pair[np.isin(moves.edge, edges)])

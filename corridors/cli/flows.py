@@ -84,6 +84,7 @@ def _flows(args) -> int:
                     "records"
                 ),
                 "total_china_europe_rail_teu": float(exits.sum() * 2),
+                "unserved": found.unserved.to_dict("records"),
             }
         )
         return 0

@@ -30,7 +30,7 @@ ZH = {
     "Criticality: each border crossing failed in turn": "关键性：逐一关闭每个边境口岸",
     "How well the model matches published figures": "模型与公开数据的吻合程度",
     "Rail or sea": "铁路还是海运",
-    "Border capacity: queues and the equilibrium": "口岸能力：排队与均衡",
+    "Choice and capacity: the equilibrium": "选择与能力：均衡",
     "The same exports assigned again with queues at the crossings that publish a "
     "capacity: each waits as an M/M/1 queue, and routes shift until no box gains by "
     "moving (rounds of successive averages). Crossings without a published capacity queue "

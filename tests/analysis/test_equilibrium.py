@@ -146,7 +146,9 @@ def test_the_command_line_prints_the_equilibrium(capsys):
         "ports",
         "corridors",
         "total_china_europe_rail_teu",
+        "unserved",
     }
+    assert all("no route" in u["reason"] for u in out["unserved"])
     assert set(out["mode_share"]["rail"]) == {"value", "feu"}
     assert sum(m["feu"] for m in out["mode_share"].values()) == pytest.approx(1.0)
     shares = [c["share_of_china_europe_rail"] for c in out["crossings"]]
@@ -180,3 +182,18 @@ def test_a_suez_closure_raises_rails_share_at_equilibrium(net):
     closed = apply_scenario(net, load_scenario(net, "suez_closure"))
     shares = [equilibrium(n).flows.mode_split(n).loc["europe", "rail"] for n in (net, closed)]
     assert shares[1] > shares[0]
+
+
+def test_a_pair_a_scenario_cuts_off_is_unserved_and_says_why(tmp_path):
+    net = twin_crossings(tmp_path / "data", capacity=12)
+    found = equilibrium(net, DEMAND, avoid=["b1-c1", "b2-c2"])
+    assert found.flows.pairs.empty and np.isnan(found.logsum[0])
+    assert found.unserved.to_dict("records") == [
+        {
+            "origin": "a",
+            "destination": "d",
+            "feu_per_year": 200_000.0,
+            "reason": "no route a -> d: the avoid list (b1-c1, b2-c2) cuts every path; lifting it "
+            "finds a route",
+        }
+    ]

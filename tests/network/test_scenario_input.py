@@ -387,7 +387,7 @@ def test_compare_and_appraise_take_one_name_as_one(border, tmp_path):
     path = str(write(tmp_path, "half.toml", HEAD + DWELL_ALL))
     demand = od(("a", "d", 1.0))
     assert compare(border, path, od=demand, by="time").scenarios == ["half"]
-    assert appraise(border, path, od=demand, by="time").project.tolist() == ["half"]
+    assert appraise(border, path, od=demand).projects.scenario.tolist() == ["half"]
     with pytest.raises(TypeError, match=r"scenarios must be a scenario's name.*not int"):
         compare(border, 5, od=demand)
     with pytest.raises(TypeError, match=r"each scenario must be a name.*not float"):

@@ -175,16 +175,33 @@ def test_compare_needs_distinct_scenarios(net):
 
 def test_appraisal_alone_and_in_complement(net):
     demand = od(("kunming", "yangon", 10.0))
-    table = appraise(net, ["baoshan_ruili_railway", "pinglu_canal"], od=demand).set_index(
-        "project"
-    )
+    found = appraise(net, ["baoshan_ruili_railway", "pinglu_canal"], od=demand)
+    table = found.projects.set_index("scenario")
+    assert table.loc["baoshan_ruili_railway", "alone_usd_per_year"] > 0
     assert table.loc["baoshan_ruili_railway", "alone_pct"] < 0
-    assert table.loc["pinglu_canal", "alone_pct"] == 0.0
-    assert table.together_pct.iloc[0] == pytest.approx(
-        table.loc["baoshan_ruili_railway", "alone_pct"]
+    assert table.loc["pinglu_canal", "alone_usd_per_year"] == 0.0
+    assert table.together_usd_per_year.iloc[0] == pytest.approx(
+        table.loc["baoshan_ruili_railway", "alone_usd_per_year"]
     )
+    assert found.winners.to_dict() == {
+        "baoshan_ruili_railway": {
+            "yunnan": table.loc["baoshan_ruili_railway", "alone_usd_per_year"]
+        },
+        "pinglu_canal": {"yunnan": 0.0},
+    }
     with pytest.raises(ValueError, match="one or more project scenarios"):
         appraise(net, ["base"], od=demand)
+    with pytest.raises(ValueError, match="by must be province, trade_type or origin, not 'cost'"):
+        appraise(net, ["pinglu_canal"], od=demand, by="cost")
+
+
+def test_the_appraisal_command_line(capsys):
+    assert main(["appraise", "baoshan_ruili_railway", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (row,) = out["projects"]
+    assert {"scenario", "alone_usd_per_year", "complement_usd_per_year"} <= set(row)
+    assert row["together_usd_per_year"] == row["alone_usd_per_year"] > 0
+    assert out["winners"]["baoshan_ruili_railway"]["yunnan"] > 0
 
 
 def test_cli(capsys, tmp_path):
