@@ -12,7 +12,8 @@ the median of several runs (networkx's of one). With ``--json``, one object per 
   a plain leg table); a skim of every place pair in the two passes route() makes (the kernel:
   scipy and numpy totals); the betweenness report (the kernel: its two compiled calls).
 - Criticality and a five-scenario comparison, timed alone (no counterpart); the equilibrium
-  assignment beside one all-or-nothing assignment.
+  assignment, the base and the 13 scenarios at equilibrium, and every crossing failed and
+  re-equilibrated, each beside the same work all-or-nothing.
 - Synthetic road/rail-like graph (:mod:`synthetic`, 100,000 nodes; 10,000 with ``--quick``)
   and an OSM rail extract made from it: skims and betweenness against scipy with the
   compiled kernels called directly, and networkx; the OSM load against osmnx alone.
@@ -437,8 +438,9 @@ def criticality_sweep(repeat: int, as_json: bool) -> None:
 
 
 def equilibrium_row(repeat: int, as_json: bool) -> None:
-    """The standard OD set at equilibrium (30 rounds of successive averages, queues at the
-    capacity-bound crossings) beside one all-or-nothing assignment of it."""
+    """The standard OD set at equilibrium (choice sets, the nested logit, 200 rounds of
+    successive averages with queues at the capacity-bound crossings) beside one
+    all-or-nothing assignment of it."""
     from corridors.analysis.equilibrium import equilibrium
     from corridors.analysis.flows import assign
 
@@ -446,15 +448,49 @@ def equilibrium_row(repeat: int, as_json: bool) -> None:
     od = gravity_demand(net)
     assign(net, od)
     what = (
-        f"{len(od)} OD pairs at equilibrium, 30 rounds of successive averages with queues at "
-        "capacity-bound crossings, beside one all-or-nothing assignment (the peer column)"
+        f"{len(od)} OD pairs at equilibrium: choice sets, nested logit, 200 rounds of "
+        "successive averages with queues, beside one all-or-nothing assignment (the peer column)"
     )
     row = Row(
         "equilibrium",
         what,
-        seconds(lambda: equilibrium(net, od, rounds=30), max(1, repeat // 2)),
+        seconds(lambda: equilibrium(net, od), max(1, repeat // 2)),
         peer="all-or-nothing",
         peer_s=seconds(lambda: assign(net, od), repeat),
+    )
+    report(row, as_json)
+
+
+def equilibrium_studies(as_json: bool) -> None:
+    """What issue 17 times: the base and the 13 built-in scenarios compared with their
+    equilibria, and every crossing failed in turn and re-equilibrated; each beside the same
+    work all-or-nothing (the peer column)."""
+    from corridors.analysis.criticality import equilibrium_criticality
+    from corridors.network.scenarios import scenario_names
+
+    net = load_network()
+    od = gravity_demand(net)
+    names = ["base", *scenario_names()]
+    what = (
+        f"the base and {len(names) - 1} scenarios compared at equilibrium, beside all-or-nothing"
+    )
+    row = Row(
+        "scenarios at equilibrium",
+        what,
+        seconds(lambda: compare(net, names, od=od, equilibria=True), 1),
+        peer="all-or-nothing",
+        peer_s=seconds(lambda: compare(net, names, od=od), 1),
+    )
+    report(row, as_json)
+    what = (
+        "every operational crossing failed and re-equilibrated, beside all-or-nothing criticality"
+    )
+    row = Row(
+        "criticality at equilibrium",
+        what,
+        seconds(lambda: equilibrium_criticality(net, od=od), 1),
+        peer="all-or-nothing",
+        peer_s=seconds(lambda: criticality(net, elements="crossings", od=od), 1),
     )
     report(row, as_json)
 
@@ -898,6 +934,7 @@ def main() -> None:
     default_network(repeat, args.json)
     criticality_sweep(repeat, args.json)
     equilibrium_row(repeat, args.json)
+    equilibrium_studies(args.json)
     scenario_comparison(args.json)
     osm_scale(10_000 if args.quick else 100_000, 20, repeat, args.json)
     if args.quick:

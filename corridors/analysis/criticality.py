@@ -20,7 +20,7 @@ from corridors.graph.constraints import resolve_constraints
 from corridors.graph.routing_graph import check_objective, routing_graph
 from corridors.network.model import Network, check_network
 
-__all__ = ["ELEMENTS", "criticality", "dead_ends"]
+__all__ = ["ELEMENTS", "criticality", "dead_ends", "equilibrium_criticality"]
 
 ELEMENTS = ("crossings", "links", "places")
 COLUMNS = [
@@ -209,3 +209,83 @@ def dead_ends(network: Network) -> list[tuple[str, str]]:
         for p in sorted({*origins, *destinations})
         if len(neighbours.get(p, ())) == 1
     ]
+
+
+def equilibrium_criticality(
+    network: Network,
+    *,
+    od: pd.DataFrame | str | os.PathLike | None = None,
+    crossings: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Fail each crossing in turn and find the route and mode choice's new equilibrium
+    (:func:`corridors.analysis.equilibrium.equilibrium`): the demand moves to other
+    crossings, queues there, or takes the sea.
+
+    Parameters
+    ----------
+    od : as for :func:`criticality` (default the gravity model)
+    crossings : ids, default every operational crossing
+
+    Returns
+    -------
+    pandas.DataFrame
+        id, name, surplus_loss_usd_per_year (consumer surplus lost by the pairs still
+        served), surplus_loss_pct (of their expected generalized cost at the base),
+        unserved_share (of the demand, left with no route) and eu_rail_share (rail's share of
+        the boxes bound for the EU), worst first.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> od = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
+    ...                    "feu_per_year": [1000.0]})
+    >>> found = equilibrium_criticality(load_network(), od=od,
+    ...                                 crossings=["brest-malaszewicze", "mohan-boten"])
+    >>> found.id.tolist(), bool(found.surplus_loss_usd_per_year.iloc[0] > 0)
+    (['brest-malaszewicze', 'mohan-boten'], True)
+    """
+    from corridors.analysis.choice import Logit
+    from corridors.analysis.choice_set import choice_set
+    from corridors.analysis.demand import od_or_gravity
+    from corridors.analysis.equilibrium import Bound, settle
+
+    check_network(network)
+    od = od_or_gravity(network, od).reset_index(drop=True)
+    table = network.crossings
+    ids = list(table.index[table.status == "operational"] if crossings is None else crossings)
+    logit = Logit.of(network)
+    volume = od.feu_per_year.to_numpy(dtype=float)
+    union = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
+    to_eu = od.destination.map(union).eq("EU").to_numpy()
+
+    def settled(avoid: list[str]):
+        alternatives = choice_set(network, od, avoid=avoid)
+        flow, _, _, logsum = settle(alternatives, Bound(network, alternatives), logit, 200)
+        alts = alternatives.alternatives
+        eu = to_eu[alts.pair.to_numpy()]
+        rail = eu & (alts.main_mode.to_numpy() == "rail")
+        share = flow[rail].sum() / flow[eu].sum() if flow[eu].sum() else 0.0
+        return logit.scale_usd * logsum * volume, share
+
+    base, _ = settled([])
+    names = network.places.name_en
+    rows = []
+    for cid in ids:
+        failed, share = settled([cid])
+        both = np.isfinite(base) & np.isfinite(failed)
+        lost = float((base - failed)[both].sum())
+        rows.append(
+            {
+                "id": cid,
+                "name": f"{names[table.loc[cid, 'from']]} - {names[table.loc[cid, 'to']]}",
+                "surplus_loss_usd_per_year": lost,
+                "surplus_loss_pct": 100 * lost / -float(base[both].sum()) if both.any() else 0.0,
+                "unserved_share": float(volume[np.isfinite(base) & ~np.isfinite(failed)].sum())
+                / float(volume.sum()),
+                "eu_rail_share": float(share),
+            }
+        )
+    out = pd.DataFrame(rows)
+    return out.sort_values(
+        ["unserved_share", "surplus_loss_usd_per_year", "id"], ascending=[False, False, True]
+    ).reset_index(drop=True)
