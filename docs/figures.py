@@ -345,6 +345,7 @@ def equilibrium_block(f: Figures) -> str:
     observed = corridors.compare_observed(net, eq.flows)
     ports = observed[observed.measure == "china_europe_trains"].set_index("places")
     within = int(((ports.model_share - ports.observed_share).abs() <= 0.10).sum())
+    teu = 2 * float(corridors.analysis.flows.china_europe_rail(net, eq.flows.pairs).sum())
     beibu = observed[observed.measure == "rail_sea_trains"].iloc[0]
     per_train = float(net.parameters["value"]["feu_per_rail_sea_train"])
     return (
@@ -367,7 +368,11 @@ def equilibrium_block(f: Figures) -> str:
             f"{_name(net, port)} {pct(row.model_share)} against {pct(row.observed_share)}"
             for port, row in ports.iterrows()
         )
-        + f" ({within} of {len(ports)} within 10 percentage points). The Beibu Gulf ports load "
+        + f" ({within} of {len(ports)} within 10 percentage points); {teu:,.0f} TEU a year leave "
+        "by rail for Europe, against 1,135,000 TEU both ways on all China-Europe trains in 2020 "
+        "(informare_2021_china_railway_2020). The trains ran about as often each way (at "
+        f"Manzhouli 1,790 out and 1,758 in), so these exports alone are {teu / 567_500:.1f} "
+        "times half that. The Beibu Gulf ports load "
         f"{beibu.model_feu_per_year:,.0f} FEU a year from rail against "
         f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains: with no province "
         "beyond the seed paper's and no road rate below CPMM's Xinjiang one, every western "

@@ -24,6 +24,7 @@ from corridors.graph.routing_graph import check_objective, routing_graph
 from corridors.network.model import Network, check_network
 
 __all__ = [
+    "BASE_YEAR",
     "Flows",
     "Moves",
     "assign",
@@ -219,6 +220,7 @@ class Moves:
     edge: np.ndarray
 
 
+BASE_YEAR = 2019  # the year of the money (mode_params.csv) and of the rail share (observed.csv)
 MAIN_MODES = ("sea", "rail_sea", "inland_water", "rail", "road")
 
 

@@ -37,6 +37,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _flows(args) -> int:
     from corridors.analysis.equilibrium import equilibrium
+    from corridors.analysis.flows import BASE_YEAR
 
     network = network_of(args)
     if args.scenario:
@@ -62,6 +63,8 @@ def _flows(args) -> int:
                 "rounds": found.rounds,
                 "gap": found.gap,
                 "units": {
+                    "year": "the money's year (mode_params.csv) and the rail share's; the train "
+                    "counts are of 2020, the one year with all five exit ports",
                     "feu_per_year": "FEU a year of the demand (the gravity model: exports)",
                     "mode_share": "share of China's exports to the EU by how they leave China "
                     "(rail_sea: rail to the port of loading); one class of goods, so the value "
@@ -71,7 +74,7 @@ def _flows(args) -> int:
                     "trains_per_year": f"FEU / {per_train:g} (feu_per_train)",
                     "queue_hours": "hours each way at the equilibrium flow",
                 },
-                "year": int(network.observed.year.max()),
+                "year": BASE_YEAR,
                 "mode_share": {m: {"value": float(v), "feu": float(v)} for m, v in eu.items()},
                 "mode_share_by_region": {
                     region: {mode: {"feu": float(share)} for mode, share in row.items()}
