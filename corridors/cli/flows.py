@@ -37,7 +37,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _flows(args) -> int:
     from corridors.analysis.equilibrium import equilibrium
-    from corridors.analysis.flows import BASE_YEAR
+    from corridors.analysis.flows import BASE_YEAR, compare_observed
 
     network = network_of(args)
     if args.scenario:
@@ -91,15 +91,29 @@ def _flows(args) -> int:
             }
         )
         return 0
-    print(f"equilibrium after {found.rounds} rounds, relative gap {found.gap:.2%}")
-    print("\nmode share of the FEU by destination region:")
+    print(
+        f"equilibrium after {found.rounds} rounds: {found.gap:.2%} of the demand would still move"
+    )
+    shares = ", ".join(f"{mode} {share:.1%}" for mode, share in eu.items())
+    print(f"\nChina's exports to the EU by how they leave China: {shares}")
+    print("\nmode share of the FEU by destination region (%):")
     print((split * 100).round(1).to_string())
+    observed = compare_observed(network, found.flows)
+    ports = observed[observed.measure == "china_europe_trains"]
+    print("\nrail flow for Europe by exit port against the 2020 China-Europe trains:")
+    ports = ports.assign(port=ports.places.map(network.places.name_en))
+    print(ports[["port", "observed_share", "model_share"]].round(3).to_string(index=False))
     print("\ncrossings with a capacity:")
     shown = crossings[["name", "feu_per_year", "capacity_feu_per_year", "utilisation"]]
     shown = shown.assign(queue_days=crossings.queue_hours / 24).round(
         {"feu_per_year": 0, "capacity_feu_per_year": 0, "utilisation": 2, "queue_days": 1}
     )
     print(shown.to_string(index=False))
+    lost = found.unserved[found.unserved.feu_per_year > 0]
+    if len(lost):
+        print(f"\n{len(lost)} pairs ({lost.feu_per_year.sum():,.0f} FEU a year) have no route:")
+        for row in lost.head(10).itertuples():
+            print(f"  {row.reason}")
     return 0
 
 
