@@ -99,3 +99,11 @@ def test_the_modules_import_one_another_without_a_cycle():
             if target != module and target in MODULES and module != "corridors":
                 G.add_edge(module, target)
     assert list(nx.simple_cycles(G)) == []
+
+
+def test_every_public_name_is_listed_and_resolves():
+    import corridors
+
+    assert set(corridors._LAZY) <= set(corridors.__all__)
+    for name in corridors.__all__:
+        assert getattr(corridors, name) is not None, name

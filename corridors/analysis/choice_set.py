@@ -38,7 +38,7 @@ from corridors.analysis.flows import (
 )
 from corridors.graph.constraints import Constraints
 from corridors.graph.routing_graph import RoutingGraph, routing_graph
-from corridors.network.model import Network
+from corridors.network.model import Network, check_network
 from corridors.network.schema import MODES
 
 __all__ = ["ChoiceSet", "choice_set"]
@@ -100,7 +100,6 @@ def choice_set(
     avoid=(),
     modes=None,
     statuses=("operational",),
-    graph: RoutingGraph | None = None,
 ) -> ChoiceSet:
     """The alternatives of every pair of ``demand`` (a checked demand table, as
     :func:`corridors.analysis.demand.od_or_gravity` gives), found by generalized cost.
@@ -117,8 +116,9 @@ def choice_set(
     >>> {"alashankou", "horgos", "erenhot", "manzhouli"} <= set(found.gateway)
     True
     """
+    check_network(network)
     demand = demand.reset_index(drop=True)
-    graph = graph or routing_graph(network)
+    graph = routing_graph(network)
     base = trip_constraints(network, demand, avoid, modes, statuses)
     stops = frozenset(demand.origin) | frozenset(demand.destination)
     found, moves, offset = [], [], 0
