@@ -330,11 +330,13 @@ def _gateway_share(flows, gateway: str) -> float:
 
 
 def equilibrium_block(f: Figures) -> str:
+    from corridors.analysis.flows import land_rail_share
+
     net, eq = f.network, f.equilibrium
     logit = eq.logit
     eu = {
-        "all-or-nothing": f.flows.mode_split(net, by="customs_union").loc["EU"].get("rail", 0.0),
-        "equilibrium": eq.flows.mode_split(net, by="customs_union").loc["EU"].get("rail", 0.0),
+        "all-or-nothing": land_rail_share(net, f.flows.pairs),
+        "equilibrium": land_rail_share(net, eq.flows.pairs),
     }
     bound = eq.crossings.set_index("id")
     brest = bound.loc["brest-malaszewicze"]
@@ -357,9 +359,10 @@ def equilibrium_block(f: Figures) -> str:
         "cost and time, fitted by `corridors calibrate --flows`. Crossings that publish a "
         "capacity queue as M/M/1 queues served in train-loads, and shares and queues settle "
         f"together ({eq.rounds} rounds of successive averages; {eq.gap:.2%} of the demand "
-        f"would still move). Rail carries {pct(eu['equilibrium'], 1)} of the boxes bound for "
-        f"the EU (all-or-nothing: {pct(eu['all-or-nothing'])}); the published share is 3.85% "
-        "of the surface trade's value in 2019. Brest-Małaszewicze runs at "
+        f"would still move). Rail all the way carries {pct(eu['equilibrium'], 1)} of the boxes "
+        f"bound for the EU (all-or-nothing: {pct(eu['all-or-nothing'])}); the published share "
+        "is 3.85% of the surface trade's value in 2019, by the mode at the EU's border. "
+        "Brest-Małaszewicze runs at "
         f"{brest.utilisation:.2f} times its {capacity:.0f} trains a day, with a queue of "
         f"{brest.queue_hours / 24:.0f} days, and {free['name']}, which publishes no capacity, "
         f"carries {free.feu_per_year:,.0f} FEU a year. The rail flow for Europe by exit port, "
@@ -434,12 +437,28 @@ def flows_block(f: Figures) -> str:
 
 
 DEAD_ENDS = {
+    "kuantan-kuantan_park-road": "the park's one road, to Kuantan port",
+    "gwadar-gwadar_fz-road": "the free zone's one road, to Gwadar port",
     "hendaye-irun": "the one way to Madrid",
     "irun-madrid-rail": "the one way to Madrid",
     "akhalkalaki-kars": "the one way to Istanbul",
     "suzhou-shanghai-rail": "Suzhou's only link to the network",
     "duisburg-lyon-rail": "the one way to Lyon and on to Madrid",
 }
+
+
+def _unserved_sentence(f: Figures) -> str:
+    """Which failures leave demand with no route at all, and why."""
+    parts = [
+        f"among {kind} {_dead_ends(ranked, not i)}"
+        for i, (kind, ranked) in enumerate(
+            (("crossings", f.critical_crossings), ("links", f.critical_links))
+        )
+        if (ranked.unserved_share > 0).any()
+    ]
+    if not parts:
+        return "No single failure leaves any demand without a route."
+    return "Single failures that leave demand with no route at all: " + "; ".join(parts) + "."
 
 
 def _dead_ends(ranked: pd.DataFrame, first: bool) -> str:
@@ -482,9 +501,7 @@ def scenarios_block(f: Figures) -> str:
         f"{pct(-change['border_dwell_halved'])}. Criticality re-routes only the pairs a failure "
         f"touches: {_crossing_name(crit['name'])} is the crossing whose loss costs most "
         f"({pct(crit.delta_cost_pct / 100, sign=True)} of the demand-weighted generalized cost). "
-        "The dead ends of the data top the unserved rankings: among crossings "
-        f"{_dead_ends(f.critical_crossings, True)}; among links "
-        f"{_dead_ends(f.critical_links, False)}."
+        f"{_unserved_sentence(f)}"
     )
 
 

@@ -5,7 +5,9 @@ The nested logit's scale, nest parameter and rail constant
 flows of the gravity demand, to the targets of ``observed.csv``:
 
 - ``rail_share_value``: rail's share of China's exports to the EU by value (one class of
-  goods, so by FEU), residual in units of 0.5 percentage points;
+  goods, so by FEU; rail all the way, as the EU counts it at its border,
+  :func:`corridors.analysis.flows.land_rail_share`), residual in units of 0.5 percentage
+  points;
 - ``china_europe_trains``: each exit port's share of the China-Europe trains, in units of 5
   percentage points (the model's FEU leaving by rail for Europe,
   :func:`corridors.analysis.flows.china_europe_rail`, against trains both ways);
@@ -31,7 +33,7 @@ from corridors.analysis.choice import Logit
 from corridors.analysis.choice_set import ChoiceSet, choice_set
 from corridors.analysis.demand import od_or_gravity
 from corridors.analysis.equilibrium import Bound, settle
-from corridors.analysis.flows import china_europe_rail
+from corridors.analysis.flows import china_europe_rail, land_rail_share
 from corridors.atomic import atomic_path
 from corridors.network.model import Network
 
@@ -103,18 +105,16 @@ def target_values(
     alts = alternatives.alternatives
     pairs = alternatives.demand.iloc[alts.pair.to_numpy()].reset_index(drop=True)
     pairs = pairs.assign(
-        main_mode=alts.main_mode.to_numpy(), gateway=alts.gateway.to_numpy(), feu_per_year=flow
+        main_mode=alts.main_mode.to_numpy(),
+        sea_leg=alts.sea_leg.to_numpy(),
+        gateway=alts.gateway.to_numpy(),
+        feu_per_year=flow,
     )
-    union = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
-    to_eu = pairs.destination.map(union).eq("EU")
     exits = china_europe_rail(network, pairs)
     out = []
     for row in targets.to_dict("records"):
         if row["measure"] == "rail_share_value":
-            eu = pairs[to_eu]
-            out.append(
-                eu.feu_per_year[eu.main_mode == "rail"].sum() / max(eu.feu_per_year.sum(), 1e-300)
-            )
+            out.append(land_rail_share(network, pairs))
         elif row["measure"] == "china_europe_trains":
             out.append(exits.reindex(row["places"]).sum() / max(exits.sum(), 1e-300))
         else:

@@ -5,7 +5,8 @@ its constraints, each closing what the others use:
 
 - ``best``: no more than the trip's own constraints;
 - ``land:<place>``: leaving the origin's country only over the crossings at that border place
-  (each China-Europe exit port, Ruili, Mohan, Khunjerab ...);
+  (each China-Europe exit port, Ruili, Mohan, Khunjerab ...), and through none of its sea
+  ports;
 - ``land:<place>:south``: the same, avoiding Russia and Belarus (the Middle Corridor over the
   Caspian, or the southern routes through Iran and Turkey where they exist);
 - ``sea``: no land crossing out of the origin's country (the sea, then perhaps rail across
@@ -34,6 +35,7 @@ from corridors.analysis.flows import (
     route_crossings,
     route_gateways,
     routed,
+    sea_legs,
     trip_constraints,
 )
 from corridors.graph.constraints import Constraints
@@ -59,7 +61,8 @@ class ChoiceSet:
         0..n-1.
     alternatives : pandas.DataFrame
         One row per alternative: pair (row of ``demand``), variant (the first that found it),
-        main_mode, gateway, crossings (tuple of ids), passages (tuple), hours, km, cost_usd,
+        main_mode, sea_leg, gateway, crossings (tuple of ids), passages (tuple), hours, km,
+        cost_usd,
         generalized (at the network's value of time, with no queues).
     moves : Moves
         The links and crossings of every alternative, ``moves.pair`` indexing its rows.
@@ -154,8 +157,13 @@ def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: 
             for p in sorted(set(crossings.loc[out, "from"]) | set(crossings.loc[out, "to"]))
             if iso3[p] == country
         }
+        places = network.places
+        ports = sorted(places.index[(places.kind == "sea_port") & (places.iso3 == country)])
+        by_land = base.places | (frozenset(ports) - stops)  # no ship from a home port
         for place, own in border.items():
-            land = replace(base, elements=base.elements | frozenset(out.difference(own)))
+            land = replace(
+                base, elements=base.elements | frozenset(out.difference(own)), places=by_land
+            )
             yield f"land:{place}", land, picked
             south = replace(land, countries=land.countries | (SOUTH_AVOIDS - {country}))
             yield f"land:{place}:south", south, picked
@@ -170,8 +178,6 @@ def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: 
         )
         for canal in CANALS:
             yield f"sea:{canal}", replace(sea, passages=sea.passages | {canal}), picked
-        places = network.places
-        ports = sorted(places.index[(places.kind == "sea_port") & (places.iso3 == country)])
         for port in ports:
             others = frozenset(ports) - {port} - stops
             yield f"sea:{port}", replace(sea, places=sea.places | others), picked
@@ -186,6 +192,7 @@ def _described(network, graph, part, sums, moves: Moves, picked, variant) -> pd.
             "pair": picked,
             "variant": variant,
             "main_mode": main_modes(network, graph, moves, origins),
+            "sea_leg": sea_legs(graph, moves, pairs),
             "gateway": route_gateways(network, graph, moves, origins),
             "crossings": [tuple(c) for c in route_crossings(graph, moves, pairs)],
             "passages": _passages(graph, moves, pairs),

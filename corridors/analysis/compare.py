@@ -159,12 +159,14 @@ def compare(
 def _equilibrium_flows(network: Network, demand: pd.DataFrame) -> dict:
     """A scenario's EU mode shares, capacity-bound crossings and surplus at equilibrium."""
     from corridors.analysis.equilibrium import equilibrium
+    from corridors.analysis.flows import land_rail_share
 
     found = equilibrium(network, demand)
     split = found.flows.mode_split(network, by="customs_union")
     eu = split.loc["EU"] if "EU" in split.index else pd.Series(dtype=float)
     return {
         "mode_share": {mode: {"value": float(v), "feu": float(v)} for mode, v in eu.items()},
+        "rail_share_value": land_rail_share(network, found.flows.pairs),
         "crossings": found.crossings.to_dict("records"),
         "surplus_usd_per_year": found.surplus_usd_per_year,
     }

@@ -192,7 +192,7 @@ def dead_ends(network: Network) -> list[tuple[str, str]]:
     Examples
     --------
     >>> from corridors import load_network
-    >>> ("madrid", "irun") in dead_ends(load_network())
+    >>> ("kuantan_park", "kuantan") in dead_ends(load_network())
     True
     """
     origins, destinations = network.trade_ends()

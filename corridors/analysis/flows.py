@@ -32,11 +32,13 @@ __all__ = [
     "china_europe_rail",
     "compare_observed",
     "flows_of",
+    "land_rail_share",
     "main_modes",
     "rail_crossings_at",
     "route_crossings",
     "route_gateways",
     "routed",
+    "sea_legs",
     "to_europe",
     "trip_constraints",
 ]
@@ -49,8 +51,9 @@ class Flows:
     Attributes
     ----------
     pairs : pandas.DataFrame
-        The demand with, per pair, hours, km, cost_usd, generalized, gateway, crossings and
-        main_mode (:func:`main_modes`; NaN and empty where no route).
+        The demand with, per pair, hours, km, cost_usd, generalized, gateway, crossings,
+        main_mode (:func:`main_modes`; NaN and empty where no route) and sea_leg (whether the
+        route boards a ship anywhere).
     links, crossings, ports : pandas.DataFrame
         id, name, kind and feu_per_year, both directions together, busiest first; a port's
         flow is what its sea legs load and unload.
@@ -193,6 +196,7 @@ def flows_of(network: Network, graph, demand: pd.DataFrame, sums, moves: Moves) 
         gateway=route_gateways(network, graph, moves, origins),
         crossings=route_crossings(graph, moves, len(demand)),
         main_mode=main_modes(network, graph, moves, origins),
+        sea_leg=sea_legs(graph, moves, len(demand)),
     )
     if "trade_type" not in pairs:
         pairs["trade_type"] = _trade_types(network, pairs.origin)
@@ -257,6 +261,37 @@ def main_modes(network: Network, graph, moves: Moves, origins: np.ndarray) -> np
     rail_first = first_rail[by_sea] < leaving[out[pairs] == "sea"]
     out[by_sea[rail_first]] = "rail_sea"
     return out
+
+
+def sea_legs(graph, moves: Moves, pairs: int) -> np.ndarray:
+    """Per pair, whether its route has a sea link anywhere (the Caspian ferry, a crossing,
+    does not count)."""
+    tags = graph.engine.tags
+    none = np.zeros(0, np.int64)
+    sea = np.intersect1d(tags.get(("mode", "sea"), none), tags.get(("kind", "link"), none))
+    return np.bincount(moves.pair[np.isin(moves.edge, sea)], minlength=pairs) > 0
+
+
+def land_rail_share(network: Network, pairs: pd.DataFrame, union: str = "EU") -> float:
+    """Share of the FEU bound for a customs union (``countries.csv``) that leave by rail and
+    never board a ship: rail as the EU's trade statistics count it, by the mode at its border
+    (a Middle Corridor train that crosses the Black Sea, or a train to a Vietnamese port,
+    arrives by sea). ``pairs`` as :attr:`Flows.pairs`; 0 where none is bound there.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> net = load_network()
+    >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
+    ...                        "feu_per_year": [10.0]})
+    >>> land_rail_share(net, assign(net, demand).pairs)
+    1.0
+    """
+    group = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
+    bound = pairs[pairs.destination.map(group).eq(union)]
+    total = float(bound.feu_per_year.sum())
+    rail = bound.main_mode.eq("rail") & ~bound.sea_leg.astype(bool)
+    return float(bound.feu_per_year[rail].sum()) / total if total else 0.0
 
 
 def _leaving(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:

@@ -283,7 +283,7 @@ def _centrality_section(network: Network, report: Report) -> None:
 
 def _capacity_section(network: Network, report: Report) -> None:
     from corridors.analysis.equilibrium import equilibrium
-    from corridors.analysis.flows import compare_observed
+    from corridors.analysis.flows import compare_observed, land_rail_share
 
     found = equilibrium(network)
     logit = found.logit
@@ -298,13 +298,13 @@ def _capacity_section(network: Network, report: Report) -> None:
         "publish a capacity queue as M/M/1 queues served in train-loads; the shares and the "
         "queues settle together (a stochastic user equilibrium, by successive averages)."
     )
-    split = found.flows.mode_split(network, by="customs_union")
-    rail = split.loc["EU"].get("rail", 0.0) if "EU" in split.index else 0.0
+    rail = land_rail_share(network, found.flows.pairs)
     free = found.unbounded.iloc[0]
     report.text(
         f"After {found.rounds} rounds ({found.gap:.2%} of the demand would still move), rail "
-        f"carries {rail:.1%} of the boxes bound for the EU; the published share is 3.85% of "
-        "the surface trade's value (3% of all, with air's 22% set aside). The busiest crossing "
+        f"all the way carries {rail:.1%} of the boxes bound for the EU; the published share, "
+        "by the mode at the EU's border, is 3.85% of the surface trade's value (3% of all, "
+        "with air's 22% set aside). The busiest crossing "
         f"without a published capacity: {free['name']}, {free.feu_per_year:,.0f} FEU a year."
     )
     observed = compare_observed(network, found.flows)

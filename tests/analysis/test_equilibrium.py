@@ -140,6 +140,7 @@ def test_the_command_line_prints_the_equilibrium(capsys):
         "gap",
         "units",
         "mode_share",
+        "rail_share_value",
         "mode_share_by_region",
         "crossings",
         "rail_sea",
