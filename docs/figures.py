@@ -354,9 +354,10 @@ def equilibrium_block(f: Figures) -> str:
         "`corridors flows` and `equilibrium(net)` share each pair's demand among its distinct "
         "routes (each exit port, each Chinese sea port, Suez or the Cape, the Middle Corridor) "
         "by a nested logit on generalized cost, with the ways out of China (ship, rail, road) "
-        f"as nests: a scale of {logit.scale_usd:,.0f} USD per FEU, {logit.nest:.2f} of it "
-        f"within a nest, rail weighed {logit.constant('rail'):,.0f} USD per FEU beyond its "
-        "cost and time, fitted by `corridors calibrate --flows`. Crossings that publish a "
+        f"as nests: a scale of {logit.scale_usd:,.0f} USD per FEU, a nest parameter of "
+        f"{logit.nest:.2f} (1 is a plain logit) and a rail constant of "
+        f"{logit.constant('rail'):,.0f} USD per FEU, fitted by `corridors calibrate --flows`"
+        f"{_on_bounds(logit)}. Crossings that publish a "
         "capacity queue as M/M/1 queues served in train-loads, and shares and queues settle "
         f"together ({eq.rounds} rounds of successive averages; {eq.gap:.2%} of the demand "
         f"would still move). Rail all the way carries {pct(eu['equilibrium'], 1)} of the boxes "
@@ -384,6 +385,18 @@ def equilibrium_block(f: Figures) -> str:
     )
 
 
+def _on_bounds(logit) -> str:
+    """Which fitted choice parameters sit on a bound of the fit, and what that says."""
+    from corridors.analysis.choice_fit import BOUNDS
+
+    said = []
+    if logit.nest == BOUNDS["logit_nest"][1]:
+        said.append("the nest parameter sits on its bound: the targets ask for no nesting")
+    if logit.constant("rail") == BOUNDS["asc_rail_usd"][0]:
+        said.append("the rail constant sits on 0: the targets would take a bonus for rail")
+    return f" ({'; '.join(said)})" if said else ""
+
+
 def appraisal_block(f: Figures) -> str:
     found = f.appraisal.projects.set_index("scenario")
     winners = f.appraisal.winners
@@ -393,13 +406,18 @@ def appraisal_block(f: Figures) -> str:
     )
     best = found.alone_usd_per_year.idxmax()
     top = winners[best].sort_values(ascending=False)
+    small = [name for name in found.index if abs(found.loc[name, "alone_usd_per_year"]) < 1e6]
     return (
         "`appraise` gives each project's change of consumer surplus at equilibrium, from the "
         "logsums (USD a year, alone, in complement and together), and `winners` by province: "
         f"{gains} USD a year alone. {best} gains most in {top.index[0]} "
-        f"({top.iloc[0] / 1e6:,.0f} million). Projects that serve Guangxi or Malaysia's east "
-        "coast appraise to nothing while the demand has no Guangxi exports and no Malaysian "
-        "market beyond its network places."
+        f"({top.iloc[0] / 1e6:,.0f} million)."
+        + (
+            f" {listing(small)} appraise to under a million USD a year: the demand has no "
+            "Guangxi exports, and no Malaysian market beyond the network's places."
+            if small
+            else ""
+        )
     )
 
 

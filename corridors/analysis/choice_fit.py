@@ -11,7 +11,7 @@ flows of the gravity demand, to the targets of ``observed.csv``:
 - ``china_europe_trains``: each exit port's share of the China-Europe trains, in units of 5
   percentage points (the model's FEU leaving by rail for Europe,
   :func:`corridors.analysis.flows.china_europe_rail`, against trains both ways);
-- ``rail_sea_trains``: the FEU the Beibu Gulf ports load from rail on to ships, against the
+- ``rail_sea_trains``: the FEU trains bring to ships at the Beibu Gulf ports, against the
   trains times ``feu_per_rail_sea_train``, as a log ratio in units of log 1.3 (the model
   counts exports only, the trains run both ways).
 
@@ -50,15 +50,21 @@ __all__ = [
 BOUNDS = {
     "logit_scale_usd": (100.0, 100_000.0),
     "logit_nest": (0.05, 1.0),
-    "asc_rail_usd": (-50_000.0, 50_000.0),
+    "asc_rail_usd": (0.0, 50_000.0),  # a cost shippers weigh against rail: not negative
 }
 ROUNDS = 100
+# where the fit starts (scale USD, nest, rail constant USD): a tight choice with a rail
+# penalty, a middle one, and a diffuse plain logit
+STARTS = [(500.0, 0.4, 5000.0), (2000.0, 0.7, 1000.0), (8000.0, 1.0, 0.0)]
 NOTES = {
     "logit_scale_usd": "the generalized cost difference that changes an alternative's odds e-fold",
     "logit_nest": "the nested logit's scale among the routes of one way out of the country "
-    "(ship, rail, road) over that among the ways (0-1; 1 is a plain logit)",
+    "(ship, rail, road) over that among the ways; 1, a plain logit, is the most that is "
+    "consistent with cost-minimising shippers, and a fit there says the targets ask for no "
+    "nesting",
     "asc_rail_usd": "what shippers weigh against leaving China by rail beyond its cost and "
-    "time, in USD per FEU",
+    "time, in USD per FEU; a cost, so not below 0, and a fit at 0 says the targets would take "
+    "a bonus for rail that nothing published supports",
 }
 UNITS = {"rail_share_value": 0.005, "china_europe_trains": 0.05, "rail_sea_trains": math.log(1.3)}
 
@@ -118,44 +124,57 @@ def target_values(
         elif row["measure"] == "china_europe_trains":
             out.append(exits.reindex(row["places"]).sum() / max(exits.sum(), 1e-300))
         else:
-            at = pairs.main_mode.eq("rail_sea") & pairs.gateway.isin(row["places"])
-            out.append(pairs.feu_per_year[at].sum())
+            at = alts.rail_to_sea.isin(row["places"]).to_numpy()
+            out.append(flow[at].sum())
     return np.array(out)
 
 
 def fit_choice(network: Network, demand=None, *, loo: bool = True) -> ChoiceFit:
-    """Fit the logit's scale, nest and rail constant to :func:`choice_targets`, and predict
-    each target with it left out (``loo``)."""
+    """Fit the logit's scale, nest and rail constant to :func:`choice_targets`, from each of
+    :data:`STARTS` (the least squares has more than one basin), and predict each target with
+    it left out (``loo``, started from the fit to all)."""
     demand = od_or_gravity(network, demand).reset_index(drop=True)
     alternatives = choice_set(network, demand)
     bound = Bound(network, alternatives)
     targets = choice_targets(network)
-    start = Logit.of(network)
+    low, high = (_scaled([b[end] for b in BOUNDS.values()]) for end in (0, 1))
 
     def model(x: np.ndarray) -> np.ndarray:
         flow = settle(alternatives, bound, _logit(x), ROUNDS)[0]
         return target_values(network, alternatives, flow, targets)
 
-    def fit(keep: np.ndarray) -> np.ndarray:
+    def fit(keep: np.ndarray, start) -> optimize.OptimizeResult:
         def residuals(x):
             return _residuals(model(x), targets)[keep]
 
-        low, high = (_scaled([b[end] for b in BOUNDS.values()]) for end in (0, 1))
-        x0 = np.clip(_scaled((start.scale_usd, start.nest, start.constant("rail"))), low, high)
-        return optimize.least_squares(residuals, x0, bounds=(low, high), diff_step=0.02).x
+        x0 = np.clip(_scaled(start), low, high)
+        return optimize.least_squares(residuals, x0, bounds=(low, high), diff_step=0.02)
 
     every = np.ones(len(targets), dtype=bool)
-    best = fit(every)
+    best = min((fit(every, start) for start in STARTS), key=lambda found: found.cost).x
     table = targets.assign(model=model(best))
     if loo:
         predicted = []
         for i in range(len(targets)):
             keep = every.copy()
             keep[i] = False
-            predicted.append(model(fit(keep))[i])
+            predicted.append(model(fit(keep, _unscaled(best)).x)[i])
         table["loo"] = predicted
-    values = dict(zip(BOUNDS, _unscaled(best), strict=True))
+    values = {
+        name: _snapped(value, BOUNDS[name])
+        for name, value in zip(BOUNDS, _unscaled(best), strict=True)
+    }
     return ChoiceFit(values=values, targets=table)
+
+
+def _snapped(value: float, bounds: tuple[float, float]) -> float:
+    """A value within a thousandth of its range from a bound is that bound: the optimiser
+    stops just short of it, and the targets barely tell such values apart."""
+    low, high = bounds
+    for bound in bounds:
+        if abs(value - bound) <= 1e-3 * (high - low):
+            return bound
+    return value
 
 
 def _residuals(model: np.ndarray, targets: pd.DataFrame) -> np.ndarray:

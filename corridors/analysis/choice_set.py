@@ -32,6 +32,7 @@ import pandas as pd
 from corridors.analysis.flows import (
     Moves,
     main_modes,
+    rail_to_sea_ports,
     route_crossings,
     route_gateways,
     routed,
@@ -61,8 +62,8 @@ class ChoiceSet:
         0..n-1.
     alternatives : pandas.DataFrame
         One row per alternative: pair (row of ``demand``), variant (the first that found it),
-        main_mode, sea_leg, gateway, crossings (tuple of ids), passages (tuple), hours, km,
-        cost_usd,
+        main_mode, sea_leg, rail_to_sea (the port a train brings it to a ship, or empty),
+        gateway, crossings (tuple of ids), passages (tuple), hours, km, cost_usd,
         generalized (at the network's value of time, with no queues).
     moves : Moves
         The links and crossings of every alternative, ``moves.pair`` indexing its rows.
@@ -193,6 +194,7 @@ def _described(network, graph, part, sums, moves: Moves, picked, variant) -> pd.
             "variant": variant,
             "main_mode": main_modes(network, graph, moves, origins),
             "sea_leg": sea_legs(graph, moves, pairs),
+            "rail_to_sea": rail_to_sea_ports(graph, moves, pairs),
             "gateway": route_gateways(network, graph, moves, origins),
             "crossings": [tuple(c) for c in route_crossings(graph, moves, pairs)],
             "passages": _passages(graph, moves, pairs),

@@ -35,6 +35,7 @@ __all__ = [
     "land_rail_share",
     "main_modes",
     "rail_crossings_at",
+    "rail_to_sea_ports",
     "route_crossings",
     "route_gateways",
     "routed",
@@ -324,16 +325,40 @@ def route_gateways(network: Network, graph, moves: Moves, origins: np.ndarray) -
     return out
 
 
-def _rail_sea(network: Network, graph, moves: Moves, volume: np.ndarray) -> pd.DataFrame:
-    """Per port, the flow whose route changes there between rail and sea (either way)."""
+def rail_to_sea_ports(graph, moves: Moves, pairs: int) -> np.ndarray:
+    """Per pair, the first place where its route arrives by rail and leaves by sea (empty
+    where none): the port a rail-sea train brings it to."""
+    a, change = _mode_changes(graph, moves)
+    at = np.flatnonzero(change & (_layer_modes(graph)[moves.head[a]] == "rail"))
+    out = np.full(pairs, "", dtype=object)
+    first = at[np.r_[True, moves.pair[a][at][1:] != moves.pair[a][at][:-1]]] if len(at) else at
+    places = np.array(graph.places, dtype=object)
+    out[moves.pair[a][first]] = places[graph.engine.node_place[moves.head[a][first]]]
+    return out
+
+
+def _layer_modes(graph) -> np.ndarray:
+    return np.array([layer_mode(layer) for _, layer in graph.engine.nodes], dtype=object)
+
+
+def _mode_changes(graph, moves: Moves):
+    """The first of each two consecutive moves, and whether the two, of one pair at one
+    place, change between rail and sea (either way)."""
     place = graph.engine.node_place
-    mode = np.array([layer_mode(layer) for _, layer in graph.engine.nodes], dtype=object)
+    mode = _layer_modes(graph)
     a, b = np.arange(len(moves.pair) - 1), np.arange(1, len(moves.pair))
     same = (moves.pair[a] == moves.pair[b]) & (place[moves.head[a]] == place[moves.tail[b]])
     arriving, leaving = mode[moves.head[a]], mode[moves.tail[b]]
     change = same & (
         ((arriving == "rail") & (leaving == "sea")) | ((arriving == "sea") & (leaving == "rail"))
     )
+    return a, change
+
+
+def _rail_sea(network: Network, graph, moves: Moves, volume: np.ndarray) -> pd.DataFrame:
+    """Per port, the flow whose route changes there between rail and sea (either way)."""
+    place = graph.engine.node_place
+    a, change = _mode_changes(graph, moves)
     ports = np.array(graph.places, dtype=object)[place[moves.head[a][change]]]
     flow = pd.Series(volume[moves.pair[a][change]], index=ports).groupby(level=0).sum()
     names = network.places.name_en

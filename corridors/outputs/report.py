@@ -291,10 +291,10 @@ def _capacity_section(network: Network, report: Report) -> None:
     report.text(
         "The same exports shared among each pair's distinct routes (by exit port, sea port, "
         "canal or the Cape, the Middle Corridor) by a nested logit on generalized cost: ways "
-        f"out of China (ship, rail, road) at a scale of {logit.scale_usd:,.0f} USD per FEU, "
-        f"routes within a way at {logit.nest:.2f} of it, and rail weighed "
-        f"{logit.constant('rail'):,.0f} USD per FEU beyond its cost and time, all fitted by "
-        "corridors calibrate --flows to the published flows below. The crossings that "
+        f"out of China (ship, rail, road) as nests: a scale of {logit.scale_usd:,.0f} USD per "
+        f"FEU, a nest parameter of {logit.nest:.2f} (1 is a plain logit) and a rail constant "
+        f"of {logit.constant('rail'):,.0f} USD per FEU, fitted by corridors calibrate --flows "
+        "to the published flows below. The crossings that "
         "publish a capacity queue as M/M/1 queues served in train-loads; the shares and the "
         "queues settle together (a stochastic user equilibrium, by successive averages)."
     )
