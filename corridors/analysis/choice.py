@@ -27,7 +27,7 @@ import numpy as np
 
 from corridors.network.model import Network
 
-__all__ = ["NESTS", "Logit", "nested_logit"]
+__all__ = ["NESTS", "Logit", "nest_codes", "nested_logit"]
 
 NESTS = {"rail_sea": "sea"}  # main modes that share a nest with another
 
@@ -72,15 +72,31 @@ class Logit:
         return self.constants.get(nest, 0.0)
 
 
+def nest_codes(mode) -> tuple[np.ndarray, np.ndarray]:
+    """The nests of the main modes ``mode`` (:data:`NESTS` joins some) and each item's nest
+    number: what :func:`nested_logit` works on, made once for many calls.
+
+    Examples
+    --------
+    >>> names, code = nest_codes(["rail", "rail_sea", "sea"])
+    >>> names.tolist(), code.tolist()
+    (['rail', 'sea'], [0, 1, 1])
+    """
+    modes, code = np.unique(np.asarray(mode).astype(str), return_inverse=True)
+    names, to_nest = np.unique([NESTS.get(m, m) for m in modes], return_inverse=True)
+    return names, to_nest[code]
+
+
 def nested_logit(
-    pair: np.ndarray, mode: np.ndarray, cost: np.ndarray, logit: Logit, pairs: int
+    pair: np.ndarray, mode, cost: np.ndarray, logit: Logit, pairs: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each alternative's probability and each pair's logsum.
 
     Parameters
     ----------
     pair : int array, the pair (0..pairs-1) of each alternative
-    mode : str array, its main mode (its nest, or the nest :data:`NESTS` puts it in)
+    mode : str array, its main mode (its nest, or the nest :data:`NESTS` puts it in), or
+        what :func:`nest_codes` made of it
     cost : float array, its generalized cost in USD per FEU
     logit : Logit
     pairs : int
@@ -101,8 +117,7 @@ def nested_logit(
     >>> p.round(3).tolist()  # the sea's nest: sqrt(2) / (1 + sqrt(2)) of the odds
     [0.414, 0.293, 0.293]
     """
-    nests = np.array([NESTS.get(m, m) for m in mode], dtype=object)
-    modes, code = np.unique(nests.astype(str), return_inverse=True)
+    modes, code = mode if isinstance(mode, tuple) else nest_codes(mode)
     constant = np.array([logit.constant(m) for m in modes])[code]
     utility = -(cost + constant) / logit.scale_usd / logit.nest
     nest = pair * len(modes) + code  # one nest per pair and mode

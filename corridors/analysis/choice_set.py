@@ -49,6 +49,7 @@ __all__ = ["ChoiceSet", "choice_set"]
 SOUTH_AVOIDS = frozenset({"RUS", "BLR"})  # the Northern Corridor's countries
 BY_ROAD = ("road", "sea", "inland_water")  # to the port by truck or barge
 CANALS = ("suez", "panama")
+FIELDS = ("pair", "tail", "head", "edge")  # of Moves
 
 
 @dataclass(frozen=True)
@@ -125,21 +126,20 @@ def choice_set(
     graph = routing_graph(network)
     base = trip_constraints(network, demand, avoid, modes, statuses)
     stops = frozenset(demand.origin) | frozenset(demand.destination)
-    found, moves, offset = [], [], 0
+    parts, sums, moves, offset = [], [], [], 0
     for variant, constraints, picked in _variants(network, demand, base, stops):
         part = demand.loc[picked].reset_index(drop=True)
-        sums, move = routed(network, graph, constraints, "generalized", part)
-        table = _described(network, graph, part, sums, move, np.asarray(picked), variant)
-        keep = np.flatnonzero(table.hours.notna().to_numpy())
-        renumber = np.full(len(table), -1)
-        renumber[keep] = np.arange(offset, offset + len(keep))
-        on = np.isin(move.pair, keep)
-        found.append(table.iloc[keep])
-        moves.append(Moves(renumber[move.pair[on]], move.tail[on], move.head[on], move.edge[on]))
-        offset += len(keep)
-    table = pd.concat(found, ignore_index=True)
-    kept = _distinct(table, float(network.parameters.loc["choice_max_cost_ratio", "value"]))
-    return ChoiceSet(demand, *_renumbered(table, moves, kept), graph, base)
+        found, move = routed(network, graph, constraints, "generalized", part)
+        parts.append(pd.DataFrame({"pair": picked, "variant": variant, "origin": part.origin}))
+        sums.append(found)
+        moves.append(replace(move, pair=move.pair + offset))
+        offset += len(part)
+    every = Moves(*(np.concatenate([getattr(m, f) for m in moves]) for f in FIELDS))
+    table = _described(network, graph, pd.concat(parts, ignore_index=True), np.vstack(sums), every)
+    keep = np.flatnonzero(table.hours.notna().to_numpy())
+    ratio = float(network.parameters.loc["choice_max_cost_ratio", "value"])
+    kept = _distinct(table.iloc[keep], ratio)
+    return ChoiceSet(demand, *_renumbered(table, every, kept), graph, base)
 
 
 def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: frozenset):
@@ -184,20 +184,20 @@ def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: 
             yield f"sea:{port}", replace(sea, places=sea.places | others), picked
 
 
-def _described(network, graph, part, sums, moves: Moves, picked, variant) -> pd.DataFrame:
-    """One row per pair of ``part``: its route's kind and totals."""
-    pairs = len(part)
-    origins = part.origin.to_numpy(dtype=object)
+def _described(network, graph, routes: pd.DataFrame, sums, moves: Moves) -> pd.DataFrame:
+    """One row per route (pair, variant and origin in ``routes``): its kind and totals."""
+    count = len(routes)
+    origins = routes.origin.to_numpy(dtype=object)
     return pd.DataFrame(
         {
-            "pair": picked,
-            "variant": variant,
+            "pair": routes.pair.to_numpy(),
+            "variant": routes.variant.to_numpy(),
             "main_mode": main_modes(network, graph, moves, origins),
-            "sea_leg": sea_legs(graph, moves, pairs),
-            "rail_to_sea": rail_to_sea_ports(graph, moves, pairs),
+            "sea_leg": sea_legs(graph, moves, count),
+            "rail_to_sea": rail_to_sea_ports(graph, moves, count),
             "gateway": route_gateways(network, graph, moves, origins),
-            "crossings": [tuple(c) for c in route_crossings(graph, moves, pairs)],
-            "passages": _passages(graph, moves, pairs),
+            "crossings": [tuple(c) for c in route_crossings(graph, moves, count)],
+            "passages": _passages(graph, moves, count),
             "hours": sums[:, 0],
             "km": sums[:, 1],
             "cost_usd": sums[:, 2],
@@ -226,15 +226,11 @@ def _distinct(table: pd.DataFrame, max_ratio: float) -> np.ndarray:
     return first.index[first.generalized <= best * max_ratio].to_numpy()
 
 
-def _renumbered(table: pd.DataFrame, moves: list[Moves], kept: np.ndarray):
+def _renumbered(table: pd.DataFrame, moves: Moves, kept: np.ndarray):
     """The kept rows of ``table``, and their moves numbered as the new rows."""
-    every = Moves(
-        *(np.concatenate([getattr(m, f) for m in moves]) for f in Moves.__dataclass_fields__)
-    )
     new = np.full(len(table), -1)
     new[kept] = np.arange(len(kept))
-    on = new[every.pair] >= 0
-    order = np.argsort(new[every.pair[on]], kind="stable")
-    picked = Moves(*(getattr(every, f)[on][order] for f in Moves.__dataclass_fields__))
-    picked = replace(picked, pair=new[picked.pair])
-    return table.loc[kept].reset_index(drop=True), picked
+    on = new[moves.pair] >= 0
+    order = np.argsort(new[moves.pair[on]], kind="stable")
+    picked = Moves(*(getattr(moves, f)[on][order] for f in FIELDS))
+    return table.loc[kept].reset_index(drop=True), replace(picked, pair=new[picked.pair])

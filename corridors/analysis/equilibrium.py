@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from corridors.analysis.choice import Logit, nested_logit
+from corridors.analysis.choice import Logit, nest_codes, nested_logit
 from corridors.analysis.choice_set import ChoiceSet, choice_set
 from corridors.analysis.flows import Flows, flows_of
 from corridors.graph.constraints import whole_number
@@ -221,7 +221,7 @@ def settle(alternatives: ChoiceSet, bound: Bound, logit: Logit, rounds: int):
     """The method of successive averages: per alternative its FEU a year, per bound crossing
     its queue hours, the gap, and per pair its logsum, after ``rounds`` rounds."""
     alts = alternatives.alternatives
-    pair, mode = alts.pair.to_numpy(), alts.main_mode.to_numpy()
+    pair, mode = alts.pair.to_numpy(), nest_codes(alts.main_mode.to_numpy())
     base = alts.generalized.to_numpy()
     vot = alternatives.graph.value_of_time
     volume = alternatives.demand.feu_per_year.to_numpy(dtype=float)[pair]

@@ -453,7 +453,7 @@ def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: Moves) -> pd
     km = graph.engine.values["km"][moves.edge]
     element = graph.elements[moves.edge]
     work = pd.Series(volume[moves.pair] * km, index=element).groupby(level=0).sum()
-    tags = network.links["corridors"]
+    tags = network.links["corridors"].to_dict()
     used = pd.DataFrame({"pair": moves.pair, "corridor": [tags.get(e, ()) for e in element]})
     used = used.explode("corridor").dropna().drop_duplicates()
     carried = pd.Series(volume[used.pair.to_numpy(dtype=int)], index=used.corridor.to_numpy())
