@@ -144,7 +144,6 @@ def equilibrium(
     avoid: Iterable[str] = (),
     modes: Iterable[str] | None = None,
     statuses: Iterable[str] = ("operational",),
-    alternatives: ChoiceSet | None = None,
 ) -> Equilibrium:
     """Share the demand among its alternatives by the nested logit, with queues at
     capacity-bound crossings, until the shares settle.
@@ -158,8 +157,6 @@ def equilibrium(
     logit : Logit, optional
         Default the network's (:meth:`corridors.analysis.choice.Logit.of`).
     avoid, modes, statuses : as for :func:`corridors.analysis.flows.assign`
-    alternatives : ChoiceSet, optional
-        The demand's choice set, if already made (it is what takes time).
 
     Examples
     --------
@@ -177,10 +174,9 @@ def equilibrium(
     check_network(network)
     whole_number(rounds, "rounds", 1, 1000)
     logit = logit or Logit.of(network)
-    if alternatives is None:
-        options = {"avoid": avoid, "modes": modes, "statuses": statuses}
-        demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
-        alternatives = choice_set(network, demand, **options)
+    options = {"avoid": avoid, "modes": modes, "statuses": statuses}
+    demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
+    alternatives = choice_set(network, demand, **options)
     bound = Bound(network, alternatives)
     flow, queues, gap, logsum = settle(alternatives, bound, logit, rounds)
     flows = _flows(network, alternatives, flow, bound.uses @ queues)
