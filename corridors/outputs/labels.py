@@ -64,6 +64,10 @@ WORDS = {
     # maps
     "network_title": ("The corridor network", "走廊网络"),
     "flows_title": ("Flows of the OD demand (all-or-nothing)", "OD 需求的流量（全有全无分配）"),
+    "equilibrium_flows_title": (
+        "Flows of the OD demand (route and mode choice, with queues)",
+        "OD 需求的流量（路径与方式选择，含排队）",
+    ),
     "route_title": (
         "{origin} → {destination} (by {objective})",
         "{origin} → {destination}（按{objective}）",

@@ -64,6 +64,8 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_difference", "plot_flows", "plot_network", "plot_route"]
 
+MIN_DRAWN = 1e-3  # links carrying less than this share of the busiest are not drawn
+
 
 def plot_route(
     route: Route,
@@ -193,14 +195,16 @@ def plot_flows(
     title: str | None = None,
     lang: str = "en",
 ) -> Figure:
-    """Flows of :func:`corridors.analysis.flows.assign`: link width by FEU per year (land
-    links and sea legs, the scale in the legend), sea ports sized by their flow, the hubs,
-    gateways and ports named. ``lang="zh"`` draws it in Chinese."""
+    """Flows of :func:`corridors.analysis.flows.assign` or of an equilibrium: link width by
+    FEU per year (land links and sea legs carrying at least :data:`MIN_DRAWN` of the busiest,
+    the scale in the legend), sea ports sized by their flow, the hubs, gateways and ports
+    named. ``lang="zh"`` draws it in Chinese."""
     names = place_names(network, lang)
     lang, font = drawing_language(lang)
     links = pd.concat([network.geo.links, network.geo.sea_variants])
     flow = flows.links.set_index("id").feu_per_year
     biggest = float(flow.max()) if len(flow) else 1.0
+    flow = flow[flow >= biggest * MIN_DRAWN]
     with map_fonts(font):
         fig, ax, crs = map_figure(map_extent(extent, None), lang)
         handles = []

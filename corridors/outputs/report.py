@@ -226,7 +226,6 @@ def _routes_section(network: Network, report: Report) -> None:
 def _centrality_section(network: Network, report: Report) -> None:
     from corridors.analysis.centrality import betweenness
     from corridors.analysis.flows import assign
-    from corridors.outputs.maps import plot_flows
 
     origins, destinations = network.trade_ends()
     ranked = betweenness(
@@ -245,11 +244,6 @@ def _centrality_section(network: Network, report: Report) -> None:
     shown = _named(network, ranked, report)[["name", "value", "share"]].round(3)
     report.table("crossing_betweenness", ranked, shown)
     flows = assign(network)
-    report.figure(
-        "flows",
-        plot_flows(network, flows, lang=report.lang),
-        "Where the gravity model's exports go, all-or-nothing: line width by FEU per year.",
-    )
     report.heading("How each trade-pattern type's exports leave China")
     report.text(
         "The gravity model's exports (seed 001 provinces, by destination GDP), all-or-nothing "
@@ -284,6 +278,8 @@ def _centrality_section(network: Network, report: Report) -> None:
 def _capacity_section(network: Network, report: Report) -> None:
     from corridors.analysis.equilibrium import equilibrium
     from corridors.analysis.flows import compare_observed, land_rail_share
+    from corridors.outputs.labels import word
+    from corridors.outputs.maps import plot_flows
 
     found = equilibrium(network)
     logit = found.logit
@@ -320,6 +316,17 @@ def _capacity_section(network: Network, report: Report) -> None:
         "network's places alone: volumes are not yet comparable, shares are."
     )
     report.table("china_europe_ports", observed, shown)
+    report.figure(
+        "flows",
+        plot_flows(
+            network,
+            found.flows,
+            title=word("equilibrium_flows_title", report.drawn),
+            lang=report.lang,
+        ),
+        "Where the gravity model's exports go at the equilibrium of route and mode choice "
+        "with queues: line width by FEU per year.",
+    )
     table = found.crossings.assign(queue_days=found.crossings.queue_hours / 24)
     shown = table[["name", "feu_per_year", "capacity_feu_per_year", "utilisation", "queue_days"]]
     shown = shown.round({"feu_per_year": 0, "capacity_feu_per_year": 0, "utilisation": 2})

@@ -55,8 +55,9 @@ ZH = {
     "Time/cost-distance: Chongqing to Singapore by the Land-Sea Corridor's rail-sea route.": (
         "时间/费用-距离图：重庆经陆海新通道铁海联运至新加坡。"
     ),
-    "Where the gravity model's exports go, all-or-nothing: line width by FEU per year.": (
-        "引力模型的出口流向（全有全无分配）：线宽表示每年 FEU。"
+    "Where the gravity model's exports go at the equilibrium of route and mode choice "
+    "with queues: line width by FEU per year.": (
+        "引力模型的出口在路径与方式选择（含排队）均衡下的流向：线宽表示每年 FEU。"
     ),
     "Alashankou closed: the change of flow on every link and crossing, and of each hub's "
     "generalized cost.": "阿拉山口关闭：每条线路和口岸的流量变化，以及各枢纽广义费用的变化。",
