@@ -116,7 +116,7 @@ def _compare(args) -> int:
         raise ValueError(msg)
     network = network_of(args)
     od = read_demand(network, args.demand) if args.demand else None
-    result = compare(network, args.names, od=od, by=args.by, equilibria=args.json)
+    result = compare(network, args.names, od=od, by=args.by, equilibria=True)
     if args.out:
         _write_tables(result, args.out)
     if args.json:
@@ -129,11 +129,23 @@ def _compare(args) -> int:
 
 
 def _print_comparison(result) -> None:
+    base = result.flows[result.scenarios[0]]
+    print(
+        f"{result.scenarios[0]}: rail all the way carries {base['rail_share_value']:.1%} of the "
+        "EU-bound boxes at equilibrium"
+    )
     for row in result.summary().itertuples():
         name = row.scenario
         print(
             f"{name}: generalized cost {row.generalized_cost_change_pct:+.2f}% "
-            f"(demand-weighted); {row.pairs_cut_off} more pairs cut off"
+            f"(demand-weighted, all-or-nothing); {row.pairs_cut_off} more pairs cut off"
+        )
+        found = result.flows[name]
+        shift = (found["rail_share_value"] - base["rail_share_value"]) * 100
+        print(
+            f"  at equilibrium: EU rail share {found['rail_share_value']:.1%} ({shift:+.1f} pp), "
+            f"consumer surplus {found['surplus_change_usd_per_year'] / 1e6:+,.0f} million USD "
+            "a year"
         )
         gates = result.gateways[result.gateways.scenario == name]
         for gate in gates.loc[gates.delta_share.abs().nlargest(4).index].itertuples():

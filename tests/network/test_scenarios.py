@@ -237,3 +237,10 @@ def test_closing_any_element_never_makes_a_route_better(net, data):
     except NoRouteError:
         return  # cut off: no better either
     assert after >= before - 1e-9
+
+
+def test_scenario_compare_prints_the_equilibrium_rail_share(capsys):
+    assert main(["scenario", "compare", "base", "suez_closure"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("  at equilibrium: EU rail share"))
+    assert float(line.split("(")[1].split(" pp")[0]) > 0  # a Suez closure moves boxes to rail
