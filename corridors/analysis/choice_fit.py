@@ -117,13 +117,7 @@ def target_values(
 ) -> np.ndarray:
     """The model's value of each target with ``flow`` FEU a year on each alternative."""
     alts = alternatives.alternatives
-    pairs = alternatives.demand.iloc[alts.pair.to_numpy()].reset_index(drop=True)
-    pairs = pairs.assign(
-        main_mode=alts.main_mode.to_numpy(),
-        sea_leg=alts.sea_leg.to_numpy(),
-        gateway=alts.gateway.to_numpy(),
-        feu_per_year=flow,
-    )
+    pairs = alternatives.routes(flow)
     exits = china_europe_rail(network, pairs)
     out = []
     for row in targets.to_dict("records"):

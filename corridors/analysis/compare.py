@@ -162,8 +162,7 @@ def _equilibrium_flows(network: Network, demand: pd.DataFrame) -> dict:
     from corridors.analysis.flows import land_rail_share
 
     found = equilibrium(network, demand)
-    split = found.flows.mode_split(network, by="customs_union")
-    eu = split.loc["EU"] if "EU" in split.index else pd.Series(dtype=float)
+    eu = found.flows.mode_share_to(network)
     return {
         "mode_share": {mode: {"value": float(v), "feu": float(v)} for mode, v in eu.items()},
         "rail_share_value": land_rail_share(network, found.flows.pairs),

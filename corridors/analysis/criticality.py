@@ -231,8 +231,8 @@ def equilibrium_criticality(
     pandas.DataFrame
         id, name, surplus_loss_usd_per_year (consumer surplus lost by the pairs still
         served), surplus_loss_pct (of their expected generalized cost at the base),
-        unserved_share (of the demand, left with no route) and eu_rail_share (rail's share of
-        the boxes bound for the EU), worst first.
+        unserved_share (of the demand, left with no route) and eu_rail_share (rail all the
+        way, :func:`corridors.analysis.flows.land_rail_share`), worst first.
 
     Examples
     --------
@@ -245,9 +245,9 @@ def equilibrium_criticality(
     (['brest-malaszewicze', 'mohan-boten'], True)
     """
     from corridors.analysis.choice import Logit
-    from corridors.analysis.choice_set import choice_set
     from corridors.analysis.demand import od_or_gravity
-    from corridors.analysis.equilibrium import Bound, settle
+    from corridors.analysis.equilibrium import choose
+    from corridors.analysis.flows import land_rail_share
 
     check_network(network)
     od = od_or_gravity(network, od).reset_index(drop=True)
@@ -255,16 +255,10 @@ def equilibrium_criticality(
     ids = list(table.index[table.status == "operational"] if crossings is None else crossings)
     logit = Logit.of(network)
     volume = od.feu_per_year.to_numpy(dtype=float)
-    union = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
-    to_eu = od.destination.map(union).eq("EU").to_numpy()
 
     def settled(avoid: list[str]):
-        alternatives = choice_set(network, od, avoid=avoid)
-        flow, _, _, logsum = settle(alternatives, Bound(network, alternatives), logit, 200)
-        alts = alternatives.alternatives
-        eu = to_eu[alts.pair.to_numpy()]
-        rail = eu & (alts.main_mode.to_numpy() == "rail")
-        share = flow[rail].sum() / flow[eu].sum() if flow[eu].sum() else 0.0
+        alternatives, _, (flow, _, _, logsum) = choose(network, od, logit, 200, avoid=avoid)
+        share = land_rail_share(network, alternatives.routes(flow))
         return logit.scale_usd * logsum * volume, share
 
     base, _ = settled([])

@@ -38,6 +38,7 @@ __all__ = [
     "Bound",
     "Equilibrium",
     "capacities",
+    "choose",
     "equilibrium",
     "pair_surplus",
     "queue_hours",
@@ -176,9 +177,9 @@ def equilibrium(
     logit = logit or Logit.of(network)
     options = {"avoid": avoid, "modes": modes, "statuses": statuses}
     demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
-    alternatives = choice_set(network, demand, **options)
-    bound = Bound(network, alternatives)
-    flow, queues, gap, logsum = settle(alternatives, bound, logit, rounds)
+    alternatives, bound, (flow, queues, gap, logsum) = choose(
+        network, demand, logit, rounds, **options
+    )
     flows = _flows(network, alternatives, flow, bound.uses @ queues)
     return Equilibrium(
         flows=flows,
@@ -208,9 +209,16 @@ def pair_surplus(
     True
     """
     logit = logit or Logit.of(network)
-    alternatives = choice_set(network, demand)
-    logsum = settle(alternatives, Bound(network, alternatives), logit, rounds)[3]
+    alternatives, _, (*_, logsum) = choose(network, demand, logit, rounds)
     return logit.scale_usd * logsum * alternatives.demand.feu_per_year.to_numpy(dtype=float)
+
+
+def choose(network: Network, demand: pd.DataFrame, logit: Logit, rounds: int, **options):
+    """The demand's choice set (``options``: avoid, modes, statuses), its capacity-bound
+    crossings, and what :func:`settle` finds on them."""
+    alternatives = choice_set(network, demand, **options)
+    bound = Bound(network, alternatives)
+    return alternatives, bound, settle(alternatives, bound, logit, rounds)
 
 
 def settle(alternatives: ChoiceSet, bound: Bound, logit: Logit, rounds: int):
@@ -296,7 +304,7 @@ def _flows(
     (``route_share``)."""
     alts = alternatives.alternatives
     stacked = alternatives.demand.iloc[alts.pair.to_numpy()].reset_index(drop=True)
-    stacked["feu_per_year"] = flow
+    stacked["feu_per_year"] = flow  # flows_of finds the modes and gateways itself
     sums = alternatives.sums.copy()
     sums[:, 0] += queued
     found = flows_of(network, alternatives.graph, stacked, sums, alternatives.moves)

@@ -100,6 +100,12 @@ class Flows:
         table.index.name, table.columns.name = by, None
         return table[[m for m in MAIN_MODES if m in table.columns]]
 
+    def mode_share_to(self, network: Network, union: str = "EU") -> pd.Series:
+        """The row of :meth:`mode_split` by customs union for ``union`` (empty where no flow
+        goes there)."""
+        split = self.mode_split(network, by="customs_union")
+        return split.loc[union] if union in split.index else pd.Series(dtype=float)
+
     @property
     def unserved(self) -> float:
         """Share of the demand with no route."""
@@ -328,8 +334,9 @@ def route_gateways(network: Network, graph, moves: Moves, origins: np.ndarray) -
 def rail_to_sea_ports(graph, moves: Moves, pairs: int) -> np.ndarray:
     """Per pair, the first place where its route arrives by rail and leaves by sea (empty
     where none): the port a rail-sea train brings it to."""
-    a, change = _mode_changes(graph, moves)
-    at = np.flatnonzero(change & (_layer_modes(graph)[moves.head[a]] == "rail"))
+    mode = _layer_modes(graph)
+    a, change = _mode_changes(graph, moves, mode)
+    at = np.flatnonzero(change & (mode[moves.head[a]] == "rail"))
     out = np.full(pairs, "", dtype=object)
     first = at[np.r_[True, moves.pair[a][at][1:] != moves.pair[a][at][:-1]]] if len(at) else at
     places = np.array(graph.places, dtype=object)
@@ -341,11 +348,10 @@ def _layer_modes(graph) -> np.ndarray:
     return np.array([layer_mode(layer) for _, layer in graph.engine.nodes], dtype=object)
 
 
-def _mode_changes(graph, moves: Moves):
+def _mode_changes(graph, moves: Moves, mode: np.ndarray):
     """The first of each two consecutive moves, and whether the two, of one pair at one
     place, change between rail and sea (either way)."""
     place = graph.engine.node_place
-    mode = _layer_modes(graph)
     a, b = np.arange(len(moves.pair) - 1), np.arange(1, len(moves.pair))
     same = (moves.pair[a] == moves.pair[b]) & (place[moves.head[a]] == place[moves.tail[b]])
     arriving, leaving = mode[moves.head[a]], mode[moves.tail[b]]
@@ -358,7 +364,7 @@ def _mode_changes(graph, moves: Moves):
 def _rail_sea(network: Network, graph, moves: Moves, volume: np.ndarray) -> pd.DataFrame:
     """Per port, the flow whose route changes there between rail and sea (either way)."""
     place = graph.engine.node_place
-    a, change = _mode_changes(graph, moves)
+    a, change = _mode_changes(graph, moves, _layer_modes(graph))
     ports = np.array(graph.places, dtype=object)[place[moves.head[a][change]]]
     flow = pd.Series(volume[moves.pair[a][change]], index=ports).groupby(level=0).sum()
     names = network.places.name_en

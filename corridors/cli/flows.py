@@ -55,8 +55,7 @@ def _flows(args) -> int:
     rail_sea = found.flows.rail_sea[["id", "name", "feu_per_year"]]
     rail_sea = rail_sea.assign(trains_per_year=rail_sea.feu_per_year / per_train)
     split = found.flows.mode_split(network)
-    eu = found.flows.mode_split(network, by="customs_union")
-    eu = eu.loc["EU"] if "EU" in eu.index else eu.sum() * 0
+    eu = found.flows.mode_share_to(network)
     if args.json:
         print_json(
             {
