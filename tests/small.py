@@ -61,6 +61,7 @@ BASE = {
             "unit": "FEU per train",
             "source": "test",
         },
+        {"name": "reliability_ratio", "value": "0.5", "unit": "ratio", "source": "test"},
     ],
     "mode_params": [
         {

@@ -40,6 +40,7 @@ from corridors.analysis.flows import (
     trip_constraints,
 )
 from corridors.graph.constraints import Constraints
+from corridors.graph.expand import VALUES
 from corridors.graph.routing_graph import RoutingGraph, routing_graph
 from corridors.network.model import Network, check_network
 from corridors.network.schema import MODES
@@ -106,8 +107,8 @@ class ChoiceSet:
 
     @property
     def sums(self) -> np.ndarray:
-        """Hours, km and USD of each alternative (the columns :func:`routed` gives)."""
-        return self.alternatives[["hours", "km", "cost_usd"]].to_numpy(dtype=float)
+        """Hours, km, USD and spread of each alternative (the columns :func:`routed` gives)."""
+        return self.alternatives[list(VALUES)].to_numpy(dtype=float)
 
 
 def choice_set(
@@ -213,7 +214,8 @@ def _described(network, graph, routes: pd.DataFrame, sums, moves: Moves) -> pd.D
             "hours": sums[:, 0],
             "km": sums[:, 1],
             "cost_usd": sums[:, 2],
-            "generalized": sums[:, 2] + graph.value_of_time * sums[:, 0],
+            "spread_hours": sums[:, 3],
+            "generalized": graph.generalized(sums),
         }
     )
 

@@ -143,8 +143,7 @@ def _costs(network, graph, constraints, by, origins, dests, best_paths) -> np.nd
     """Generalized cost of each pair's best route, NaN where none."""
     cost = np.full(len(origins), np.nan)
     for picked, paths in best_paths(network, graph, constraints, by, origins, dests):
-        hours, _, usd = paths.sums.T
-        cost[picked] = usd + graph.value_of_time * hours
+        cost[picked] = graph.generalized(paths.sums)
     return cost
 
 
@@ -155,8 +154,7 @@ def _routes(network, graph, constraints, by, origins, dests, best_paths):
     users: dict[tuple[str, str], np.ndarray] = {}
     place = np.array(graph.places, dtype=object)[graph.engine.node_place]
     for picked, paths in best_paths(network, graph, constraints, by, origins, dests):
-        hours, _, usd = paths.sums.T
-        cost[picked] = usd + graph.value_of_time * hours
+        cost[picked] = graph.generalized(paths.sums)
         edges = paths.reduced.edge[paths.entry]
         pair = picked[paths.pair]
         for key, labels in (

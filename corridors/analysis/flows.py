@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from corridors.graph.constraints import resolve_constraints
+from corridors.graph.expand import VALUES
 from corridors.graph.layers import layer_mode
 from corridors.graph.routing_graph import check_objective, routing_graph
 from corridors.network.model import Network, check_network
@@ -52,7 +53,8 @@ class Flows:
     Attributes
     ----------
     pairs : pandas.DataFrame
-        The demand with, per pair, hours, km, cost_usd, generalized, gateway, crossings,
+        The demand with, per pair, hours, km, cost_usd, spread_hours (P90 - P50),
+        generalized, gateway, crossings,
         main_mode (:func:`main_modes`; NaN and empty where no route) and sea_leg (whether the
         route boards a ship anywhere).
     links, crossings, ports : pandas.DataFrame
@@ -171,7 +173,7 @@ def routed(network: Network, graph, constraints, by: str, demand: pd.DataFrame):
 
     origins = demand.origin.to_numpy(dtype=object)
     dests = demand.destination.to_numpy(dtype=object)
-    sums = np.full((len(demand), 3), np.nan)
+    sums = np.full((len(demand), len(VALUES)), np.nan)
     found = []
     with collector_paused():
         for picked, paths in best_paths(network, graph, constraints, by, origins, dests):
@@ -199,7 +201,8 @@ def flows_of(network: Network, graph, demand: pd.DataFrame, sums, moves: Moves) 
         hours=sums[:, 0],
         km=sums[:, 1],
         cost_usd=sums[:, 2],
-        generalized=sums[:, 2] + graph.value_of_time * sums[:, 0],
+        spread_hours=sums[:, 3],
+        generalized=graph.generalized(sums),
         gateway=route_gateways(network, graph, moves, origins),
         crossings=route_crossings(graph, moves, len(demand)),
         main_mode=main_modes(network, graph, moves, origins),

@@ -26,6 +26,7 @@ from corridors.graph.constraints import (
     resolve_constraints,
     whole_number,
 )
+from corridors.graph.expand import VALUES
 from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import RoutingGraph, check_objective, routing_graph
 from corridors.graph.search import country_bars, simple_paths
@@ -188,12 +189,12 @@ def _table(request: _Request, origin_ids: list[str]) -> pd.DataFrame:
     dest_ids, graph = request.destinations, request.graph
     origin = np.repeat(np.array(origin_ids, dtype=object), len(dest_ids))
     dest = np.tile(np.array(dest_ids, dtype=object), len(origin_ids))
-    sums = np.full((len(origin), 3), np.nan)
+    sums = np.full((len(origin), len(VALUES)), np.nan)
     by = request.options["by"]
     with collector_paused():  # thousands of small lists: no full collection in between
         crossings: list[list[str]] = [[] for _ in origin]
         _fill(request.network, graph, request.constraints, by, origin, dest, sums, crossings)
-    hours, km, cost = sums.T
+    hours, km, cost, _ = sums.T
     return pd.DataFrame(
         {
             "origin": origin,
@@ -202,7 +203,7 @@ def _table(request: _Request, origin_ids: list[str]) -> pd.DataFrame:
             "days": hours / 24,
             "km": km,
             "cost_usd": cost,
-            "generalized": cost + graph.value_of_time * hours,
+            "generalized": graph.generalized(sums),
             "crossings": crossings,
         }
     )
@@ -272,7 +273,8 @@ def collector_paused():
 class PairPaths:
     """The best paths of a list of pairs.
 
-    ``sums`` holds hours, km and USD of each pair (NaN where unreachable); ``pair``, ``step``
+    ``sums`` holds hours, km, USD and spread (P90 - P50 hours) of each pair (NaN where
+    unreachable); ``pair``, ``step``
     and ``entry`` list the place-changing entries of ``reduced`` (links and crossings) on
     every path, ``step`` counting back from the destination.
     """
@@ -300,7 +302,7 @@ def _pair_paths(
     same = origins == dests
     linked = np.flatnonzero((start >= 0) & (end >= 0) & ~same)
     found = _searched(graph, reduced, start[linked], end[linked])
-    sums = np.full((len(origins), 3), np.nan)
+    sums = np.full((len(origins), len(VALUES)), np.nan)
     sums[same] = 0.0
     sums[linked] = found.sums
     parts = [(linked[found.pair], found.step, found.entry)]
@@ -352,7 +354,7 @@ def _searched(graph: RoutingGraph, reduced: Reduced, starts, ends, keep=None):
     sources, rows = np.unique(starts, return_inverse=True)
     dist, pred = shortest_paths(reduced, sources, keep)
     engine = graph.engine
-    values = np.stack([engine.values[m][reduced.edge] for m in ("hours", "km", "cost_usd")])
+    values = np.stack([engine.values[m][reduced.edge] for m in VALUES])
     return path_sums(reduced, dist, pred, rows, ends, values, collect=_moves(graph, reduced))
 
 
@@ -421,8 +423,8 @@ def _simple_path(
 
 
 def _path_sums(graph: RoutingGraph, reduced, path: list[int]) -> np.ndarray:
-    """Hours, km and USD along a path of nodes (NaN for no path)."""
+    """Hours, km, USD and spread along a path of nodes (NaN for no path)."""
     if not path:
-        return np.full(3, np.nan)
+        return np.full(len(VALUES), np.nan)
     edges = reduced.edge[reduced.positions(path[:-1], path[1:])]
-    return np.array([graph.engine.values[m][edges].sum() for m in ("hours", "km", "cost_usd")])
+    return np.array([graph.engine.values[m][edges].sum() for m in VALUES])

@@ -106,6 +106,17 @@ def _print_route(r) -> None:
         f"{total['days']:.1f} days ({total['hours']:,.0f} h), {total['cost_usd']:,.0f} USD "
         f"per FEU, generalized {total['generalized']:,.0f}"
     )
+    if total["hours_p50"] is not None:
+        spread = r.legs[r.legs.hours_p50.notna()]
+        where = ", ".join(
+            dict.fromkeys(
+                f"{names[a]}-{names[b]}" for a, b in zip(spread["from"], spread["to"], strict=True)
+            )
+        )
+        print(
+            f"time spread: P50 {total['hours_p50'] / 24:.1f} days, P90 "
+            f"{total['hours_p90'] / 24:.1f} days (known for {where}; elsewhere the mean)"
+        )
     if r.crossings:
         print(f"crossings: {' / '.join(names[c] for c in r.crossings)}")
     if r.passages:

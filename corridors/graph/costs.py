@@ -13,11 +13,17 @@ This is where line haul, border crossings, gauge changes, transfers and waiting 
   changes at a place; sea-side transfers are reported as ``port``;
 - passage: the hours a sea leg spends in the Suez or Panama canal (``passages.csv``);
 - wait: half the headway of the service boarded wherever the route changes service (a rail-sea
-  train to a liner, a domestic train to a China-Europe train, the Caspian ferry).
+  train to a liner, a domestic train to a China-Europe train, the Caspian ferry);
+- spread: where a source gives one, a step's hours are a lognormal variable with the step's
+  hours as mean (``sd_hours``): a border dwell's P90/P50 ratio (``crossings.csv``
+  ``dwell_p90_ratio_*``), a ship's arrival delay (``services.csv`` ``run_sd_hours``). Quantiles
+  along a route add up (the delays are taken as fully correlated, the cautious case), so the
+  route's P90 - P50 is the sum of its steps'.
 
 Every step names the data cell its hours come from (``basis``, ``table:key:column``), so a
 reader can see where the days go and :mod:`corridors.analysis.calibration` can refit a parameter.
-Generalized cost is USD + value of time x hours (``parameters.csv``).
+Generalized cost is USD + value of time x hours + value of reliability x (P90 - P50 hours)
+(``parameters.csv``: the value of reliability is ``reliability_ratio`` x the value of time).
 """
 
 from __future__ import annotations
@@ -30,12 +36,14 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "Z90",
     "Charge",
     "crossing_charges",
     "generalized",
     "line_haul",
     "opening_wait_hours",
     "passage_charge",
+    "quantiles",
     "service_wait",
     "transfer_charge",
 ]
@@ -56,6 +64,51 @@ class Charge:
     cost_usd: float
     service: str = ""
     basis: str = ""
+    sd_hours: float = 0.0
+
+    @property
+    def spread_hours(self) -> float:
+        """P90 - P50 of the step's hours (0 where no spread is known)."""
+        p50, p90 = quantiles(self.hours, self.sd_hours)
+        return p90 - p50
+
+
+# the standard normal's 90th percentile
+Z90 = 1.2815515655446004
+
+
+def quantiles(hours: float, sd_hours: float) -> tuple[float, float]:
+    """P50 and P90 of a lognormal time with mean ``hours`` and standard deviation ``sd_hours``.
+
+    Examples
+    --------
+    >>> [round(q, 1) for q in quantiles(72.0, 36.0)]
+    [64.4, 118.0]
+    >>> quantiles(72.0, 0.0)
+    (72.0, 72.0)
+    """
+    if not sd_hours > 0 or not hours > 0:
+        return hours, hours
+    sigma2 = math.log1p((sd_hours / hours) ** 2)
+    median = hours * math.exp(-sigma2 / 2)
+    return median, median * math.exp(Z90 * math.sqrt(sigma2))
+
+
+def sd_from_ratio(hours: float, p90_over_p50: float) -> float:
+    """The standard deviation of a lognormal time with mean ``hours`` and the given ratio of
+    its P90 to its P50 (a source's "typically 2-3 days, easily 5" gives 5 / 2.5 = 2).
+
+    Examples
+    --------
+    >>> round(sd_from_ratio(72.0, 2.0), 1)
+    42.0
+    >>> sd_from_ratio(72.0, float("nan"))
+    0.0
+    """
+    if not p90_over_p50 > 1:
+        return 0.0
+    sigma = math.log(p90_over_p50) / Z90
+    return hours * math.sqrt(math.expm1(sigma**2))
 
 
 def line_haul(km: float, service: pd.Series, rate: pd.Series) -> Charge:
@@ -82,7 +135,8 @@ def line_haul(km: float, service: pd.Series, rate: pd.Series) -> Charge:
         hours *= 24 / driving
     usd = km * float(rate["usd_per_feu_km"])
     basis = f"services:{service.name}:speed_kmh"
-    return Charge("line_haul", km, hours, usd, str(service.name), basis)
+    spread = _number(service.get("run_sd_hours"))
+    return Charge("line_haul", km, hours, usd, str(service.name), basis, spread)
 
 
 def passage_charge(passage: pd.Series) -> Charge:
@@ -164,14 +218,18 @@ def crossing_charges(
     [('crossing', 26.0, 0.0), ('gauge_change', 4.0, 300.0)]
     """
     kind = "processing_hours" if processing else "dwell_hours"
-    column = f"{kind}_out" if outbound else f"{kind}_in"
+    side = "out" if outbound else "in"
+    column = f"{kind}_{side}"
     dwell = float(crossing[column])
     basis = f"crossings:{crossing['id']}:{column}"
     gauge_hours, gauge_usd = 0.0, 0.0
     if _breaks_gauge(crossing):
         gauge_hours = min(_number(crossing["gauge_change_hours"]), dwell)
         gauge_usd = _number(crossing["gauge_change_usd"])
-    steps = [Charge("crossing", 0.0, dwell - gauge_hours, 0.0, basis=basis)]
+    # the spread of the entry-to-exit dwell, waiting included, sits on its waiting part
+    ratio = np.nan if processing else _number(crossing.get(f"dwell_p90_ratio_{side}"))
+    spread = sd_from_ratio(dwell, ratio)
+    steps = [Charge("crossing", 0.0, dwell - gauge_hours, 0.0, basis=basis, sd_hours=spread)]
     if _breaks_gauge(crossing):
         steps.append(Charge("gauge_change", 0.0, gauge_hours, gauge_usd, basis=basis))
     weekdays = crossing.get("open_weekdays") or []
@@ -205,16 +263,25 @@ def transfer_charge(row: pd.Series, from_mode: str, to_mode: str) -> Charge:
     return Charge(kind, 0.0, float(row["hours"]), float(row["usd"]), basis=basis)
 
 
-def generalized(cost_usd: float, hours: float, value_of_time: float) -> float:
-    """USD + value of time (USD per FEU-hour) x hours.
+def generalized(
+    cost_usd: float,
+    hours: float,
+    value_of_time: float,
+    spread_hours: float = 0.0,
+    value_of_reliability: float = 0.0,
+) -> float:
+    """USD + value of time x hours + value of reliability x (P90 - P50) hours, the values in
+    USD per FEU-hour.
 
     Examples
     --------
     >>> generalized(1000.0, 10.0, 50.0)
     1500.0
+    >>> generalized(1000.0, 10.0, 50.0, spread_hours=4.0, value_of_reliability=25.0)
+    1600.0
     """
     with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN stay, silently
-        return cost_usd + value_of_time * hours
+        return cost_usd + value_of_time * hours + value_of_reliability * spread_hours
 
 
 def _breaks_gauge(crossing: pd.Series) -> bool:

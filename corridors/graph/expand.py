@@ -33,7 +33,10 @@ from corridors.graph.layers import (
 )
 from corridors.network.model import Network
 
-__all__ = ["compile_network"]
+__all__ = ["VALUES", "compile_network"]
+
+# what each edge carries for the engine: hours, km, USD and P90 - P50 hours (spread)
+VALUES = ("hours", "km", "cost_usd", "spread_hours")
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -93,7 +96,7 @@ def _compile(G: nx.MultiDiGraph) -> Engine:
         nodes,
         np.array([r[0] for r in rows], dtype=np.int32),
         np.array([r[1] for r in rows], dtype=np.int32),
-        {m: np.array([r[3][m] for r in rows], dtype=float) for m in ("hours", "km", "cost_usd")},
+        {m: np.array([r[3][m] for r in rows], dtype=float) for m in VALUES},
         tags={tag: np.array(edges, dtype=np.int64) for tag, edges in tags.items()},
         node_place=np.array([code[place] for place, _ in nodes], dtype=np.int32),
         data=[r[3] for r in rows],
@@ -139,6 +142,7 @@ def _edge(
         "km": sum(s.km for s in steps),
         "hours": sum(s.hours for s in steps),
         "cost_usd": sum(s.cost_usd for s in steps),
+        "spread_hours": sum(s.spread_hours for s in steps),
         "modes": frozenset(mode_set),
         "status": status,
         "places": frozenset(places),

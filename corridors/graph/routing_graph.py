@@ -22,10 +22,8 @@ import numpy as np
 
 from corridors.engine import Engine, Reduced
 from corridors.graph.constraints import Constraints, barred_tags
-from corridors.graph.costs import (
-    generalized,
-)
-from corridors.graph.expand import compile_network
+from corridors.graph.costs import generalized
+from corridors.graph.expand import VALUES, compile_network
 from corridors.network.model import Network
 
 if TYPE_CHECKING:
@@ -49,8 +47,9 @@ CACHE_SIZE = 32
 
 @dataclass(eq=False)
 class RoutingGraph:
-    """The expanded graph of a network, compiled for the engine, its value of time
-    (USD per FEU-hour) and the country (ISO3) of each place.
+    """The expanded graph of a network, compiled for the engine, its values of time and of
+    reliability (USD per FEU-hour, and per hour of P90 - P50) and the country (ISO3) of each
+    place.
 
     ``engine`` holds the edges as arrays, in the order of their nodes (sorted) and keys,
     with tags for every constraint; :meth:`to_networkx` gives the same graph as networkx.
@@ -65,6 +64,7 @@ class RoutingGraph:
     elements: np.ndarray = field(init=False, repr=False)
     countries: list[str] = field(init=False, repr=False)
     node_country: np.ndarray = field(init=False, repr=False)
+    value_of_reliability: float = 0.0
     _reduced: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
     def __post_init__(self) -> None:
@@ -100,7 +100,14 @@ class RoutingGraph:
             return values["cost_usd"]
         if by == "distance":
             return values["km"]
-        return generalized(values["cost_usd"], values["hours"], self.value_of_time)
+        return self.generalized(np.stack([values[m] for m in VALUES], axis=-1))
+
+    def generalized(self, sums: np.ndarray) -> np.ndarray:
+        """Generalized cost from sums of :data:`~corridors.graph.expand.VALUES` (hours, km,
+        USD, spread) along the last axis: USD + value of time x hours + value of reliability x
+        (P90 - P50) hours."""
+        hours, _, usd, spread = np.moveaxis(sums, -1, 0)
+        return generalized(usd, hours, self.value_of_time, spread, self.value_of_reliability)
 
     def reduced(self, by: str, constraints: Constraints) -> Reduced:
         """The allowed edges, the cheapest of each node pair for ``by``, in CSR layout.
@@ -138,7 +145,9 @@ def routing_graph(network: Network) -> RoutingGraph:
 def _cached_graph(network: Network) -> RoutingGraph:
     from corridors.graph.cache import read_cache
 
-    vot = float(network.parameters.loc["value_of_time", "value"])
+    values = network.parameters["value"]
+    vot = float(values["value_of_time"])
     engine = read_cache(network)
     iso3 = network.places.iso3.to_dict()
-    return RoutingGraph(engine if engine is not None else compile_network(network), vot, iso3)
+    compiled = engine if engine is not None else compile_network(network)
+    return RoutingGraph(compiled, vot, iso3, vot * float(values["reliability_ratio"]))

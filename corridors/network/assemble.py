@@ -56,6 +56,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
     crossings = _crossings(tables["crossings"], places, problems)
     _check_transfers(tables["transfers"], places, problems)
     _check_parameters(tables["parameters"], problems)
+    _check_run_spread(tables["services"], problems)
     _check_corridors(tables["corridors"], links, crossings, problems)
     if problems:
         raise DataError(problems)
@@ -388,6 +389,18 @@ def _check_parameters(parameters, problems) -> None:
         problem = parameter_problem(name, row["value"])
         if problem:
             problems.append(f"{_where('parameters', row)}, column 'value': {problem}")
+
+
+def _check_run_spread(services, problems) -> None:
+    """A run's spread (``run_sd_hours``) is charged on each line haul, so only ships, whose
+    every run is one sea link, may carry one."""
+    for row in services.to_dict("records"):
+        if row["mode"] != "sea" and not pd.isna(row.get("run_sd_hours")):
+            problems.append(
+                f"{_where('services', row)}, column 'run_sd_hours': only ships (mode sea) may "
+                f"have a run spread, since it is charged on every link; {row['id']} is "
+                f"{row['mode']} (give a border's spread in crossings.csv instead)"
+            )
 
 
 def _check_transfers(transfers, places, problems) -> None:

@@ -68,6 +68,7 @@ PARAMETER_RANGES = {
     "logit_nest": (0.05, 1.0),  # the route logit's scale within a mode, over the mode's
     "asc_rail_usd": (-1_000_000.0, 1_000_000.0),  # rail's mode constant, USD per FEU
     "feu_per_rail_sea_train": (1.0, 200.0),  # FEU per Land-Sea Corridor rail-sea train
+    "reliability_ratio": (0.0, 10.0),  # value of an hour of P90 - P50 over the value of time
 }
 # what a scenario's [[scale]] factors may multiply a value by, each alone and all stacked on
 # one crossing or service (its own and those of the scenarios it extends), and its demand scale
@@ -308,6 +309,8 @@ TABLES: dict[str, Table] = {
                 Column("dwell_basis", choices=DWELL_BASES),
                 Column("processing_hours_out", "float", required=False, minimum=0),
                 Column("processing_hours_in", "float", required=False, minimum=0),
+                Column("dwell_p90_ratio_out", "float", required=False, minimum=1, maximum=20),
+                Column("dwell_p90_ratio_in", "float", required=False, minimum=1, maximum=20),
                 Column("gauge_change_hours", "float", required=False, minimum=0),
                 Column("gauge_change_usd", "float", required=False, minimum=0),
                 Column("capacity_per_day", "float", required=False, minimum=0),
@@ -367,6 +370,7 @@ TABLES: dict[str, Table] = {
                 Column("speed_kmh", "float", minimum=1, maximum=100),
                 Column("driving_hours_per_day", "float", required=False, minimum=1, maximum=24),
                 Column("headway_hours", "float", required=False, minimum=0, maximum=720),
+                Column("run_sd_hours", "float", required=False, minimum=0, maximum=720),
                 Column("within_regions", "list", required=False, choices=REGIONS),
                 Column("through", "bool", required=False),
                 Column("scope", required=False, choices=("", "border", "port")),

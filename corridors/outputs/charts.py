@@ -23,9 +23,10 @@ STEP_KINDS = ("crossing", "gauge_change", "transfer", "port", "wait", "passage")
 
 
 def time_cost_distance_table(route: Route) -> pd.DataFrame:
-    """Cumulative km, hours and USD at the start and end of every leg.
+    """Cumulative km, hours, P50 and P90 hours and USD at the start and end of every leg.
 
     Legs that cover no distance (crossings, gauge changes, transfers) show as vertical steps.
+    A leg of no known spread counts its mean hours in the P50 and P90 columns.
 
     Examples
     --------
@@ -34,18 +35,20 @@ def time_cost_distance_table(route: Route) -> pd.DataFrame:
     >>> table = time_cost_distance_table(route(load_network(), "Chongqing", "Singapore",
     ...                                        via=["Qinzhou"], modes=["rail", "sea"]))
     >>> list(table.columns)
-    ['km', 'hours', 'cost_usd', 'kind', 'place', 'service']
+    ['km', 'hours', 'hours_p50', 'hours_p90', 'cost_usd', 'kind', 'place', 'service']
     >>> table.loc[0, ["km", "hours", "cost_usd"]].astype(float).tolist()
     [0.0, 0.0, 0.0]
     """
     legs = route.legs
-    start = {"km": 0.0, "hours": 0.0, "cost_usd": 0.0, "kind": "start", "place": route.origin}
-    rows = [{**start, "service": ""}]
-    for leg in legs.to_dict("records"):
+    quantiles = {q: legs[q].fillna(legs.hours).cumsum() for q in ("hours_p50", "hours_p90")}
+    start = {"km": 0.0, "hours": 0.0, "hours_p50": 0.0, "hours_p90": 0.0, "cost_usd": 0.0}
+    rows = [{**start, "kind": "start", "place": route.origin, "service": ""}]
+    for i, leg in enumerate(legs.to_dict("records")):
         rows.append(
             {
                 "km": leg["cum_km"],
                 "hours": leg["cum_hours"],
+                **{q: float(cum.iloc[i]) for q, cum in quantiles.items()},
                 "cost_usd": leg["cum_cost_usd"],
                 "kind": leg["kind"],
                 "place": leg["to"],
@@ -95,6 +98,16 @@ def _chart(route: Route, place_names: pd.Series, lang: str, title: str | None) -
                 solid_capstyle="butt",
                 **style,
             )
+    if route.total.get("hours_p50") is not None:
+        ax_time.fill_between(
+            table.km,
+            table.hours_p50 / 24,
+            table.hours_p90 / 24,
+            color="0.5",
+            alpha=0.25,
+            lw=0,
+            label=word("tcd_spread", lang),
+        )
     for km, place, days, kinds in _steps(table):
         kinds = " + ".join(word(kind, lang) for kind in kinds)
         label = word("tcd_step", lang, place=place_names[place], kinds=kinds, days=days)

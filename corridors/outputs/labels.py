@@ -104,6 +104,7 @@ WORDS = {
     ),
     "tcd_step": ("{place}: {kinds} {days:.1f} d", "{place}：{kinds} {days:.1f} 天"),
     "tcd_steps": ("border, terminal or wait", "口岸、场站或等待"),
+    "tcd_spread": ("P50 to P90 time, where a spread is known", "已知波动处的P50至P90时间"),
     "tcd_time": ("cumulative time (days)", "累计时间（天）"),
     "tcd_cost": ("cumulative cost (USD per FEU)", "累计费用（美元/FEU）"),
     "tcd_km": ("cumulative distance (km)", "累计距离（公里）"),

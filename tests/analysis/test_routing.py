@@ -198,7 +198,16 @@ def test_to_gdf_and_to_dict(net):
         "alternatives",
         "notes",
     }
-    assert set(d["total"]) == {"km", "hours", "days", "cost_usd", "generalized"}
+    assert set(d["total"]) == {
+        "km",
+        "hours",
+        "days",
+        "hours_p50",
+        "hours_p90",
+        "cost_usd",
+        "reliability_usd",
+        "generalized",
+    }
     assert set(d["legs"][0]) >= {"from", "to", "kind", "mode", "km", "hours", "cost_usd"}
 
 

@@ -93,7 +93,16 @@ def test_route_json_has_the_promised_keys(capsys):
         "legs",
         "alternatives",
     } <= set(out)
-    assert set(out["total"]) == {"km", "hours", "days", "cost_usd", "generalized"}
+    assert set(out["total"]) == {
+        "km",
+        "hours",
+        "days",
+        "hours_p50",
+        "hours_p90",
+        "cost_usd",
+        "reliability_usd",
+        "generalized",
+    }
     assert out["crossings"][:2] == ["alashankou", "dostyk"]
     assert {"from", "to", "kind", "mode", "km", "hours", "cost_usd"} <= set(out["legs"][0])
     assert len(out["alternatives"]) == 1

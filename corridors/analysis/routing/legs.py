@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from corridors.engine import Reduced
+from corridors.graph.costs import quantiles
 from corridors.graph.layers import layer_mode
 from corridors.graph.routing_graph import RoutingGraph
 from corridors.network.model import CRS, Network
@@ -31,6 +32,8 @@ LEG_COLUMNS = [
     "element",
     "km",
     "hours",
+    "hours_p50",
+    "hours_p90",
     "cost_usd",
     "cum_km",
     "cum_hours",
@@ -54,11 +57,16 @@ class Route:
     legs : pandas.DataFrame
         One row per leg: from, to, kind (line_haul, crossing, gauge_change, transfer, port,
         wait), mode, service (the train, truck or ship that carries the cargo, or is waited
-        for), element (link, crossing or transfer id), km, hours, cost_usd, their cumulative
-        sums, the countries of the leg, the sea passages a sea leg uses (``;``-separated), and
-        basis (the data cell, ``table:key:column``, its hours come from).
+        for), element (link, crossing or transfer id), km, hours (the mean), hours_p50 and
+        hours_p90 (NaN where no spread is known), cost_usd, the cumulative sums of km, hours
+        and cost, the countries of the leg, the sea passages a sea leg uses
+        (``;``-separated), and basis (the data cell, ``table:key:column``, its hours come
+        from).
     total : dict
-        km, hours, days, cost_usd and generalized for the whole route.
+        km, hours (the mean), days, hours_p50 and hours_p90 (None where no part of the route
+        has a known spread; the parts' quantiles add up, see :mod:`corridors.graph.costs`),
+        cost_usd, reliability_usd (the value of reliability x (P90 - P50)) and generalized
+        (cost + time + reliability) for the whole route.
     crossings : list of str
         The border stations passed, in order (two per crossing).
     alternatives : list of Route
@@ -110,6 +118,7 @@ class Route:
                 "element": r["element"],
                 "km": round(r["km"], 1),
                 "hours": round(r["hours"], 2),
+                **{q: _rounded(r[q]) for q in ("hours_p50", "hours_p90")},
                 "cost_usd": round(r["cost_usd"], 2),
                 "passages": [p for p in r["passages"].split(";") if p],
                 "basis": r["basis"],
@@ -120,7 +129,7 @@ class Route:
             "origin": self.origin,
             "destination": self.destination,
             "objective": self.objective,
-            "total": {k: round(v, 2) for k, v in self.total.items()},
+            "total": {k: _rounded(v) for k, v in self.total.items()},
             "crossings": self.crossings,
             "passages": self.passages,
             "legs": legs,
@@ -175,6 +184,7 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
                 ("element", edge["element"]),
                 ("km", step.km),
                 ("hours", step.hours),
+                *zip(("hours_p50", "hours_p90"), _known(step), strict=True),
                 ("cost_usd", step.cost_usd),
                 ("countries", countries),
                 (
@@ -188,12 +198,17 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
         columns[f"cum_{column}"] = np.cumsum(columns[column], dtype=float).tolist()
     legs = pd.DataFrame({c: columns[c] for c in LEG_COLUMNS})
     hours, cost = float(sum(columns["hours"])), float(sum(columns["cost_usd"]))
+    p50, p90 = _route_quantiles(legs, hours)
+    spread = 0.0 if p50 is None else p90 - p50
     total = {
         "km": float(sum(columns["km"])),
         "hours": hours,
         "days": hours / 24,
+        "hours_p50": p50,
+        "hours_p90": p90,
         "cost_usd": cost,
-        "generalized": cost + graph.value_of_time * hours,
+        "reliability_usd": graph.value_of_reliability * spread,
+        "generalized": float(graph.generalized(np.array([hours, 0.0, cost, spread]))),
     }
     crossed = [i for i, kind in enumerate(columns["kind"]) if kind == "crossing"]
     stations = [columns[end][i] for i in crossed for end in ("from", "to")]
@@ -231,6 +246,26 @@ def sea_edges(graph: RoutingGraph, a: str, b: str):
     there = (ends[0] == graph.places.index(a)) & (ends[1] == graph.places.index(b))
     for edge in edges[there]:
         yield engine.data[edge]
+
+
+def _known(step) -> tuple[float, float]:
+    """A step's P50 and P90 hours, NaN where no spread is known."""
+    return quantiles(step.hours, step.sd_hours) if step.sd_hours > 0 else (np.nan, np.nan)
+
+
+def _route_quantiles(legs: pd.DataFrame, hours: float) -> tuple[float | None, float | None]:
+    """The route's P50 and P90 hours: the legs' quantiles added up (fully correlated delays),
+    the legs of no known spread at their mean; None where no leg has a known spread."""
+    known = legs.hours_p50.notna()
+    if not known.any():
+        return None, None
+    fixed = float(legs.hours[~known].sum())
+    return fixed + float(legs.hours_p50[known].sum()), fixed + float(legs.hours_p90[known].sum())
+
+
+def _rounded(value: float | None) -> float | None:
+    """``value`` to 2 decimals, None for None or NaN (JSON null)."""
+    return None if value is None or np.isnan(value) else round(float(value), 2)
 
 
 def _leg_mode(edge: dict, layer_u: str, layer_v: str) -> str:
