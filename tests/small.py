@@ -62,6 +62,7 @@ BASE = {
             "source": "test",
         },
         {"name": "reliability_ratio", "value": "0.5", "unit": "ratio", "source": "test"},
+        {"name": "subsidy_kept", "value": "1", "unit": "share", "source": "test"},
     ],
     "mode_params": [
         {

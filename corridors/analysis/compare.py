@@ -313,7 +313,7 @@ def appraise(
     Examples
     --------
     >>> from corridors import load_network
-    >>> od = pd.DataFrame({"origin": ["kunming"], "destination": ["yangon"],
+    >>> od = pd.DataFrame({"origin": ["dali"], "destination": ["yangon"],
     ...                    "feu_per_year": [10.0]})
     >>> found = appraise(load_network(), ["pinglu_canal", "baoshan_ruili_railway"], od=od)
     >>> found.projects.scenario.tolist()

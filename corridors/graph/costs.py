@@ -111,11 +111,15 @@ def sd_from_ratio(hours: float, p90_over_p50: float) -> float:
     return hours * math.sqrt(math.expm1(sigma**2))
 
 
-def line_haul(km: float, service: pd.Series, rate: pd.Series) -> Charge:
+def line_haul(
+    km: float, service: pd.Series, rate: pd.Series, subsidy_kept: float = 1.0
+) -> Charge:
     """Hours and USD to haul one FEU ``km`` on ``service`` at the rate of its cost class.
 
     Road services drive ``driving_hours_per_day`` hours a day at most; the rest of each day
-    is rest, so their elapsed hours are ``km / speed x 24 / driving hours``.
+    is rest, so their elapsed hours are ``km / speed x 24 / driving hours``. The rates are
+    what shippers paid in the base year; a subsidised service (``subsidy_usd_per_feu_km``)
+    costs its subsidy more per km for the share of it no longer paid (``1 - subsidy_kept``).
 
     Examples
     --------
@@ -123,6 +127,9 @@ def line_haul(km: float, service: pd.Series, rate: pd.Series) -> Charge:
     >>> step = line_haul(600, truck, pd.Series({"usd_per_feu_km": 2.0}))
     >>> step.hours, step.cost_usd, step.basis
     (20.0, 1200.0, 'services:truck:speed_kmh')
+    >>> train = pd.Series({"speed_kmh": 50.0, "subsidy_usd_per_feu_km": 0.5}, name="train")
+    >>> line_haul(600, train, pd.Series({"usd_per_feu_km": 1.0}), subsidy_kept=0.0).cost_usd
+    900.0
     """
     km = float(km)  # plain floats: a numpy scalar would warn, not fail, on a zero speed
     speed = _number(service["speed_kmh"])
@@ -133,7 +140,8 @@ def line_haul(km: float, service: pd.Series, rate: pd.Series) -> Charge:
     driving = _number(service.get("driving_hours_per_day"))
     if driving:
         hours *= 24 / driving
-    usd = km * float(rate["usd_per_feu_km"])
+    subsidy = _number(service.get("subsidy_usd_per_feu_km")) * (1 - subsidy_kept)
+    usd = km * (float(rate["usd_per_feu_km"]) + subsidy)
     basis = f"services:{service.name}:speed_kmh"
     spread = _number(service.get("run_sd_hours"))
     return Charge("line_haul", km, hours, usd, str(service.name), basis, spread)

@@ -51,14 +51,15 @@ def compile_network(network: Network) -> Engine:
     rates = _rows(network.mode_params.set_index(["mode", "cost_class"]))
     services = _rows(network.services.set_index("id", drop=False))
     passages = _rows(network.passages.set_index("id", drop=False))
+    kept = float(network.parameters.loc["subsidy_kept", "value"])
     for link in network.links.sort_index().to_dict("records"):
-        _add_link(G, link, rates, services, passages)
+        _add_link(G, link, rates, services, passages, kept)
     for variant in network.sea_variants.sort_index().to_dict("records"):
-        _add_link(G, variant, rates, services, passages)
+        _add_link(G, variant, rates, services, passages, kept)
     layers = _layers_by_place(G)
     region = network.countries.set_index("iso3")["region"]
     for crossing in network.crossings.sort_index().to_dict("records"):
-        _add_crossing(G, pd.Series(crossing), layers, rates, services, region)
+        _add_crossing(G, pd.Series(crossing), layers, rates, services, region, kept)
     _add_transfers(G, network.transfers, _layers_by_place(G), services)
     sea_ports = set(network.places.index[network.places.kind == "sea_port"])
     _add_access(G, services, sea_ports)
@@ -151,11 +152,11 @@ def _edge(
     }
 
 
-def _add_link(G: nx.MultiDiGraph, link: dict, rates, services, passages) -> None:
+def _add_link(G: nx.MultiDiGraph, link: dict, rates, services, passages, kept: float) -> None:
     rate = rates[(link["mode"], link["cost_class"])]
     transits = [passage_charge(passages[p]) for p in link.get("passages") or () if p in passages]
     for service in link["service"]:
-        charge = line_haul(link["km"], services[service], rate)
+        charge = line_haul(link["km"], services[service], rate, kept)
         copies = ["@out", "@in"] if services[service]["scope"] else [""]
         for layer in [
             base + c for base in layers_of(link["mode"], link["gauge"], [service]) for c in copies
@@ -206,7 +207,7 @@ def _relayer(layer: str, gauge) -> str:
     return layers_of(layer_mode(layer), [int(gauge)], [layer_service(layer)])[0]
 
 
-def _add_crossing(G, crossing: pd.Series, layers, rates, services, region) -> None:
+def _add_crossing(G, crossing: pd.Series, layers, rates, services, region, kept: float) -> None:
     """Crossing edges between every pair of layers the two stations offer for it.
 
     The km between the two stations are hauled by the departing service at the departing
@@ -228,13 +229,13 @@ def _add_crossing(G, crossing: pd.Series, layers, rates, services, region) -> No
         steps = crossing_charges(crossing, outbound=outbound)
         if ferry is not None:
             rate = rates[(ferry["mode"], "sea")]
-            steps = [*service_wait(ferry), *steps, line_haul(crossing["km"], ferry, rate)]
+            steps = [*service_wait(ferry), *steps, line_haul(crossing["km"], ferry, rate, kept)]
         departing = crossing["countries"][0 if outbound else 1]
         for lu in sides[u]:
             haul = []
             if ferry is None and crossing["km"]:
                 rate = rates[(mode, region[departing])]
-                haul = [line_haul(crossing["km"], services[layer_service(lu)], rate)]
+                haul = [line_haul(crossing["km"], services[layer_service(lu)], rate, kept)]
             for lv in sides[v]:
                 if layer_leg(lv) == "out":
                     continue  # a scoped train that crossed is on the second part of its trip

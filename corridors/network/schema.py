@@ -69,6 +69,7 @@ PARAMETER_RANGES = {
     "asc_rail_usd": (-1_000_000.0, 1_000_000.0),  # rail's mode constant, USD per FEU
     "feu_per_rail_sea_train": (1.0, 200.0),  # FEU per Land-Sea Corridor rail-sea train
     "reliability_ratio": (0.0, 10.0),  # value of an hour of P90 - P50 over the value of time
+    "subsidy_kept": (0.0, 1.0),  # share of the base year's service subsidies still paid
 }
 # what a scenario's [[scale]] factors may multiply a value by, each alone and all stacked on
 # one crossing or service (its own and those of the scenarios it extends), and its demand scale
@@ -371,6 +372,7 @@ TABLES: dict[str, Table] = {
                 Column("driving_hours_per_day", "float", required=False, minimum=1, maximum=24),
                 Column("headway_hours", "float", required=False, minimum=0, maximum=720),
                 Column("run_sd_hours", "float", required=False, minimum=0, maximum=720),
+                Column("subsidy_usd_per_feu_km", "float", required=False, minimum=0, maximum=100),
                 Column("within_regions", "list", required=False, choices=REGIONS),
                 Column("through", "bool", required=False),
                 Column("scope", required=False, choices=("", "border", "port")),

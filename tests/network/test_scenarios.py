@@ -70,7 +70,7 @@ def test_closing_a_place_closes_what_touches_it(border, tmp_path):
 
 def test_every_built_in_scenario_loads_and_changes_something(net):
     names = scenario_names()
-    assert len(names) == 13
+    assert len(names) == 14
     for name in names:
         scenario = load_scenario(net, name)
         changed = scenario(net)
@@ -174,7 +174,7 @@ def test_compare_needs_distinct_scenarios(net):
 
 
 def test_appraisal_alone_and_in_complement(net):
-    demand = od(("kunming", "yangon", 10.0))
+    demand = od(("dali", "yangon", 10.0))  # on the line (Kunming trucks: 2019 truck rates)
     found = appraise(net, ["baoshan_ruili_railway", "pinglu_canal"], od=demand)
     table = found.projects.set_index("scenario")
     assert table.loc["baoshan_ruili_railway", "alone_usd_per_year"] > 0
@@ -206,7 +206,7 @@ def test_the_appraisal_command_line(capsys):
 
 def test_cli(capsys, tmp_path):
     assert main(["scenario", "list", "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 13
+    assert len(json.loads(capsys.readouterr().out)) == 14
     assert main(["scenario", "show", "pinglu_canal"]) == 0
     assert "open links: nanning-qinzhou-inland_water" in capsys.readouterr().out
     path = tmp_path / "od.csv"
@@ -244,3 +244,15 @@ def test_scenario_compare_prints_the_equilibrium_rail_share(capsys):
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("  at equilibrium: EU rail share"))
     assert float(line.split("(")[1].split(" pp")[0]) > 0  # a Suez closure moves boxes to rail
+
+
+def test_removing_china_europe_subsidies_charges_them_on_every_km(net):
+    removed = load_scenario(net, "china_europe_subsidies_removed")(net)
+    before = route(net, "Chongqing", "Duisburg", via=["Alashankou"], modes=["rail"])
+    after = route(removed, "Chongqing", "Duisburg", via=["Alashankou"], modes=["rail"])
+    subsidised = before.legs.service.isin(["china_europe", "rail_1520", "rail_europe"])
+    km = before.legs.km[subsidised].sum()
+    assert after.total["cost_usd"] - before.total["cost_usd"] == pytest.approx(0.273 * km)
+    assert 2_500 < 0.273 * km < 3_100  # about the 3,055 USD per FEU of 2019
+    sea = route(net, "Shanghai", "Rotterdam", modes=["sea"]).total["cost_usd"]
+    assert route(removed, "Shanghai", "Rotterdam", modes=["sea"]).total["cost_usd"] == sea
