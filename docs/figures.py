@@ -604,12 +604,6 @@ OUTSIDE = [
         "by this case).",
     ),
     (
-        ["khi-ksg-days"],
-        "Karachi–Kashgar by truck {c[khi-ksg-days].model} days against "
-        "{c[khi-ksg-days].published}: no Pakistani driving-hours rule was found, so Pakistani "
-        "trucks are not made to rest.",
-    ),
-    (
         ["km-hph-days", "kul-cq-days"],
         "Kunming–Haiphong {c[km-hph-days].model} days against {c[km-hph-days].published} (a "
         "first train, {c[km-hph-days].year}), Kuala Lumpur–Chongqing {c[kul-cq-days].model} "
