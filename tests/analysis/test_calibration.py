@@ -120,3 +120,16 @@ def test_at_least_four_in_five_time_cases_within_20_percent(net):
     errors = [abs(case_error(m.value(), m.low, m.high)) for m in models]
     assert len(errors) >= 40
     assert sum(e <= 0.2 for e in errors) >= 0.8 * len(errors)
+
+
+def test_a_parameter_fitted_on_a_bound_says_why_the_bound_is_right():
+    """Issue 18: no fitted parameter sits on a bound unless its note says why."""
+    ranges = read_fit_ranges()
+    current = current_values(default_data_dir(), ranges)
+    for spec in ranges.to_dict("records"):
+        values = [current[f"{spec['table']}:{k}:{spec['column']}"] for k in spec["keys"]]
+        on_bound = any(
+            v == pytest.approx(spec["low"], rel=1e-3) or v == pytest.approx(spec["high"], rel=1e-3)
+            for v in values
+        )
+        assert not on_bound or "bound:" in (spec["note"] or ""), spec["parameter"]
