@@ -310,7 +310,7 @@ def demand_block(f: Figures) -> str:
     ]
     return (
         "The gravity model is production-constrained: each hub sends its province's exports "
-        f"(100 million yuan, 2017, at {p['cny_per_usd']:g} yuan per USD and "
+        f"(100 million yuan, 2017, at {p['cny_per_usd']:g} yuan of 2017 per USD of 2019 and "
         f"{num(p['container_value'])} USD per FEU) to the foreign terminals, ports and parks in "
         "proportion to their country's GDP × (1 + generalized cost / goods value)"
         f"^-{p['market_access_theta']:g}. Provinces the paper gives no exports figure for "

@@ -59,8 +59,8 @@ def test_the_gravity_model_sends_each_hubs_exports_out(net):
     exports = origin_exports(net, ["chongqing", "suzhou"])
     sent = demand.groupby("origin").feu_per_year.sum()
     assert sent.to_dict() == pytest.approx(exports.feu_per_year.to_dict())
-    # 3,488.4 x 1e8 yuan / 6.7518 yuan per USD / 109,000 USD per FEU
-    assert exports.loc["chongqing", "feu_per_year"] == pytest.approx(474_002, rel=1e-5)
+    # 3,488.4 x 1e8 yuan / 6.4719 yuan of 2017 per USD of 2019 / 102,840 USD per FEU
+    assert exports.loc["chongqing", "feu_per_year"] == pytest.approx(524_122, rel=1e-5)
     assert set(demand.trade_type) == {"dual_circulation", "export_oriented"}
 
 
