@@ -111,9 +111,7 @@ def sd_from_ratio(hours: float, p90_over_p50: float) -> float:
     return hours * math.sqrt(math.expm1(sigma**2))
 
 
-def line_haul(
-    km: float, service: pd.Series, rate: pd.Series, subsidy_kept: float = 1.0
-) -> Charge:
+def line_haul(km: float, service: pd.Series, rate: pd.Series, subsidy_kept: float = 1.0) -> Charge:
     """Hours and USD to haul one FEU ``km`` on ``service`` at the rate of its cost class.
 
     Road services drive ``driving_hours_per_day`` hours a day at most; the rest of each day

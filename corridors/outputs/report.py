@@ -173,6 +173,12 @@ def _network_section(network: Network, report: Report) -> None:
     )
 
 
+SPREAD_NOTE = (
+    "p50_days and p90_days: the median and the 90th percentile where a source gives a spread "
+    "(the westbound Brest-Małaszewicze wait, mainline sailings); blank where none is known."
+)
+
+
 def _routes_section(network: Network, report: Report) -> None:
     from corridors.analysis.routing import route
     from corridors.outputs.charts import time_cost_distance
@@ -187,6 +193,12 @@ def _routes_section(network: Network, report: Report) -> None:
                 "route": KEY_ROUTES_ZH.get(label, label) if report.lang == "zh" else label,
                 "km": round(r.total["km"]),
                 "days": round(r.total["days"], 1),
+                **{
+                    f"{q}_days": None
+                    if r.total[f"hours_{q}"] is None
+                    else round(r.total[f"hours_{q}"] / 24, 1)
+                    for q in ("p50", "p90")
+                },
                 "usd_per_feu": round(r.total["cost_usd"]),
                 "crossings": " / ".join(report.names[p] for p in r.crossings),
             }
@@ -194,6 +206,7 @@ def _routes_section(network: Network, report: Report) -> None:
     report.heading("Key routes (fastest, by time)")
     table = pd.DataFrame(rows)
     report.table("key_routes", table)
+    report.text(SPREAD_NOTE)
     from corridors.outputs.interactive import interactive_html
 
     exits = route(network, "Chongqing", "Duisburg", modes=["rail"], alternatives=4)

@@ -81,10 +81,19 @@ ZH = {
         "每个内置情景（data/scenarios/，各自注明先例或规划）在相同 OD 需求下与基准比较："
         "按需求加权的广义费用变化，以及份额变化最大的口岸。"
     ),
+    (
+        "p50_days and p90_days: the median and the 90th percentile where a source gives a spread "
+        "(the westbound Brest-Małaszewicze wait, mainline sailings); blank where none is known."
+    ): (
+        "P50天数和P90天数：有资料给出波动时的中位数和第90百分位数"
+        "（布列斯特—马拉舍维奇西行等待、干线班轮）；未知处留空。"
+    ),
     # table headers
     "route": "路线",
     "km": "公里",
     "days": "天数",
+    "p50_days": "P50天数",
+    "p90_days": "P90天数",
     "usd_per_feu": "美元/FEU",
     "crossings": "口岸",
     "name": "名称",
@@ -228,8 +237,9 @@ def _save(path: Path, data: bytes) -> Path:
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table (numbers as pandas prints them)."""
-    cells = frame.astype(str).map(lambda v: v.replace("|", "\\|"))
+    """A pipe table (numbers as pandas prints them; blank where a value is missing)."""
+    cells = frame.astype(object).where(frame.notna(), "").astype(str)
+    cells = cells.map(lambda v: v.replace("|", "\\|"))
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
     return "\n".join(lines)
