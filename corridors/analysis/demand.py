@@ -24,6 +24,7 @@ choose: every FEU takes the one best route (all-or-nothing, :mod:`corridors.anal
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Iterable
@@ -92,19 +93,37 @@ def gravity_demand(
     >>> bool(table.feu_per_year.sum() > 0)
     True
     """
-    from corridors.analysis.skim import skim
-    from corridors.network.basemap import load_basemap
-
     check_network(network)
     given = (
         None if ends is None else as_names(ends, what)
         for ends, what in ((origins, "origins"), (destinations, "destinations"))
     )
     origins, destinations = (
-        [network.resolve(p) for p in ends] for ends in network.trade_ends(*given)
+        tuple(network.resolve(p) for p in ends) for ends in network.trade_ends(*given)
     )
+    avoid, modes, statuses = (
+        names if names is None else tuple(as_names(names, what))
+        for names, what in ((avoid, "avoid"), (modes, "modes"), (statuses, "statuses"))
+    )
+    found = _gravity(network, origins, destinations, by, avoid, modes, statuses)
+    return found.copy()  # the cached table stays as made
+
+
+@functools.lru_cache(maxsize=8)
+def _gravity(network, origins, destinations, by, avoid, modes, statuses) -> pd.DataFrame:
+    """The gravity demand for resolved, hashable arguments: made once per network and
+    arguments (scenarios, criticality and the report ask for the same table again)."""
+    from corridors.analysis.skim import skim
+    from corridors.network.basemap import load_basemap
+
     table = skim(
-        network, origins, destinations, by=by, avoid=avoid, modes=modes, statuses=statuses
+        network,
+        list(origins),
+        list(destinations),
+        by=by,
+        avoid=avoid,
+        modes=modes,
+        statuses=statuses,
     )
     places = network.places
     exports = origin_exports(network, sorted(set(table.origin)))

@@ -394,14 +394,16 @@ def _elements(network: Network, flows: pd.Series, kind: str) -> pd.DataFrame:
         frame = pd.concat([network.links, network.sea_variants])
     found = flows[flows.index.isin(frame.index)]
     names = network.places.name_en
+    ends = frame.loc[found.index, ["from", "to", "mode"]]
     table = pd.DataFrame(
         {
             "id": found.index,
             "name": [
-                f"{names[frame.loc[e, 'from']]} - {names[frame.loc[e, 'to']]}" for e in found.index
+                f"{names[a]} - {names[b]}"
+                for a, b in zip(ends["from"].tolist(), ends["to"].tolist(), strict=True)
             ],
             "kind": kind,
-            "mode": frame.loc[found.index, "mode"].to_numpy() if len(found) else [],
+            "mode": ends["mode"].to_numpy() if len(found) else [],
             "feu_per_year": found.to_numpy(),
         }
     )
@@ -413,9 +415,10 @@ def _ports(network: Network, flows: pd.Series) -> pd.DataFrame:
     sea = pd.concat([network.links, network.sea_variants])
     sea = sea[sea["mode"] == "sea"]
     legs = flows[flows.index.isin(sea.index)]
+    ends = sea.loc[legs.index, ["from", "to"]]
     through: dict[str, float] = {}
-    for leg, value in legs.items():
-        for end in (sea.loc[leg, "from"], sea.loc[leg, "to"]):
+    for a, b, value in zip(ends["from"].tolist(), ends["to"].tolist(), legs.tolist(), strict=True):
+        for end in (a, b):
             through[end] = through.get(end, 0.0) + float(value)
     names = network.places.name_en
     table = pd.DataFrame(

@@ -8,7 +8,6 @@ place; each edge carries the charges of :mod:`corridors.graph.costs` as its step
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,59 +37,74 @@ __all__ = ["VALUES", "compile_network"]
 # what each edge carries for the engine: hours, km, USD and P90 - P50 hours (spread)
 VALUES = ("hours", "km", "cost_usd", "spread_hours")
 
-if TYPE_CHECKING:
-    import networkx as nx
+
+class _Edges:
+    """The expanded graph as it is built: its nodes and its edges (tail, head, key,
+    attributes), each (tail, head, key) once, the last one given kept (as networkx would)."""
+
+    def __init__(self) -> None:
+        self.nodes: set = set()
+        self.edges: dict[tuple, dict] = {}
+
+    def add_edge(self, u, v, key: str, **attrs) -> None:
+        self.nodes.update((u, v))
+        self.edges[(u, v, key)] = attrs
 
 
 def compile_network(network: Network) -> Engine:
     """Build the expanded graph of ``network`` and compile it for the engine."""
-    import networkx as nx
-
-    G = nx.MultiDiGraph()
+    G = _Edges()
     # rows by key, made once: a pandas lookup per edge would cost more than the graph
     rates = _rows(network.mode_params.set_index(["mode", "cost_class"]))
     services = _rows(network.services.set_index("id", drop=False))
     passages = _rows(network.passages.set_index("id", drop=False))
     kept = float(network.parameters.loc["subsidy_kept", "value"])
-    for link in network.links.sort_index().to_dict("records"):
+    for link in _records(network.links):
         _add_link(G, link, rates, services, passages, kept)
-    for variant in network.sea_variants.sort_index().to_dict("records"):
+    for variant in _records(network.sea_variants):
         _add_link(G, variant, rates, services, passages, kept)
     layers = _layers_by_place(G)
     region = network.countries.set_index("iso3")["region"]
-    for crossing in network.crossings.sort_index().to_dict("records"):
-        _add_crossing(G, pd.Series(crossing), layers, rates, services, region, kept)
+    for crossing in _records(network.crossings):
+        _add_crossing(G, crossing, layers, rates, services, region, kept)
     _add_transfers(G, network.transfers, _layers_by_place(G), services)
     sea_ports = set(network.places.index[network.places.kind == "sea_port"])
     _add_access(G, services, sea_ports)
     return _compile(G)
 
 
-def _compile(G: nx.MultiDiGraph) -> Engine:
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame``, sorted by its index, as dicts of plain Python values (what
+    ``to_dict("records")`` gives, several times faster)."""
+    frame = frame.sort_index()
+    names = list(frame.columns)
+    columns = [frame[c].tolist() for c in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _compile(G: _Edges) -> Engine:
     """The routing graph's edges as arrays, sorted by (tail, head, key), with their tags."""
     nodes = sorted(G.nodes, key=repr)
     index = {node: i for i, node in enumerate(nodes)}
     rows = sorted(
-        (
-            (index[u], index[v], key, {"key": key, **data})
-            for u, v, key, data in G.edges(keys=True, data=True)
-        ),
-        key=lambda row: row[:3],
+        (index[u], index[v], key, {"key": key, **data}) for (u, v, key), data in G.edges.items()
     )
     tags: dict[tuple[str, str], list[int]] = {}
+    tagged = tags.setdefault
+    node_service = [layer_service(layer) for _, layer in nodes]
     for i, (u, v, _, data) in enumerate(rows):
-        services = {layer_service(nodes[u][1]), layer_service(nodes[v][1])} - {""}
-        for tag in [
-            ("status", data["status"]),
-            ("element", data["element"]),
-            ("kind", data["element_kind"]),
-            *(("mode", m) for m in data["modes"]),
-            *(("place", p) for p in data["places"]),
-            *(("country", c) for c in data["countries"]),
-            *(("passage", p) for p in data["passages"]),
-            *(("service", s) for s in services),
-        ]:
-            tags.setdefault(tag, []).append(i)
+        tagged(("status", data["status"]), []).append(i)
+        tagged(("element", data["element"]), []).append(i)
+        tagged(("kind", data["element_kind"]), []).append(i)
+        for name, values in (
+            ("mode", data["modes"]),
+            ("place", data["places"]),
+            ("country", data["countries"]),
+            ("passage", data["passages"]),
+            ("service", {node_service[u], node_service[v]} - {""}),
+        ):
+            for value in values:
+                tagged((name, value), []).append(i)
     places = sorted({place for place, _ in nodes})
     code = {place: i for i, place in enumerate(places)}
     return Engine(
@@ -143,7 +157,7 @@ def _edge(
         "km": sum(s.km for s in steps),
         "hours": sum(s.hours for s in steps),
         "cost_usd": sum(s.cost_usd for s in steps),
-        "spread_hours": sum(s.spread_hours for s in steps),
+        "spread_hours": sum(s.spread_hours for s in steps if s.sd_hours),
         "modes": frozenset(mode_set),
         "status": status,
         "places": frozenset(places),
@@ -152,30 +166,31 @@ def _edge(
     }
 
 
-def _add_link(G: nx.MultiDiGraph, link: dict, rates, services, passages, kept: float) -> None:
+def _add_link(G: _Edges, link: dict, rates, services, passages, kept: float) -> None:
     rate = rates[(link["mode"], link["cost_class"])]
     transits = [passage_charge(passages[p]) for p in link.get("passages") or () if p in passages]
+    ends = (link["from"], link["to"])
     for service in link["service"]:
         charge = line_haul(link["km"], services[service], rate, kept)
         copies = ["@out", "@in"] if services[service]["scope"] else [""]
-        for layer in [
-            base + c for base in layers_of(link["mode"], link["gauge"], [service]) for c in copies
-        ]:
-            for a, b in ((link["from"], link["to"]), (link["to"], link["from"])):
-                edge = _edge(
-                    link["id"],
-                    "link",
-                    [charge, *transits],
-                    mode_set={link["mode"]},
-                    status=link["status"],
-                    places=(a, b),
-                    countries=link["countries"],
-                    passages=link.get("passages") or (),
-                )
-                G.add_edge((a, layer), (b, layer), key=f"{link['id']}/{service}", **edge)
+        edge = _edge(  # the same both ways and on every layer
+            link["id"],
+            "link",
+            [charge, *transits],
+            mode_set={link["mode"]},
+            status=link["status"],
+            places=ends,
+            countries=link["countries"],
+            passages=link.get("passages") or (),
+        )
+        key = f"{link['id']}/{service}"
+        for base in layers_of(link["mode"], link["gauge"], [service]):
+            for layer in (base + c for c in copies):
+                for a, b in (ends, ends[::-1]):
+                    G.add_edge((a, layer), (b, layer), key=key, **edge)
 
 
-def _layers_by_place(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+def _layers_by_place(G: _Edges) -> dict[str, list[str]]:
     layers: dict[str, set[str]] = {}
     for place, layer in G.nodes:
         layers.setdefault(place, set()).add(layer)
@@ -207,7 +222,7 @@ def _relayer(layer: str, gauge) -> str:
     return layers_of(layer_mode(layer), [int(gauge)], [layer_service(layer)])[0]
 
 
-def _add_crossing(G, crossing: pd.Series, layers, rates, services, region, kept: float) -> None:
+def _add_crossing(G, crossing: dict, layers, rates, services, region, kept: float) -> None:
     """Crossing edges between every pair of layers the two stations offer for it.
 
     The km between the two stations are hauled by the departing service at the departing
@@ -275,7 +290,7 @@ def _fixed_schedule(services, lu: str, lv: str, crossing) -> bool | None:
     return fixed[0]
 
 
-def _add_transfers(G: nx.MultiDiGraph, transfers: pd.DataFrame, layers, services) -> None:
+def _add_transfers(G: _Edges, transfers: pd.DataFrame, layers, services) -> None:
     """Edges between the layers of one place: mode or gauge changes and service changes."""
     rules: dict[tuple[str, str, str], dict] = {}
     for row in transfers.to_dict("records"):
@@ -341,16 +356,17 @@ def _change_steps(place: str, l1: str, l2: str, rules: dict) -> list[Charge] | N
         rule = rules.get(("*", m1, m2))
     if rule is None:
         return None
-    return [transfer_charge(pd.Series(rule), m1, m2)]
+    return [transfer_charge(rule, m1, m2)]
 
 
-def _add_access(G: nx.MultiDiGraph, services, sea_ports: set[str]) -> None:
+def _add_access(G: _Edges, services, sea_ports: set[str]) -> None:
     """Free edges from a place's start node to its layers and from them to its end node.
 
     A trip on a scoped service starts on its first part and ends on its second: a China-Europe
     train cannot carry a domestic trip, and a rail-sea train ends its first part at a port (or
     starts its second there).
     """
+    free = _edge("", "access", [], mode_set=set(), status="operational", places=(), countries=())
     for place, layer in sorted(G.nodes):
         scope, leg, port = _scoped(layer, services), layer_leg(layer), place in sea_ports
         boards = not scope or (leg == "out") != (scope == "port" and port)
@@ -359,15 +375,5 @@ def _add_access(G: nx.MultiDiGraph, services, sea_ports: set[str]) -> None:
             ((place, START), (place, layer), boards),
             ((place, layer), (place, END), alights),
         ):
-            if not ok:
-                continue
-            edge = _edge(
-                f"access:{place}",
-                "access",
-                [],
-                mode_set=set(),
-                status="operational",
-                places=(),
-                countries=(),
-            )
-            G.add_edge(u, v, key="access", **edge)
+            if ok:
+                G.add_edge(u, v, key="access", **{**free, "element": f"access:{place}"})

@@ -3,9 +3,10 @@
 ``corridors build`` writes it beside the compiled graph, and
 :func:`~corridors.network.load.load_network` reads it instead of reading and checking
 ``data/`` again, while it is current (:mod:`corridors.cachefile`: its fingerprint covers
-every data file and the code that builds the network). It holds the tables only, as JSON
-(one array of UTF-8 bytes); the geometry is built from ``data/`` when first asked for, so a
-command that only routes never parses ``sea_legs.geojson`` nor imports shapely.
+every data file and the code that builds the network). It holds the tables, as JSON (one
+array of UTF-8 bytes). The geometry sits in ``graphs/corridors.shapes.npz`` (well-known binary),
+read when a map or GIS file first asks for it, so a command that only routes never parses
+``sea_legs.geojson`` nor imports shapely; without it the geometry is built from ``data/``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from corridors.cachefile import fingerprint, read_npz, write_npz
 from corridors.network.model import GEO_TABLES, Network, Shapes, built_from, remember_source
 from corridors.network.tables import default_graphs_dir
 
-__all__ = ["SNAPSHOT_FILE", "read_snapshot", "snapshot_path", "write_snapshot"]
+__all__ = ["SHAPES_FILE", "SNAPSHOT_FILE", "read_snapshot", "snapshot_path", "write_snapshot"]
 
 SNAPSHOT_FILE = "corridors.network.npz"
+SHAPES_FILE = "corridors.shapes.npz"
 FORMAT = 1
 # the code whose change may change the tables (tests/graph/test_cache.py keeps it whole)
 CODE_FILES = (
@@ -48,15 +50,34 @@ def snapshot_path(data_dir: Path) -> Path:
     return default_graphs_dir(data_dir) / SNAPSHOT_FILE
 
 
-def write_snapshot(network: Network, path: Path) -> Path:
-    """Write the tables of ``network`` (built from a data folder) to ``path``, atomically."""
+def write_snapshot(network: Network, path: Path) -> list[Path]:
+    """Write the tables of ``network`` (built from a data folder) to ``path`` and its geometry
+    to :data:`SHAPES_FILE` beside it, atomically; the two paths."""
     source = built_from(network)
     if source is None:
         msg = "only a network built from a data folder can be cached"
         raise ValueError(msg)
     text = json.dumps({name: _encoded(getattr(network, name)) for name in TABLES})
     blob = np.frombuffer(text.encode(), dtype=np.uint8)
-    return write_npz(path, {"tables": blob}, _fingerprint(source))
+    stamp = _fingerprint(source)
+    shapes = path.with_name(SHAPES_FILE)
+    return [write_npz(path, {"tables": blob}, stamp), write_npz(shapes, _wkb(network), stamp)]
+
+
+def _wkb(network: Network) -> dict[str, np.ndarray]:
+    """Each geometry table as its ids (JSON) and its shapes' well-known binary, end to end."""
+    import shapely
+
+    arrays = {}
+    for table in GEO_TABLES:
+        shapes = network.shapes[table]
+        found = shapely.to_wkb(shapes.to_numpy())
+        arrays[f"{table}_ids"] = np.frombuffer(
+            json.dumps(shapes.index.tolist()).encode(), np.uint8
+        )
+        arrays[f"{table}_wkb"] = np.frombuffer(b"".join(found), dtype=np.uint8)
+        arrays[f"{table}_ends"] = np.cumsum([len(b) for b in found], dtype=np.int64)
+    return arrays
 
 
 def read_snapshot(data_dir: Path) -> Network | None:
@@ -89,15 +110,50 @@ def _fingerprint(data_dir: Path) -> str:
 
 
 def _shapes(data_dir: Path, stamp: str) -> dict[str, pd.Series]:
-    """The geometry of the snapshot's network: that of ``data_dir`` built again, which must
-    still be the data the snapshot was made from."""
+    """The geometry of the snapshot's network: from its shapes file when that is current,
+    else that of ``data_dir`` built again, which must still be the data the snapshot was made
+    from."""
     from corridors.network.assemble import build_network  # shapely and pyproj: only here
 
     if _fingerprint(data_dir) != stamp:
         msg = f"{data_dir} changed since its network was loaded; load it again for its geometry"
         raise RuntimeError(msg)
+    found = _read_shapes(snapshot_path(data_dir).with_name(SHAPES_FILE), stamp)
+    if found is not None:
+        return found
     built = build_network(data_dir)
     return {table: built.shapes[table] for table in GEO_TABLES}
+
+
+def _read_shapes(path: Path, stamp: str) -> dict[str, pd.Series] | None:
+    """The geometry tables of a shapes file, None when there is none, it is stale or it
+    cannot be trusted (the data are built again instead)."""
+    import shapely
+
+    if not path.exists():
+        return None
+    try:
+        arrays = read_npz(path, stamp)
+    except Exception as err:  # whatever is wrong with the file, the data can be built again
+        warnings.warn(
+            f"ignoring the shapes cache {path} ({type(err).__name__}: {err}); data/ is "
+            "built again instead, and `corridors build` rewrites the file",
+            stacklevel=2,
+        )
+        return None
+    if arrays is None:
+        return None
+    out = {}
+    for table in GEO_TABLES:
+        ids = json.loads(arrays[f"{table}_ids"].tobytes())
+        blob, ends = arrays[f"{table}_wkb"].tobytes(), arrays[f"{table}_ends"]
+        starts = np.concatenate([[0], ends[:-1]])
+        parts = [blob[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        shapes = shapely.from_wkb(np.array(parts, dtype=object)) if parts else []
+        out[table] = pd.Series(
+            list(shapes), index=pd.Index(ids, name="id"), dtype=object, name="geometry"
+        )
+    return out
 
 
 def _encoded(frame: pd.DataFrame) -> dict:

@@ -23,7 +23,7 @@ from corridors.graph.physical import to_networkx
 from corridors.network.assemble import SEA_LEGS_FILE, sea_mesh_ports
 from corridors.network.model import Network, built_from, check_network
 from corridors.network.sea import compute_sea_legs, write_sea_legs
-from corridors.network.snapshot import SNAPSHOT_FILE, write_snapshot
+from corridors.network.snapshot import SHAPES_FILE, SNAPSHOT_FILE, write_snapshot
 from corridors.network.tables import default_graphs_dir, writable
 
 __all__ = ["GRAPH_FILES", "check_graphs", "default_graphs_dir", "write_graphs", "write_sea_cache"]
@@ -54,6 +54,7 @@ def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
             graphml,
             folder / CACHE_FILE,
             folder / SNAPSHOT_FILE,
+            folder / SHAPES_FILE,
         ):  # what a killed build left behind
             for leftover in folder.glob(f".{target.stem}.*{target.suffix}*"):
                 leftover.unlink()
@@ -63,7 +64,7 @@ def write_graphs(network: Network, out_dir: str | Path) -> list[Path]:
             nx.write_graphml(_graphml_ready(network), tmp, named_key_ids=True)
         written = [gpkg, graphml]
         if built_from(network) is not None:  # the tables and compiled graph, for commands
-            written.append(write_snapshot(network, folder / SNAPSHOT_FILE))
+            written += write_snapshot(network, folder / SNAPSHOT_FILE)
             written.append(write_cache(network, compile_network(network), folder / CACHE_FILE))
     return written
 

@@ -368,17 +368,36 @@ def add_legend(ax: Axes, handles: list[tuple], *, avoid: list, title: str | None
 
 def png_bytes(fig, dpi: int = 110) -> bytes:
     """``fig`` as PNG, trimmed to what is drawn (a 0.05-inch margin), with no software stamp
-    (the same figure gives the same bytes), and closed."""
+    (the same figure gives the same bytes), and closed.
+
+    The figure is drawn once and the picture cut to its tight bounding box; only where
+    something is drawn outside the figure is it saved with matplotlib's tight box, which draws
+    it twice.
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
     buffer = io.BytesIO()
-    fig.savefig(
-        buffer,
-        format="png",
-        dpi=dpi,
-        bbox_inches="tight",
-        pad_inches=0.05,
-        metadata={"Software": None},
-    )
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    canvas.draw()
+    pad = 0.05 * dpi
+    box = fig.get_tightbbox(canvas.get_renderer()).transformed(fig.dpi_scale_trans)
+    height, width = canvas.get_width_height()[::-1]
+    x0, x1 = int(np.floor(box.x0 - pad)), int(np.ceil(box.x1 + pad))
+    y0, y1 = int(np.floor(height - box.y1 - pad)), int(np.ceil(height - box.y0 + pad))
+    if x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height:
+        pixels = np.asarray(canvas.buffer_rgba())[y0:y1, x0:x1]
+        Image.fromarray(pixels).save(buffer, format="png")
+    else:  # drawn beyond the figure's edge: let matplotlib grow the picture
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=dpi,
+            bbox_inches="tight",
+            pad_inches=0.05,
+            metadata={"Software": None},
+        )
     plt.close(fig)
     return buffer.getvalue()

@@ -16,7 +16,13 @@ import pytest
 from corridors.network.assemble import build_network
 from corridors.network.load import load_network
 from corridors.network.model import GEO_TABLES, built_from
-from corridors.network.snapshot import TABLES, read_snapshot, snapshot_path, write_snapshot
+from corridors.network.snapshot import (
+    SHAPES_FILE,
+    TABLES,
+    read_snapshot,
+    snapshot_path,
+    write_snapshot,
+)
 
 
 def test_the_snapshot_holds_the_tables_of_a_fresh_build(built):
@@ -24,7 +30,7 @@ def test_the_snapshot_holds_the_tables_of_a_fresh_build(built):
     assert read is not None and built_from(read) == built.resolve()
     for table in TABLES:
         pd.testing.assert_frame_equal(getattr(read, table), getattr(fresh, table), obj=table)
-    for table in GEO_TABLES:  # the geometry comes from data/ when first asked for
+    for table in GEO_TABLES:  # the geometry comes from the shapes file when first asked for
         made, expected = getattr(read.geo, table), getattr(fresh.geo, table)
         assert made.geometry.geom_equals_exact(expected.geometry, tolerance=0).all(), table
         assert made.crs == expected.crs == "EPSG:4326"
@@ -39,6 +45,25 @@ def test_a_stale_or_broken_snapshot_is_not_read(built_copy):
     snapshot_path(built_copy).write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.warns(UserWarning, match="ignoring the network snapshot .*corridors build"):
         assert read_snapshot(built_copy) is None
+
+
+def test_the_geometry_comes_from_the_shapes_file_without_building_again(built, monkeypatch):
+    import corridors.network.assemble as assemble
+
+    def refused(*_):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(assemble, "build_network", refused)
+    read = read_snapshot(built)
+    assert read.geo.sea_variants.geometry.notna().all()
+
+
+def test_a_broken_shapes_file_builds_the_geometry_again_with_a_warning(built_copy):
+    (snapshot_path(built_copy).with_name(SHAPES_FILE)).write_bytes(b"PK\x03\x04 broken")
+    read, fresh = read_snapshot(built_copy), build_network(built_copy)
+    with pytest.warns(UserWarning, match="ignoring the shapes cache .*corridors build"):
+        made = read.geo.links
+    assert made.geometry.geom_equals_exact(fresh.geo.links.geometry, tolerance=0).all()
 
 
 def test_geometry_is_refused_when_the_data_changed_after_loading(built_copy):

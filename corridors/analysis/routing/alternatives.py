@@ -3,6 +3,8 @@ passages, or most of their land km, found by closing what the better routes use.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from corridors.analysis.routing.itinerary import best_route
@@ -110,9 +112,14 @@ def _ports(r: Route) -> set[str]:
 
 def _passages(r: Route) -> set[str]:
     """The sea passages a route uses (open-sea legs and one-passage-closed variants)."""
-    net = r.network
-    by_leg = {**net.links["passages"].to_dict(), **net.sea_variants["passages"].to_dict()}
+    by_leg = _passages_by_leg(r.network)
     return {p for e in r.legs.element for p in (by_leg.get(e) or [])}
+
+
+@functools.lru_cache(maxsize=8)
+def _passages_by_leg(network) -> dict[str, list[str]]:
+    """The passages of every sea link and variant of a network, by id (made once)."""
+    return {**network.links["passages"].to_dict(), **network.sea_variants["passages"].to_dict()}
 
 
 def _land_km(r: Route) -> pd.Series:
