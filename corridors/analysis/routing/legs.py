@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from corridors.engine import Reduced
-from corridors.graph.costs import quantiles
+from corridors.graph.costs import generalized, quantiles
 from corridors.graph.layers import layer_mode
 from corridors.graph.routing_graph import RoutingGraph
 from corridors.network.model import CRS, Network
@@ -198,7 +199,7 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
         columns[f"cum_{column}"] = np.cumsum(columns[column], dtype=float).tolist()
     legs = pd.DataFrame({c: columns[c] for c in LEG_COLUMNS})
     hours, cost = float(sum(columns["hours"])), float(sum(columns["cost_usd"]))
-    p50, p90 = _route_quantiles(legs, hours)
+    p50, p90 = _route_quantiles(columns["hours"], columns["hours_p50"], columns["hours_p90"])
     spread = 0.0 if p50 is None else p90 - p50
     total = {
         "km": float(sum(columns["km"])),
@@ -208,7 +209,9 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
         "hours_p90": p90,
         "cost_usd": cost,
         "reliability_usd": graph.value_of_reliability * spread,
-        "generalized": float(graph.generalized(np.array([hours, 0.0, cost, spread]))),
+        "generalized": generalized(
+            cost, hours, graph.value_of_time, spread, graph.value_of_reliability
+        ),
     }
     crossed = [i for i, kind in enumerate(columns["kind"]) if kind == "crossing"]
     stations = [columns[end][i] for i in crossed for end in ("from", "to")]
@@ -253,14 +256,15 @@ def _known(step) -> tuple[float, float]:
     return quantiles(step.hours, step.sd_hours) if step.sd_hours > 0 else (np.nan, np.nan)
 
 
-def _route_quantiles(legs: pd.DataFrame, hours: float) -> tuple[float | None, float | None]:
-    """The route's P50 and P90 hours: the legs' quantiles added up (fully correlated delays),
-    the legs of no known spread at their mean; None where no leg has a known spread."""
-    known = legs.hours_p50.notna()
-    if not known.any():
+def _route_quantiles(hours, p50s, p90s) -> tuple[float | None, float | None]:
+    """The route's P50 and P90 hours from its legs' hours and quantiles (NaN where no spread
+    is known): the quantiles added up (fully correlated delays), the legs of no known spread
+    at their mean; None where no leg has a known spread."""
+    if all(math.isnan(q) for q in p50s):
         return None, None
-    fixed = float(legs.hours[~known].sum())
-    return fixed + float(legs.hours_p50[known].sum()), fixed + float(legs.hours_p90[known].sum())
+    p50 = sum(h if math.isnan(q) else q for h, q in zip(hours, p50s, strict=True))
+    p90 = sum(h if math.isnan(q) else q for h, q in zip(hours, p90s, strict=True))
+    return float(p50), float(p90)
 
 
 def _rounded(value: float | None) -> float | None:
