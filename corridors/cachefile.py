@@ -9,15 +9,17 @@ two extra members:
   refused (:class:`CacheError`). Members larger than any real cache are refused before they
   are decompressed.
 
-:mod:`corridors.network.snapshot` (the network's tables) and :mod:`corridors.graph.cache`
-(the compiled routing graph) are the two caches ``corridors build`` writes.
+:mod:`corridors.network.snapshot` (the network's tables and geometry) and
+:mod:`corridors.graph.cache` (the compiled routing graph) are the caches ``corridors build``
+writes; :func:`read_cached` reads any of them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -25,7 +27,7 @@ import numpy as np
 
 from corridors.atomic import atomic_path
 
-__all__ = ["MAX_HASH_BYTES", "CacheError", "fingerprint", "read_npz", "write_npz"]
+__all__ = ["MAX_HASH_BYTES", "CacheError", "fingerprint", "read_cached", "read_npz", "write_npz"]
 
 # no member of a real cache comes near these (the default network's largest is 1.8 MB)
 MAX_MEMBER_BYTES = 256 * 2**20
@@ -86,6 +88,24 @@ def read_npz(path: Path, expected: str) -> dict[str, np.ndarray] | None:
         msg = "its arrays do not match their content hash (truncated, corrupted or edited)"
         raise CacheError(msg)
     return arrays
+
+
+def read_cached(path: Path, expected: str, decode: Callable, *, what: str, instead: str):
+    """``decode(arrays)`` of the cache at ``path``; None when there is none or it is stale,
+    and, with one warning naming ``what`` it is and what is done ``instead``, when it cannot
+    be trusted or decoded."""
+    if not path.exists():
+        return None
+    try:
+        arrays = read_npz(path, expected)
+        return None if arrays is None else decode(arrays)
+    except Exception as err:  # whatever is wrong with the file, the work can be done again
+        warnings.warn(
+            f"ignoring the {what} {path} ({type(err).__name__}: {err}); {instead}, and "
+            "`corridors build` rewrites the file",
+            stacklevel=3,
+        )
+        return None
 
 
 def _content_hash(arrays: dict[str, np.ndarray]) -> str:

@@ -14,13 +14,12 @@ edited) is ignored with one warning, and the graph is built in memory instead.
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from corridors.cachefile import CacheError, fingerprint, read_npz, write_npz
+from corridors.cachefile import CacheError, fingerprint, read_cached, write_npz
 from corridors.engine import Engine
 from corridors.graph.costs import Charge
 from corridors.network import snapshot
@@ -91,19 +90,13 @@ def read_cache(network: Network) -> Engine | None:
     source = built_from(network)
     if source is None:
         return None
-    path = cache_path(source)
-    if not path.exists():
-        return None
-    try:
-        arrays = read_npz(path, graph_fingerprint(source))
-        return None if arrays is None else _engine(arrays)
-    except Exception as err:  # whatever is wrong with the file, the graph can be rebuilt
-        warnings.warn(
-            f"ignoring the compiled cache {path} ({type(err).__name__}: {err}); the routing "
-            "graph is built in memory instead, and `corridors build` rewrites the file",
-            stacklevel=2,
-        )
-        return None
+    return read_cached(
+        cache_path(source),
+        graph_fingerprint(source),
+        _engine,
+        what="compiled cache",
+        instead="the routing graph is built in memory instead",
+    )
 
 
 def _engine(arrays: dict[str, np.ndarray]) -> Engine:

@@ -233,7 +233,7 @@ def crossing_charges(
         gauge_hours = min(_number(crossing["gauge_change_hours"]), dwell)
         gauge_usd = _number(crossing["gauge_change_usd"])
     # the spread of the entry-to-exit dwell, waiting included, sits on its waiting part
-    ratio = np.nan if processing else _number(crossing.get(f"dwell_p90_ratio_{side}"))
+    ratio = 0.0 if processing else _number(crossing.get(f"dwell_p90_ratio_{side}"))
     spread = sd_from_ratio(dwell, ratio)
     steps = [Charge("crossing", 0.0, dwell - gauge_hours, 0.0, basis=basis, sd_hours=spread)]
     if _breaks_gauge(crossing):

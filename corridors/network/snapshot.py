@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from corridors.cachefile import fingerprint, read_npz, write_npz
+from corridors.cachefile import fingerprint, read_cached, write_npz
 from corridors.network.model import GEO_TABLES, Network, Shapes, built_from, remember_source
 from corridors.network.tables import default_graphs_dir
 
@@ -83,25 +82,23 @@ def _wkb(network: Network) -> dict[str, np.ndarray]:
 def read_snapshot(data_dir: Path) -> Network | None:
     """The network of ``data_dir`` from its snapshot; None when there is none or it is stale,
     and (with a warning) when it cannot be trusted."""
-    path = snapshot_path(data_dir)
-    if not path.exists():
-        return None
     stamp = _fingerprint(data_dir)
-    try:
-        arrays = read_npz(path, stamp)
-        if arrays is None:
-            return None
-        tables = json.loads(arrays["tables"].tobytes())
-        frames = {name: _decoded(tables[name]) for name in TABLES}
-    except Exception as err:  # whatever is wrong with the file, the data can be read again
-        warnings.warn(
-            f"ignoring the network snapshot {path} ({type(err).__name__}: {err}); data/ is "
-            "read instead, and `corridors build` rewrites the file",
-            stacklevel=2,
-        )
+    frames = read_cached(
+        snapshot_path(data_dir),
+        stamp,
+        _frames,
+        what="network snapshot",
+        instead="data/ is read instead",
+    )
+    if frames is None:
         return None
     network = Network(**frames, shapes=Shapes(lambda: _shapes(data_dir, stamp)))
     return remember_source(network, data_dir)
+
+
+def _frames(arrays: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
+    tables = json.loads(arrays["tables"].tobytes())
+    return {name: _decoded(tables[name]) for name in TABLES}
 
 
 def _fingerprint(data_dir: Path) -> str:
@@ -118,31 +115,23 @@ def _shapes(data_dir: Path, stamp: str) -> dict[str, pd.Series]:
     if _fingerprint(data_dir) != stamp:
         msg = f"{data_dir} changed since its network was loaded; load it again for its geometry"
         raise RuntimeError(msg)
-    found = _read_shapes(snapshot_path(data_dir).with_name(SHAPES_FILE), stamp)
+    found = read_cached(
+        snapshot_path(data_dir).with_name(SHAPES_FILE),
+        stamp,
+        _geometry,
+        what="shapes cache",
+        instead="data/ is built again instead",
+    )
     if found is not None:
         return found
     built = build_network(data_dir)
     return {table: built.shapes[table] for table in GEO_TABLES}
 
 
-def _read_shapes(path: Path, stamp: str) -> dict[str, pd.Series] | None:
-    """The geometry tables of a shapes file, None when there is none, it is stale or it
-    cannot be trusted (the data are built again instead)."""
+def _geometry(arrays: dict[str, np.ndarray]) -> dict[str, pd.Series]:
+    """The geometry tables of a shapes file's arrays."""
     import shapely
 
-    if not path.exists():
-        return None
-    try:
-        arrays = read_npz(path, stamp)
-    except Exception as err:  # whatever is wrong with the file, the data can be built again
-        warnings.warn(
-            f"ignoring the shapes cache {path} ({type(err).__name__}: {err}); data/ is "
-            "built again instead, and `corridors build` rewrites the file",
-            stacklevel=2,
-        )
-        return None
-    if arrays is None:
-        return None
     out = {}
     for table in GEO_TABLES:
         ids = json.loads(arrays[f"{table}_ids"].tobytes())
