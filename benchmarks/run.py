@@ -438,8 +438,8 @@ def criticality_sweep(repeat: int, as_json: bool) -> None:
 
 
 def equilibrium_row(repeat: int, as_json: bool) -> None:
-    """The standard OD set at equilibrium (choice sets, the nested logit, 200 rounds of
-    successive averages with queues at the capacity-bound crossings) beside one
+    """The standard OD set at equilibrium (choice sets, the nested logit, queues at the
+    capacity-bound crossings solved for their waits by L-BFGS-B) beside one
     all-or-nothing assignment of it."""
     from corridors.analysis.equilibrium import equilibrium
     from corridors.analysis.flows import assign
@@ -448,8 +448,8 @@ def equilibrium_row(repeat: int, as_json: bool) -> None:
     od = gravity_demand(net)
     assign(net, od)
     what = (
-        f"{len(od)} OD pairs at equilibrium: choice sets, nested logit, 200 rounds of "
-        "successive averages with queues, beside one all-or-nothing assignment (the peer column)"
+        f"{len(od)} OD pairs at equilibrium: choice sets, nested logit, queues solved for "
+        "their waits, beside one all-or-nothing assignment (the peer column)"
     )
     row = Row(
         "equilibrium",

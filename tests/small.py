@@ -50,7 +50,6 @@ BASE = {
         {"name": "market_access_theta", "value": "2", "unit": "elasticity", "source": "test"},
         {"name": "cny_per_usd", "value": "5", "unit": "yuan per USD", "source": "test"},
         {"name": "feu_per_train", "value": "40", "unit": "FEU per train", "source": "test"},
-        {"name": "queue_tangent_from", "value": "0.95", "unit": "utilisation", "source": "test"},
         {"name": "choice_max_cost_ratio", "value": "3", "unit": "ratio", "source": "test"},
         {"name": "logit_scale_usd", "value": "100", "unit": "USD per FEU", "source": "test"},
         {"name": "logit_nest", "value": "0.5", "unit": "ratio", "source": "test"},

@@ -6,7 +6,8 @@ its constraints, each closing what the others use:
 - ``best``: no more than the trip's own constraints;
 - ``land:<place>``: leaving the origin's country only over the crossings at that border place
   (each China-Europe exit port, Ruili, Mohan, Khunjerab ...), and through none of its sea
-  ports;
+  ports; ``land:<place>:<mode>``: over its crossings of one mode, where it has several (a
+  road and a railway);
 - ``land:<place>:south``: the same, avoiding Russia and Belarus (the Middle Corridor over the
   Caspian, or the southern routes through Iran and Turkey where they exist);
 - ``sea``: no land crossing out of the origin's country (the sea, then perhaps rail across
@@ -175,12 +176,12 @@ def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: 
         ports = sorted(places.index[(places.kind == "sea_port") & (places.iso3 == country)])
         by_land = base.places | (frozenset(ports) - stops)  # no ship from a home port
         for place, own in border.items():
-            land = replace(
-                base, elements=base.elements | frozenset(out.difference(own)), places=by_land
-            )
-            yield f"land:{place}", land, picked
-            south = replace(land, countries=land.countries | (SOUTH_AVOIDS - {country}))
-            yield f"land:{place}:south", south, picked
+            for name, only in _by_mode(place, own, crossings["mode"]):
+                closed = base.elements | frozenset(out.difference(only))
+                land = replace(base, elements=closed, places=by_land)
+                yield f"land:{name}", land, picked
+                south = replace(land, countries=land.countries | (SOUTH_AVOIDS - {country}))
+                yield f"land:{name}:south", south, picked
         sea = replace(base, elements=base.elements | frozenset(out))
         yield "sea", sea, picked
         sea = replace(base, elements=base.elements | land_crossings)
@@ -195,6 +196,18 @@ def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: 
         for port in ports:
             others = frozenset(ports) - {port} - stops
             yield f"sea:{port}", replace(sea, places=sea.places | others), picked
+
+
+def _by_mode(place: str, own: pd.Index, mode: pd.Series):
+    """(name, crossings) of a border place's land variants: all its crossings, and where
+    they are of more than one mode, those of each mode alone (``<place>:<mode>``), so that a
+    new railway beside a road crossing adds a rail alternative instead of replacing the
+    road one (the mode's constant can make the dearer route the better choice)."""
+    yield place, own
+    modes = sorted(set(mode[own]))
+    if len(modes) > 1:
+        for each in modes:
+            yield f"{place}:{each}", own[mode[own] == each]
 
 
 def _described(network, graph, routes: pd.DataFrame, sums, moves: Moves) -> pd.DataFrame:

@@ -7,12 +7,21 @@ to a truck or container and ``feu_per_train`` to a train) delays the cargo by th
 of an M/M/1 queue, ``rho / (mu (1 - rho))`` hours (Kleinrock 1975), with ``rho`` its
 utilisation and ``mu`` its capacity per hour counted in train-loads of ``feu_per_train`` FEU,
 whatever unit it is published in (a queue of single containers would wait minutes at any
-utilisation). From ``queue_tangent_from`` on the wait follows its tangent, so demand beyond
-capacity meets a long but finite queue.
+utilisation). The wait grows without bound as the flow nears capacity, so no crossing
+carries more than its capacity at equilibrium.
 
-The method of successive averages finds the equilibrium: each round shares the demand by
-the logit at the queues of the average flow so far, and the average moves towards it by
-1/k. ``gap`` is the share of the demand the last round would still move.
+The equilibrium is solved for the waits, not the flows: in the waits ``w`` the queue's
+inverse ``rho = mu w / (1 + mu w)`` is smooth and below 1, and the equilibrium is the
+minimum of the convex function
+
+    sum_j K_j (w_j - log(1 + mu_j w_j) / mu_j) + sum_p V_p s logsum_p(w) / vot
+
+(``K_j`` the capacity in FEU a year, ``V_p`` a pair's FEU a year, ``s`` the logit scale),
+whose gradient is each crossing's capacity times ``rho(w_j)`` less the flow the logit sends
+through it (the dual of a capacity-constrained logit assignment, Bell 1995). L-BFGS-B finds
+it. A crossing that some pairs cannot avoid and that they alone fill beyond capacity waits
+:data:`MAX_QUEUE_HOURS`, and its utilisation is reported above 1. ``gap`` is the share of
+the demand by which the crossings' flows still differ from what their queues pass.
 
 The demand is what :func:`corridors.analysis.flows.assign` takes; the gravity model's counts
 exports only, so a crossing's flow is one direction against a capacity of both.
@@ -26,7 +35,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import optimize, sparse
 
 from corridors.analysis.choice import Logit, nest_codes, nested_logit
 from corridors.analysis.choice_set import ChoiceSet, choice_set
@@ -42,10 +51,12 @@ __all__ = [
     "equilibrium",
     "pair_surplus",
     "queue_hours",
+    "queue_utilisation",
     "settle",
 ]
 
 DAYS_PER_YEAR = 365.0
+MAX_QUEUE_HOURS = 24.0 * DAYS_PER_YEAR  # the wait of demand that has no way around
 
 
 @dataclass(frozen=True)
@@ -63,9 +74,10 @@ class Equilibrium:
         Every crossing with a capacity: id, name, feu_per_year, capacity_feu_per_year,
         utilisation and queue_hours (each way, at the equilibrium flow).
     rounds : int
+        The most rounds the solver was allowed.
     gap : float
-        Share of the demand the last round would still have moved (0 at an exact
-        equilibrium).
+        Share of the demand by which the crossings' flows still differ from what their
+        queues pass (0 at an exact equilibrium, and with ``rounds=1``).
     demand : pandas.DataFrame
         The pairs.
     logsum : numpy.ndarray
@@ -101,21 +113,32 @@ class Equilibrium:
         return crossings[~crossings.id.isin(self.crossings.id)]
 
 
-def queue_hours(utilisation, capacity_per_day, tangent_from: float = 0.95) -> np.ndarray:
+def queue_hours(utilisation, capacity_per_day) -> np.ndarray:
     """Mean wait in hours of an M/M/1 queue served ``capacity_per_day`` units a day at
-    ``utilisation`` (demand over capacity), following its tangent from ``tangent_from``.
+    ``utilisation`` (demand over capacity): infinite from 1 on.
 
     Examples
     --------
-    >>> queue_hours([0.0, 0.5, 0.95, 2.0], 12.0).round(2).tolist()
-    [0.0, 2.0, 38.0, 878.0]
+    >>> queue_hours([0.0, 0.5, 0.95, 1.0], 12.0).round(2).tolist()
+    [0.0, 2.0, 38.0, inf]
     """
     rho = np.asarray(utilisation, dtype=float)
     per_hour = np.asarray(capacity_per_day, dtype=float) / 24.0
-    at = np.minimum(rho, tangent_from)
-    wait = at / (per_hour * (1.0 - at))
-    slope = 1.0 / (per_hour * (1.0 - tangent_from) ** 2)
-    return wait + np.where(rho > tangent_from, slope * (rho - tangent_from), 0.0)
+    with np.errstate(divide="ignore"):
+        return np.where(rho < 1.0, rho / (per_hour * (1.0 - np.minimum(rho, 1.0))), np.inf)
+
+
+def queue_utilisation(hours, capacity_per_day) -> np.ndarray:
+    """The utilisation at which an M/M/1 queue served ``capacity_per_day`` units a day waits
+    ``hours``: the inverse of :func:`queue_hours`, below 1 for every finite wait.
+
+    Examples
+    --------
+    >>> queue_utilisation([0.0, 2.0, 38.0], 12.0).round(3).tolist()
+    [0.0, 0.5, 0.95]
+    """
+    served = np.asarray(hours, dtype=float) * np.asarray(capacity_per_day, dtype=float) / 24.0
+    return served / (1.0 + served)
 
 
 def capacities(network: Network) -> pd.DataFrame:
@@ -154,7 +177,8 @@ def equilibrium(
     network : Network
     demand : as for :func:`corridors.analysis.flows.assign` (the gravity model by default)
     rounds : int
-        Rounds of the method of successive averages (1: the logit at free flow).
+        The most rounds of L-BFGS-B on the queues' waits (1: the logit at free flow); the
+        default data settle in about 40.
     logit : Logit, optional
         Default the network's (:meth:`corridors.analysis.choice.Logit.of`).
     avoid, modes, statuses : as for :func:`corridors.analysis.flows.assign`
@@ -183,7 +207,7 @@ def equilibrium(
     flows = _flows(network, alternatives, flow, bound.uses @ queues)
     return Equilibrium(
         flows=flows,
-        crossings=bound.table(bound.uses.T @ flow),
+        crossings=bound.table(bound.uses.T @ flow, queues),
         rounds=rounds,
         gap=gap,
         demand=alternatives.demand,
@@ -222,26 +246,40 @@ def choose(network: Network, demand: pd.DataFrame, logit: Logit, rounds: int, **
 
 
 def settle(alternatives: ChoiceSet, bound: Bound, logit: Logit, rounds: int):
-    """The method of successive averages: per alternative its FEU a year, per bound crossing
-    its queue hours, the gap, and per pair its logsum, after ``rounds`` rounds."""
+    """The equilibrium: per alternative its FEU a year, per bound crossing its queue hours,
+    the gap, and per pair its logsum, after at most ``rounds`` rounds of L-BFGS-B on the
+    waits (1: the logit without queues)."""
     alts = alternatives.alternatives
     pair, mode = alts.pair.to_numpy(), nest_codes(alts.main_mode.to_numpy())
     base = alts.generalized.to_numpy()
     vot = alternatives.graph.value_of_time
-    volume = alternatives.demand.feu_per_year.to_numpy(dtype=float)[pair]
+    volume = alternatives.demand.feu_per_year.to_numpy(dtype=float)
     pairs = len(alternatives.demand)
+    total = max(volume.sum(), 1e-300)
 
-    def shared(queues: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        share, logsum = nested_logit(pair, mode, base + vot * (bound.uses @ queues), logit, pairs)
-        return volume * share, logsum
+    def shared(waits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        share, logsum = nested_logit(pair, mode, base + vot * (bound.uses @ waits), logit, pairs)
+        return volume[pair] * share, logsum
 
-    flow, gap = shared(np.zeros(len(bound.ids)))[0], 0.0
-    for k in range(2, rounds + 1):
-        target = shared(bound.waits(bound.uses.T @ flow))[0]
-        gap = float(np.abs(target - flow).sum() / 2 / max(volume.sum(), 1e-300))
-        flow += (target - flow) / k
-    queues = bound.waits(bound.uses.T @ flow)
-    return flow, queues, gap, shared(queues)[1]
+    def dual(waits: np.ndarray) -> tuple[float, np.ndarray]:
+        flow, logsum = shared(waits)
+        logsums = np.nansum(volume * logsum) * logit.scale_usd / vot
+        return (bound.served(waits).sum() + logsums) / total, bound.excess(waits, flow) / total
+
+    waits = np.zeros(len(bound.ids))
+    if rounds > 1 and len(bound.ids):
+        found = optimize.minimize(
+            dual,
+            waits,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(0.0, MAX_QUEUE_HOURS)] * len(waits),
+            options={"maxiter": rounds - 1, "ftol": 1e-15, "gtol": 1e-10},
+        )
+        waits = found.x
+    flow, logsum = shared(waits)
+    gap = float(np.abs(bound.excess(waits, flow)).sum() / total) if rounds > 1 else 0.0
+    return flow, waits, gap, logsum
 
 
 class Bound:
@@ -267,17 +305,26 @@ class Bound:
         self.ids = found.id.tolist()
         self.capacity_feu = found.capacity_feu_per_day.to_numpy()
         self.feu_per_train = float(network.parameters.loc["feu_per_train", "value"])
-        self.tangent = float(network.parameters.loc["queue_tangent_from", "value"])
+        self.loads_per_day = self.capacity_feu / self.feu_per_train
 
     def utilisation(self, feu_per_year: np.ndarray) -> np.ndarray:
         return feu_per_year / DAYS_PER_YEAR / self.capacity_feu
 
-    def waits(self, feu_per_year: np.ndarray) -> np.ndarray:
-        """Queue hours at each capacity-bound crossing, served in train-loads."""
-        loads_per_day = self.capacity_feu / self.feu_per_train
-        return queue_hours(self.utilisation(feu_per_year), loads_per_day, self.tangent)
+    def served(self, waits: np.ndarray) -> np.ndarray:
+        """Per crossing, the integral of the FEU a year its queue passes, from no wait to
+        ``waits``: the capacity side of :func:`settle`'s dual."""
+        per_hour = self.loads_per_day / 24.0
+        return self.capacity_feu * DAYS_PER_YEAR * (waits - np.log1p(per_hour * waits) / per_hour)
 
-    def table(self, feu_per_year: np.ndarray) -> pd.DataFrame:
+    def excess(self, waits: np.ndarray, flow: np.ndarray) -> np.ndarray:
+        """Per crossing, the FEU a year its queue of ``waits`` hours passes less those that
+        ``flow`` on the alternatives sends through it."""
+        passes = self.capacity_feu * DAYS_PER_YEAR * queue_utilisation(waits, self.loads_per_day)
+        return passes - self.uses.T @ flow
+
+    def table(self, feu_per_year: np.ndarray, waits: np.ndarray) -> pd.DataFrame:
+        """Per crossing: id, name, feu_per_year, capacity_feu_per_year, utilisation and
+        queue_hours (``waits``)."""
         names = self.network.places.name_en
         crossings = self.network.crossings
         rho = self.utilisation(feu_per_year)
@@ -291,7 +338,7 @@ class Bound:
                 "feu_per_year": feu_per_year,
                 "capacity_feu_per_year": self.capacity_feu * DAYS_PER_YEAR,
                 "utilisation": rho,
-                "queue_hours": self.waits(feu_per_year),
+                "queue_hours": waits,
             }
         )
 

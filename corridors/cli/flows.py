@@ -30,7 +30,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=200,
         metavar="N",
-        help="rounds of successive averages (default 200; 1 is the logit without queues)",
+        help="most rounds of the solver (default 200; 1 is the logit without queues)",
     )
     flows.add_argument("--json", action="store_true", help="print JSON")
 
@@ -93,9 +93,7 @@ def _flows(args) -> int:
             }
         )
         return 0
-    print(
-        f"equilibrium after {found.rounds} rounds: {found.gap:.2%} of the demand would still move"
-    )
+    print(f"equilibrium: {found.gap:.2%} of the demand off its crossings' queues")
     shares = ", ".join(f"{mode} {share:.1%}" for mode, share in eu.items())
     print(f"\nChina's exports to the EU by how they leave China: {shares}")
     land = land_rail_share(network, found.flows.pairs)

@@ -62,7 +62,6 @@ PARAMETER_RANGES = {
     "market_access_theta": (0.5, 20.0),  # trade elasticity
     "cny_per_usd": (1.0, 20.0),  # yuan per USD
     "feu_per_train": (1.0, 200.0),  # FEU per train
-    "queue_tangent_from": (0.5, 0.99),  # utilisation from which a queue's delay is linear
     "choice_max_cost_ratio": (1.0, 100.0),  # dearest alternative kept, times a pair's best
     "logit_scale_usd": (1.0, 1_000_000.0),  # USD per FEU that changes a route's odds e-fold
     "logit_nest": (0.05, 1.0),  # the route logit's scale within a mode, over the mode's

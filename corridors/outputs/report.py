@@ -305,12 +305,12 @@ def _capacity_section(network: Network, report: Report) -> None:
         f"of {logit.constant('rail'):,.0f} USD per FEU, fitted by corridors calibrate --flows "
         "to the published flows below. The crossings that "
         "publish a capacity queue as M/M/1 queues served in train-loads; the shares and the "
-        "queues settle together (a stochastic user equilibrium, by successive averages)."
+        "queues settle together (a stochastic user equilibrium: no crossing passes its capacity)."
     )
     rail = land_rail_share(network, found.flows.pairs)
     free = found.unbounded.iloc[0]
     report.text(
-        f"After {found.rounds} rounds ({found.gap:.2%} of the demand would still move), rail "
+        f"At equilibrium ({found.gap:.2%} of the demand off its crossings' queues), rail "
         f"all the way carries {rail:.1%} of the boxes bound for the EU; the published share, "
         "by the mode at the EU's border, is 3.85% of the surface trade's value (3% of all, "
         "with air's 22% set aside). The busiest crossing "

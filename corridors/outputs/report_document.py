@@ -33,10 +33,10 @@ ZH = {
     "Choice and capacity: the equilibrium": "选择与能力：均衡",
     "The same exports assigned again with queues at the crossings that publish a "
     "capacity: each waits as an M/M/1 queue, and routes shift until no box gains by "
-    "moving (rounds of successive averages). Crossings without a published capacity queue "
+    "moving; no crossing passes its capacity. Crossings without a published capacity queue "
     "nothing and take the overflow.": (
         "同样的出口在公布能力的口岸计入排队后重新分配：每个口岸按 M/M/1 排队等待，"
-        "路线逐轮调整（逐次平均法），直到没有箱子能靠改道获益。没有公布能力的口岸不排队，"
+        "路线随之调整，直到没有箱子能靠改道获益；没有口岸超过其能力。没有公布能力的口岸不排队，"
         "承接溢出的流量。"
     ),
     "The corridor network: links by mode (dashed: planned or under construction), places "

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from scipy import optimize
 from small import twin_crossings
 
-from corridors.analysis.equilibrium import capacities, equilibrium, queue_hours
+from corridors.analysis.equilibrium import (
+    MAX_QUEUE_HOURS,
+    capacities,
+    equilibrium,
+    queue_hours,
+    queue_utilisation,
+)
 from corridors.analysis.flows import assign
 from corridors.cli import main
 from corridors.errors import DataError
@@ -23,18 +29,19 @@ from corridors.network.assemble import build_network
 DEMAND = pd.DataFrame({"origin": ["a"], "destination": ["d"], "feu_per_year": [200_000.0]})
 
 
-def test_the_queue_is_the_m_m_1_wait_then_its_tangent():
+def test_the_queue_is_the_m_m_1_wait_and_never_passes_capacity():
     # 12 train-loads a day: mu = 0.5 an hour; rho = 0.5 waits 0.5 / (0.5 x 0.5) = 2 h
-    assert queue_hours([0.0, 0.5], 12.0).tolist() == [0.0, 2.0]
-    at, slope = 0.95 / (0.5 * 0.05), 1 / (0.5 * 0.05**2)
-    assert queue_hours([0.95, 1.5], 12.0).tolist() == pytest.approx([at, at + slope * 0.55])
+    assert queue_hours([0.0, 0.5, 0.95], 12.0).tolist() == pytest.approx([0.0, 2.0, 38.0])
+    assert queue_hours([1.0, 1.5], 12.0).tolist() == [math.inf, math.inf]
+    assert queue_utilisation([0.0, 2.0, 1e12], 12.0).tolist() == pytest.approx([0.0, 0.5, 1.0])
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.floats(0, 5), min_size=2, max_size=20), st.floats(1, 100))
-def test_the_queue_grows_with_utilisation_and_stays_finite(rho, per_day):
+@given(st.lists(st.floats(0, 0.999), min_size=2, max_size=20), st.floats(1, 100))
+def test_the_queue_grows_with_utilisation_and_its_inverse_gives_it_back(rho, per_day):
     waits = queue_hours(sorted(rho), per_day)
     assert np.all(np.isfinite(waits)) and np.all(np.diff(waits) >= -1e-9)
+    assert queue_utilisation(waits, per_day) == pytest.approx(sorted(rho), abs=1e-9)
 
 
 def _free_flow_share(net) -> float:
@@ -74,7 +81,15 @@ def test_the_equilibrium_solves_the_logit_with_its_own_queues(tmp_path):
     assert fast.queue_hours == pytest.approx(
         queue_hours([expected / 365 / 480], 12.0)[0], rel=1e-2
     )
-    assert found.gap < 1e-3
+    assert found.gap < 1e-6
+
+
+def test_demand_with_no_way_around_a_full_crossing_waits_a_year_and_says_so(tmp_path):
+    net = twin_crossings(tmp_path / "data", capacity=12)  # 175,200 FEU a year
+    found = equilibrium(net, DEMAND, avoid=["b2-c2"])
+    fast = found.crossings.set_index("id").loc["b1-c1"]
+    assert fast.utilisation == pytest.approx(200_000 / 175_200)
+    assert fast.queue_hours == MAX_QUEUE_HOURS
 
 
 def test_capacities_in_feu(tmp_path):
@@ -103,8 +118,8 @@ def test_the_default_network_sends_most_of_europes_boxes_by_sea_once_borders_que
     split = found.flows.mode_split(net)
     rail = split.loc["europe", "rail"]
     assert rail < 0.10 < assign(net).mode_split(net).loc["europe", "rail"]
-    brest = found.crossings.set_index("id").loc["brest-malaszewicze"]
-    assert brest.utilisation < 2.0 and found.gap < 0.005
+    assert found.gap < 1e-6
+    assert (found.crossings.utilisation < 1.0).all()
     assert set(found.flows.pairs.main_mode) >= {"rail", "rail_sea", "sea"}
 
 
@@ -161,7 +176,7 @@ def test_the_command_line_prints_the_equilibrium(capsys):
     assert set(out["mode_share_by_region"]["europe"]) >= {"rail", "rail_sea"}
     assert {"id", "name", "feu_per_year"} <= set(out["corridors"][0])
     assert main(["flows", "--rounds", "1"]) == 0
-    assert "equilibrium after 1 rounds" in capsys.readouterr().out
+    assert "equilibrium: 0.00% of the demand off its crossings' queues" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -177,6 +192,13 @@ def test_the_command_line_refuses_bad_options_in_one_line(argv, message, capsys)
     assert err.startswith(message) and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="every rail way into Europe is full in the base year (Brest-Malaszewicze, the "
+    "Caspian ferry), as the gravity demand sends the EU 1.9 times China's surface exports "
+    "(issue 16): a closure lengthens their queues, and the Middle Corridor fills with boxes "
+    "for Turkey and the Caucasus",
+)
 def test_a_suez_closure_raises_rails_share_at_equilibrium(net):
     from corridors.network.scenarios import apply_scenario, load_scenario
 
