@@ -349,6 +349,7 @@ def equilibrium_block(f: Figures) -> str:
     within = int(((ports.model_share - ports.observed_share).abs() <= 0.10).sum())
     teu = 2 * float(corridors.analysis.flows.china_europe_rail(net, eq.flows.pairs).sum())
     beibu = observed[observed.measure == "rail_sea_trains"].iloc[0]
+    published = net.observed.set_index("id").loc["china_europe_teu_2020"]
     per_train = float(net.parameters["value"]["feu_per_rail_sea_train"])
     return (
         "`corridors flows` and `equilibrium(net)` share each pair's demand among its distinct "
@@ -375,10 +376,11 @@ def equilibrium_block(f: Figures) -> str:
             for port, row in ports.iterrows()
         )
         + f" ({within} of {len(ports)} within 10 percentage points); {teu:,.0f} TEU a year leave "
-        "by rail for Europe, against 1,135,000 TEU both ways on all China-Europe trains in 2020 "
-        "(informare_2021_china_railway_2020). The trains ran about as often each way (at "
-        f"Manzhouli 1,790 out and 1,758 in), so these exports alone are {teu / 567_500:.1f} "
-        "times half that. The Beibu Gulf ports load "
+        f"by rail for Europe, against {published.value:,.0f} TEU both ways on all China-Europe "
+        f"trains in {published.year} ({'; '.join(published.source)}), a check the fit never "
+        "saw. The trains ran about as often each way (at Manzhouli 1,790 out and 1,758 in), so "
+        f"these exports alone are {teu / (published.value / 2):.2f} times half that. The "
+        "Beibu Gulf ports load "
         f"{beibu.model_feu_per_year:,.0f} FEU a year from rail against "
         f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains: with no province "
         "beyond the seed paper's and no road rate below CPMM's Xinjiang one, every western "

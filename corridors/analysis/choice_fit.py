@@ -42,6 +42,7 @@ __all__ = [
     "ChoiceFit",
     "choice_targets",
     "fit_choice",
+    "flow_checks",
     "target_values",
     "write_choice",
 ]
@@ -110,6 +111,46 @@ def choice_targets(network: Network) -> pd.DataFrame:
         rows.append({**row, "observed": row["value"] / 100, "unit": "share of value"})
     table = pd.DataFrame(rows)
     return table[["id", "measure", "places", "observed", "unit"]]
+
+
+def flow_checks(network: Network, flows) -> pd.DataFrame:
+    """The flows beside every published figure of ``observed.csv``: id, measure, observed,
+    model, unit, fitted (a target of :func:`fit_choice`, or a check it never saw). ``flows``
+    as :attr:`corridors.analysis.equilibrium.Equilibrium.flows`.
+
+    The China-Europe TEU, published both ways, is set beside the model's exports (one way)
+    at half its value: the trains ran about as often each way (``observed.csv``).
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> from corridors.analysis.equilibrium import equilibrium
+    >>> net = load_network()
+    >>> checks = flow_checks(net, equilibrium(net).flows).set_index("id")
+    >>> bool(checks.fitted["rail_share_china_eu_value_2019"]), float(checks.observed.iloc[-1])
+    (True, 567500.0)
+    """
+    table = choice_targets(network).assign(fitted=True)
+    exits = china_europe_rail(network, flows.pairs)
+    rail_sea = flows.rail_sea.set_index("id").feu_per_year
+    model = []
+    for row in table.to_dict("records"):
+        if row["measure"] == "rail_share_value":
+            model.append(land_rail_share(network, flows.pairs))
+        elif row["measure"] == "china_europe_trains":
+            model.append(exits.reindex(row["places"]).sum() / max(exits.sum(), 1e-300))
+        else:
+            model.append(rail_sea.reindex(row["places"]).fillna(0.0).sum())
+    table["model"] = model
+    observed = network.observed
+    checks = observed[observed.measure == "china_europe_teu"].assign(
+        observed=lambda t: t.value / 2,
+        model=2 * float(exits.sum()),
+        unit="TEU per year, exports (half the published both ways)",
+        fitted=False,
+    )
+    columns = ["id", "measure", "observed", "model", "unit", "fitted"]
+    return pd.concat([table[columns], checks[columns]], ignore_index=True)
 
 
 def target_values(

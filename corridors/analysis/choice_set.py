@@ -40,6 +40,7 @@ from corridors.analysis.flows import (
     sea_legs,
     trip_constraints,
 )
+from corridors.analysis.skim import collector_paused
 from corridors.graph.constraints import Constraints
 from corridors.graph.expand import VALUES
 from corridors.graph.routing_graph import RoutingGraph, routing_graph
@@ -136,7 +137,11 @@ def choice_set(
     True
     """
     check_network(network)
-    demand = demand.reset_index(drop=True)
+    with collector_paused():  # tens of thousands of small tuples: no full collection
+        return _choice_set(network, demand.reset_index(drop=True), avoid, modes, statuses)
+
+
+def _choice_set(network, demand, avoid, modes, statuses) -> ChoiceSet:
     graph = routing_graph(network)
     base = trip_constraints(network, demand, avoid, modes, statuses)
     stops = frozenset(demand.origin) | frozenset(demand.destination)

@@ -188,7 +188,12 @@ TABLES: dict[str, Table] = {
                 Column("id"),
                 Column(
                     "measure",
-                    choices=("china_europe_trains", "rail_sea_trains", "rail_share_value"),
+                    choices=(
+                        "china_europe_trains",
+                        "rail_sea_trains",
+                        "rail_share_value",
+                        "china_europe_teu",
+                    ),
                 ),
                 Column("places", "list", refers_to="places.id", required=False),
                 Column("year", "int", minimum=1990),

@@ -75,6 +75,9 @@ SCENARIOS = [
 ]
 
 
+CHECKED_AS_RATIO = ("rail_sea_trains", "china_europe_teu")  # volumes: compared as a ratio
+
+
 def assess(
     network: Network | None = None,
     out: str | Path = "assessment",
@@ -294,7 +297,7 @@ def _capacity_section(network: Network, report: Report) -> None:
     from corridors.outputs.labels import word
     from corridors.outputs.maps import plot_flows
 
-    found = equilibrium(network)
+    found = report.results["equilibrium"] = equilibrium(network)
     logit = found.logit
     report.heading("Choice and capacity: the equilibrium")
     report.text(
@@ -410,6 +413,36 @@ def _validation_section(network: Network, report: Report) -> None:
         )
     shown = table[["case_id", "metric", "published_low", "published_high", "model", "error"]]
     report.table("validation", table, shown.assign(loo_error=table.loo_error).round(3))
+    _flow_validation(network, report)
+
+
+def _flow_validation(network: Network, report: Report) -> None:
+    """The equilibrium flows beside the published ones: the fit's targets and the checks."""
+    from corridors.analysis.choice_fit import flow_checks
+    from corridors.analysis.equilibrium import equilibrium
+
+    found = report.results.get("equilibrium") or equilibrium(network)
+    table = flow_checks(network, found.flows)
+    off = (table.model / table.observed - 1).where(table.measure.isin(CHECKED_AS_RATIO))
+    table = table.assign(error=off.fillna(table.model - table.observed))
+    check = table[~table.fitted]
+    report.heading("How the flows match published figures")
+    report.text(
+        f"The route and mode choice is fitted to {int(table.fitted.sum())} published flows "
+        "(corridors calibrate --flows, which also gives each one's leave-one-out value, in "
+        "about half a minute); the error is model less published for shares, and model over "
+        "published less 1 for volumes. Checks the fit never saw: "
+        + "; ".join(
+            f"{row.id} {row.model:,.0f} against {row.observed:,.0f} {row.unit} ({row.error:+.0%})"
+            for row in check.itertuples()
+        )
+        + "."
+    )
+    table = table.rename(columns={"observed": "published", "model": "modelled"})
+    shown = table[["id", "published", "modelled", "error", "unit", "fitted"]]
+    report.table(
+        "flow_validation", table, shown.round({"published": 3, "modelled": 3, "error": 3})
+    )
 
 
 def _fraction_example(ranked: pd.DataFrame) -> str:

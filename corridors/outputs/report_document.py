@@ -128,6 +128,12 @@ ZH = {
     "model": "模型",
     "error": "误差",
     "loo_error": "留一误差",
+    "id": "编号",
+    "published": "公布值",
+    "modelled": "模型值",
+    "fitted": "用于拟合",
+    "unit": "单位",
+    "How the flows match published figures": "流量与公开数据的吻合程度",
 }
 
 
@@ -142,6 +148,7 @@ class Report:
     names: pd.Series | None = None
     lang: str = "en"
     drawn: str = "en"  # the maps' language: en when Chinese is asked but no CJK font is found
+    results: dict = field(default_factory=dict)  # what one section found and another reads
 
     def say(self, text: str, *, drawn: bool = False) -> str:
         """``text`` in the report's language (in the maps' language with ``drawn``)."""

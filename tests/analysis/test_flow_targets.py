@@ -4,8 +4,10 @@ meets the target, so the README and this file get updated together."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from corridors.analysis.choice_fit import flow_checks
 from corridors.analysis.compare import appraise
 from corridors.analysis.demand import gravity_demand
 from corridors.analysis.equilibrium import equilibrium
@@ -51,6 +53,20 @@ def test_four_exit_ports_of_five_are_within_ten_points_of_the_2020_trains(net, b
     ports = table[table.measure == "china_europe_trains"].set_index("places")
     off = (ports.model_share - ports.observed_share).abs()
     assert (off <= 0.10).sum() >= 4 and off.max() < 0.15
+
+
+def test_china_europe_rail_teu_is_within_30_percent_of_the_published(net, base):
+    checks = flow_checks(net, base.flows).set_index("id")
+    teu = checks.loc["china_europe_teu_2020"]
+    assert not teu.fitted and teu.observed == 1_135_000 / 2  # exports: one way of two
+    assert abs(teu.model / teu.observed - 1) < 0.30
+
+
+def test_every_published_flow_is_checked_and_only_the_targets_are_fitted(net, base):
+    checks = flow_checks(net, base.flows)
+    assert checks.id.tolist() == net.observed.id.tolist()
+    assert checks.fitted.tolist() == (net.observed.measure != "china_europe_teu").tolist()
+    assert np.isfinite(checks.model).all()
 
 
 @pytest.mark.xfail(strict=True, reason="Manzhouli takes 9% against 22% of the trains")

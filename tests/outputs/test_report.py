@@ -89,8 +89,8 @@ def test_the_terminal_gets_a_summary(made_once, capsys, tmp_path):
     assert main(["assess", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     written = made_once("assessment", _assess)  # the shared one, made once per run
-    assert "wrote 21 files" in captured.out and "7/7 validation" in captured.err
+    assert "wrote 22 files" in captured.out and "7/7 validation" in captured.err
     files = sorted(p.relative_to(written) for p in written.rglob("*") if p.is_file())
-    assert len(files) == 21
+    assert len(files) == 22
     for name in files:  # every file the same bytes run to run
         assert (tmp_path / name).read_bytes() == (written / name).read_bytes(), name
