@@ -153,6 +153,29 @@ def _print_comparison(result) -> None:
                 f"  gateway {gate.gateway:<14} share {gate.share:6.1%} "
                 f"({gate.delta_share * 100:+.1f} pp)"
             )
+        for line in _queue_changes(base["crossings"], found["crossings"]):
+            print(f"  {line}")
+
+
+def _queue_changes(before: list[dict], after: list[dict], most: int = 3) -> list[str]:
+    """The capacity-bound crossings whose queue changed most, with their volume over
+    capacity.
+
+    Examples
+    --------
+    >>> old = [{"id": "a", "name": "A - B", "utilisation": 0.5, "queue_hours": 24.0}]
+    >>> new = [{"id": "a", "name": "A - B", "utilisation": 0.9, "queue_hours": 72.0}]
+    >>> _queue_changes(old, new)
+    ['queue at A - B: 3.0 days (+2.0), at 0.90 of capacity']
+    """
+    waits = {row["id"]: row["queue_hours"] for row in before}
+    changed = sorted(after, key=lambda row: -abs(row["queue_hours"] - waits.get(row["id"], 0.0)))
+    return [
+        f"queue at {row['name']}: {row['queue_hours'] / 24:.1f} days "
+        f"({(row['queue_hours'] - waits.get(row['id'], 0.0)) / 24:+.1f}), at "
+        f"{row['utilisation']:.2f} of capacity"
+        for row in changed[:most]
+    ]
 
 
 def _write_tables(result, folder: Path) -> None:

@@ -246,6 +246,8 @@ def test_scenario_compare_prints_the_equilibrium_rail_share(capsys):
     line = next(x for x in out.splitlines() if x.startswith("  at equilibrium: EU rail share"))
     assert math.isfinite(float(line.split("(")[1].split(" pp")[0]))  # the target: see
     # tests/analysis/test_equilibrium.py, test_a_suez_closure_raises_rails_share_at_equilibrium
+    queues = [x for x in out.splitlines() if x.startswith("  queue at ")]
+    assert len(queues) == 3 and all("of capacity" in x for x in queues)
 
 
 def test_removing_china_europe_subsidies_charges_them_on_every_km(net):
