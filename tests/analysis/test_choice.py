@@ -15,6 +15,7 @@ from corridors.analysis.choice import Logit, nested_logit
 from corridors.analysis.choice_fit import choice_targets, target_values
 from corridors.analysis.choice_set import choice_set
 from corridors.analysis.equilibrium import Bound, settle
+from corridors.network.scenarios import apply_scenario, load_scenario
 
 
 def test_a_plain_logit_shares_by_cost():
@@ -119,6 +120,18 @@ def test_chongqing_duisburg_chooses_between_the_exit_ports_and_the_sea(net):
         net.parameters.loc["choice_max_cost_ratio", "value"]
     )
     assert found.generalized.iloc[0] == best and found.variant.iloc[0] == "best"
+
+
+def test_a_new_railway_beside_a_road_crossing_keeps_the_road_alternative(net):
+    demand = pd.DataFrame(
+        {"origin": ["beijing"], "destination": ["andijan"], "feu_per_year": [1.0]}
+    )
+    cku = apply_scenario(net, load_scenario(net, "china_kyrgyzstan_uzbekistan_railway"))
+    before, after = (choice_set(n, demand).alternatives for n in (net, cku))
+    at = [found[found.gateway == "torugart"] for found in (before, after)]
+    assert set(at[0].main_mode) == {"road"} and set(at[1].main_mode) == {"road", "rail"}
+    road = [t.loc[t.main_mode == "road", "generalized"].min() for t in at]
+    assert road[1] <= road[0]  # a new line can only make the road alternative cheaper
 
 
 def test_the_fit_targets_are_read_from_observed_csv(net):

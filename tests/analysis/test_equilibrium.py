@@ -84,6 +84,16 @@ def test_the_equilibrium_solves_the_logit_with_its_own_queues(tmp_path):
     assert found.gap < 1e-6
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.floats(1_000.0, 2_000_000.0), st.sampled_from([3.0, 12.0, 40.0]))
+def test_no_crossing_passes_its_capacity_and_every_box_is_carried(tmp_path_factory, feu, trains):
+    net = twin_crossings(tmp_path_factory.mktemp("data"), capacity=trains)
+    demand = DEMAND.assign(feu_per_year=feu)
+    found = equilibrium(net, demand)
+    assert (found.crossings.utilisation < 1.0).all() and found.gap < 1e-6
+    assert found.flows.pairs.feu_per_year.sum() == pytest.approx(feu)
+
+
 def test_demand_with_no_way_around_a_full_crossing_waits_a_year_and_says_so(tmp_path):
     net = twin_crossings(tmp_path / "data", capacity=12)  # 175,200 FEU a year
     found = equilibrium(net, DEMAND, avoid=["b2-c2"])
