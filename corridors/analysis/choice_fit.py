@@ -131,17 +131,11 @@ def flow_checks(network: Network, flows) -> pd.DataFrame:
     (True, 567500.0)
     """
     table = choice_targets(network).assign(fitted=True)
-    exits = china_europe_rail(network, flows.pairs)
     rail_sea = flows.rail_sea.set_index("id").feu_per_year
-    model = []
-    for row in table.to_dict("records"):
-        if row["measure"] == "rail_share_value":
-            model.append(land_rail_share(network, flows.pairs))
-        elif row["measure"] == "china_europe_trains":
-            model.append(exits.reindex(row["places"]).sum() / max(exits.sum(), 1e-300))
-        else:
-            model.append(rail_sea.reindex(row["places"]).fillna(0.0).sum())
-    table["model"] = model
+    table["model"] = _modelled(
+        network, flows.pairs, lambda ports: rail_sea.reindex(ports).fillna(0.0).sum(), table
+    )
+    exits = china_europe_rail(network, flows.pairs)
     observed = network.observed
     checks = observed[observed.measure == "china_europe_teu"].assign(
         observed=lambda t: t.value / 2,
@@ -157,8 +151,17 @@ def target_values(
     network: Network, alternatives: ChoiceSet, flow: np.ndarray, targets: pd.DataFrame
 ) -> np.ndarray:
     """The model's value of each target with ``flow`` FEU a year on each alternative."""
-    alts = alternatives.alternatives
-    pairs = alternatives.routes(flow)
+    to_sea = alternatives.alternatives.rail_to_sea
+
+    def rail_sea(ports: list[str]) -> float:
+        return float(flow[to_sea.isin(ports).to_numpy()].sum())
+
+    return _modelled(network, alternatives.routes(flow), rail_sea, targets)
+
+
+def _modelled(network: Network, pairs: pd.DataFrame, rail_sea, targets: pd.DataFrame):
+    """The model's value of each target, with ``pairs`` as :attr:`Flows.pairs` and
+    ``rail_sea(ports)`` the FEU a year trains bring to ships at those ports."""
     exits = china_europe_rail(network, pairs)
     out = []
     for row in targets.to_dict("records"):
@@ -167,9 +170,8 @@ def target_values(
         elif row["measure"] == "china_europe_trains":
             out.append(exits.reindex(row["places"]).sum() / max(exits.sum(), 1e-300))
         else:
-            at = alts.rail_to_sea.isin(row["places"]).to_numpy()
-            out.append(flow[at].sum())
-    return np.array(out)
+            out.append(rail_sea(row["places"]))
+    return np.array(out, dtype=float)
 
 
 def fit_choice(network: Network, demand=None, *, loo: bool = True) -> ChoiceFit:
