@@ -343,6 +343,10 @@ def equilibrium_block(f: Figures) -> str:
     capacity = net.crossings.loc["brest-malaszewicze", "capacity_per_day"]
     free = eq.unbounded.iloc[0]
     import corridors
+    from corridors.analysis.choice_fit import flow_checks
+
+    wait = net.observed.set_index("id").loc["border_wait_2018_brest"]
+    waited = flow_checks(net, eq).set_index("id").model["border_wait_2018_brest"]
 
     observed = corridors.compare_observed(net, eq.flows)
     ports = observed[observed.measure == "china_europe_trains"].set_index("places")
@@ -368,7 +372,11 @@ def equilibrium_block(f: Figures) -> str:
         "is 3.85% of the surface trade's value in 2019, by the mode at the EU's border. "
         "Brest-Małaszewicze runs at "
         f"{brest.utilisation:.2f} times its {capacity:.0f} trains a day, with a queue of "
-        f"{brest.queue_hours / 24:.0f} days, and {free['name']}, which publishes no capacity, "
+        f"{brest.queue_hours / 24:.0f} days: with its dwell, {waited:.0f} days at the border "
+        f"against the {wait.value:.0f} published as a bad but ordinary trip in {wait.year} "
+        f"({'; '.join(wait.source)}; a check, not a target): the gravity demand shares the "
+        "seed paper's exports among the network's places alone, so Europe gets more than its "
+        f"trade. {free['name']}, which publishes no capacity, "
         f"carries {free.feu_per_year:,.0f} FEU a year. The rail flow for Europe by exit port, "
         "against the 2020 trains: "
         + ", ".join(

@@ -193,6 +193,7 @@ TABLES: dict[str, Table] = {
                         "rail_sea_trains",
                         "rail_share_value",
                         "china_europe_teu",
+                        "border_wait_days",
                     ),
                 ),
                 Column("places", "list", refers_to="places.id", required=False),
