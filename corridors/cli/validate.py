@@ -30,6 +30,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="route every pair of places by time and by generalized cost and flag the routes "
         "no planner would believe (corridors.analysis.sweep.RULES)",
     )
+    which.add_argument(
+        "--flows",
+        action="store_true",
+        help="the flows at equilibrium against every published flow of observed.csv: the "
+        "targets calibrate --flows fits, and the checks it never sees",
+    )
     validate.add_argument("--json", action="store_true", help="print JSON")
 
     calibrate = command(
@@ -57,6 +63,8 @@ def _validate(args) -> int:
     network = network_of(args)
     if args.sweep:
         return _sweep(network, args)
+    if args.flows:
+        return _flows(network, args)
     table = validate(network, read_cases(args.cases) if args.cases else None)
     summary = summarize(table)
     if args.json:
@@ -79,6 +87,36 @@ def _validate(args) -> int:
         "parameters (fit_ranges.csv) refitted without the case"
     )
     return 0
+
+
+def _flows(network, args) -> int:
+    from corridors.analysis.choice_fit import flow_checks
+    from corridors.analysis.equilibrium import equilibrium
+
+    table = flow_checks(network, equilibrium(network))
+    if args.json:
+        print_json({"flows": table.to_dict("records")})
+        return 0
+    for fitted, title in ((True, "fitted by calibrate --flows"), (False, "checks it never sees")):
+        rows = table[table.fitted == fitted]
+        print(f"{title}:")
+        for row in rows.itertuples():
+            model, observed = (_number(v, row.unit) for v in (row.model, row.observed))
+            print(f"  {row.id:<36} {model:>9} against {observed:>9} {row.unit}")
+    return 0
+
+
+def _number(value: float, unit: str) -> str:
+    """A share as a percentage, a count whole, a number of days to one decimal.
+
+    Examples
+    --------
+    >>> _number(0.4054, "share of value"), _number(338012.1, "FEU per year"), _number(5.36, "days")
+    ('40.54%', '338,012', '5.4')
+    """
+    if unit.startswith("share"):
+        return f"{value:.2%}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
 
 
 # flagged routes shown per rule in the summary (--json lists them all)

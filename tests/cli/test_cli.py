@@ -198,6 +198,17 @@ def test_validate_json(capsys):
     assert out["summary"]["km"]["cases"] >= 10
 
 
+def test_validate_flows_sets_every_published_flow_beside_the_equilibrium(capsys, net):
+    assert main(["validate", "--flows", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["flows"]
+    assert [r["id"] for r in rows] == net.observed.id.tolist()
+    assert {r["id"] for r in rows if not r["fitted"]} >= {"china_europe_teu_2020"}
+    assert main(["validate", "--flows"]) == 0
+    out = capsys.readouterr().out
+    assert "fitted by calibrate --flows:" in out and "checks it never sees:" in out
+    assert "border_wait_2018_brest" in out and "%" in out
+
+
 def test_validate_table_shows_leave_one_out(capsys):
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
