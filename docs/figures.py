@@ -712,6 +712,27 @@ def sweep_block(f: Figures) -> str:
     )
 
 
+def flow_checks_block(f: Figures) -> str:
+    from corridors.analysis.choice_fit import flow_checks
+
+    table = flow_checks(f.network, f.equilibrium)
+    rows = []
+    for row in table.itertuples():
+        share = row.unit.startswith("share")
+        shown = [
+            f"{v:.2%}" if share else f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
+            for v in (row.observed, row.model)
+        ]
+        kind = "fitted" if row.fitted else "check"
+        rows.append(f"| {row.id} | {shown[0]} | {shown[1]} | {row.unit} | {kind} |")
+    return (
+        "`corridors validate --flows` sets the flows at equilibrium beside every published "
+        "flow of `data/observed.csv`: the targets `corridors calibrate --flows` fits (which "
+        "prints each one's leave-one-out value), and checks the fit never sees.\n\n"
+        "| figure | published | model | unit | |\n|---|---|---|---|---|\n" + "\n".join(rows)
+    )
+
+
 TEMPLATES = {
     "network": network_block,
     "crossings": crossings_block,
@@ -722,6 +743,7 @@ TEMPLATES = {
     "appraisal": appraisal_block,
     "scenarios": scenarios_block,
     "validation": validation_block,
+    "flowchecks": flow_checks_block,
     "sweep": sweep_block,
 }
 
