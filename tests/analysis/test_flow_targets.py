@@ -70,7 +70,7 @@ def test_every_published_flow_is_checked_and_only_the_targets_are_fitted(net, ba
     assert np.isfinite(checks.model).all()
 
 
-@pytest.mark.xfail(strict=True, reason="Manzhouli takes 9% against 22% of the trains")
+@pytest.mark.xfail(strict=True, reason="Manzhouli takes 8% against 22% of the trains")
 def test_every_exit_port_is_within_ten_points_of_the_2020_trains(net, base):
     table = compare_observed(net, base.flows)
     ports = table[table.measure == "china_europe_trains"]
