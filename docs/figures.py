@@ -714,15 +714,12 @@ def sweep_block(f: Figures) -> str:
 
 def flow_checks_block(f: Figures) -> str:
     from corridors.analysis.choice_fit import flow_checks
+    from corridors.cli.validate import figure_text
 
     table = flow_checks(f.network, f.equilibrium)
     rows = []
     for row in table.itertuples():
-        share = row.unit.startswith("share")
-        shown = [
-            f"{v:.2%}" if share else f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
-            for v in (row.observed, row.model)
-        ]
+        shown = [figure_text(v, row.share) for v in (row.observed, row.model)]
         kind = "fitted" if row.fitted else "check"
         rows.append(f"| {row.id} | {shown[0]} | {shown[1]} | {row.unit} | {kind} |")
     return (

@@ -11,6 +11,18 @@ from corridors.network.assemble import build_network
 from corridors.network.model import Network
 from corridors.network.schema import TABLES
 
+# the fields of a route's total (Route.total, route --json)
+ROUTE_TOTAL = {
+    "km",
+    "hours",
+    "days",
+    "hours_p50",
+    "hours_p90",
+    "cost_usd",
+    "reliability_usd",
+    "generalized",
+}
+
 BASE = {
     "sources": [{"id": "test", "title": "hand-built test network"}],
     "countries": [

@@ -116,7 +116,8 @@ def choice_targets(network: Network) -> pd.DataFrame:
 def flow_checks(network: Network, found) -> pd.DataFrame:
     """The equilibrium ``found`` (:func:`corridors.analysis.equilibrium.equilibrium`) beside
     every published figure of ``observed.csv``: id, measure, observed, model, unit, fitted (a
-    target of :func:`fit_choice`, or a check it never saw).
+    target of :func:`fit_choice`, or a check it never saw), share (the figure is a share) and
+    error (model less published for a share, model over published less 1 otherwise).
 
     The checks: the China-Europe TEU, published both ways, beside the model's exports (one
     way) at half its value, as the trains ran about as often each way; and the longest waits
@@ -150,7 +151,10 @@ def flow_checks(network: Network, found) -> pd.DataFrame:
     )
     columns = ["id", "measure", "observed", "model", "unit", "fitted"]
     checks = pd.concat([teu, waits]).assign(fitted=False)[columns]
-    return pd.concat([table[columns], checks], ignore_index=True)
+    found = pd.concat([table[columns], checks], ignore_index=True)
+    share = found.unit.str.startswith("share")
+    ratio = found.model / found.observed - 1
+    return found.assign(share=share, error=ratio.where(~share, found.model - found.observed))
 
 
 def _border_wait_days(network: Network, found, places: list[str]) -> float:

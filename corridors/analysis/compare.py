@@ -162,9 +162,8 @@ def _equilibrium_flows(network: Network, demand: pd.DataFrame) -> dict:
     from corridors.analysis.flows import land_rail_share
 
     found = equilibrium(network, demand)
-    eu = found.flows.mode_share_to(network)
     return {
-        "mode_share": {mode: {"value": float(v), "feu": float(v)} for mode, v in eu.items()},
+        "mode_share": found.flows.mode_share_record(network),
         "rail_share_value": land_rail_share(network, found.flows.pairs),
         "crossings": found.crossings.to_dict("records"),
         "surplus_usd_per_year": found.surplus_usd_per_year,

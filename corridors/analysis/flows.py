@@ -108,6 +108,12 @@ class Flows:
         split = self.mode_split(network, by="customs_union")
         return split.loc[union] if union in split.index else pd.Series(dtype=float)
 
+    def mode_share_record(self, network: Network, union: str = "EU") -> dict:
+        """:meth:`mode_share_to` as ``{mode: {"value": share, "feu": share}}``: one class of
+        goods, so a value share is an FEU share."""
+        shares = self.mode_share_to(network, union)
+        return {mode: {"value": float(v), "feu": float(v)} for mode, v in shares.items()}
+
     @property
     def unserved(self) -> float:
         """Share of the demand with no route."""

@@ -76,7 +76,7 @@ def _flows(args) -> int:
                     "queue_hours": "hours each way at the equilibrium flow",
                 },
                 "year": BASE_YEAR,
-                "mode_share": {m: {"value": float(v), "feu": float(v)} for m, v in eu.items()},
+                "mode_share": found.flows.mode_share_record(network),
                 "rail_share_value": land_rail_share(network, found.flows.pairs),
                 "mode_share_by_region": {
                     region: {mode: {"feu": float(share)} for mode, share in row.items()}

@@ -101,20 +101,21 @@ def _flows(network, args) -> int:
         rows = table[table.fitted == fitted]
         print(f"{title}:")
         for row in rows.itertuples():
-            model, observed = (_number(v, row.unit) for v in (row.model, row.observed))
+            model, observed = (figure_text(v, row.share) for v in (row.model, row.observed))
             print(f"  {row.id:<36} {model:>9} against {observed:>9} {row.unit}")
     return 0
 
 
-def _number(value: float, unit: str) -> str:
-    """A share as a percentage, a count whole, a number of days to one decimal.
+def figure_text(value: float, share: bool) -> str:
+    """A published or modelled flow as text: a share as a percentage, a count whole, a number
+    of days to one decimal.
 
     Examples
     --------
-    >>> _number(0.4054, "share of value"), _number(338012.1, "FEU per year"), _number(5.36, "days")
+    >>> figure_text(0.4054, True), figure_text(338012.1, False), figure_text(5.36, False)
     ('40.54%', '338,012', '5.4')
     """
-    if unit.startswith("share"):
+    if share:
         return f"{value:.2%}"
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
 

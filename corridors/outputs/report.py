@@ -75,10 +75,6 @@ SCENARIOS = [
 ]
 
 
-# compared as a ratio (the others, shares, as a difference)
-CHECKED_AS_RATIO = ("rail_sea_trains", "china_europe_teu", "border_wait_days")
-
-
 def assess(
     network: Network | None = None,
     out: str | Path = "assessment",
@@ -423,9 +419,7 @@ def _flow_validation(network: Network, report: Report) -> None:
     from corridors.analysis.equilibrium import equilibrium
 
     found = report.results.get("equilibrium") or equilibrium(network)
-    table = flow_checks(network, found)
-    off = (table.model / table.observed - 1).where(table.measure.isin(CHECKED_AS_RATIO))
-    table = table.assign(error=off.fillna(table.model - table.observed))
+    table = flow_checks(network, found).drop(columns="share")
     check = table[~table.fitted]
     report.heading("How the flows match published figures")
     report.text(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from small import BASE, border_network, crossing, link, place, write_network
+from small import BASE, ROUTE_TOTAL, border_network, crossing, link, place, write_network
 
 from corridors.analysis.routing import route
 from corridors.analysis.routing.legs import reentries
@@ -198,16 +198,7 @@ def test_to_gdf_and_to_dict(net):
         "alternatives",
         "notes",
     }
-    assert set(d["total"]) == {
-        "km",
-        "hours",
-        "days",
-        "hours_p50",
-        "hours_p90",
-        "cost_usd",
-        "reliability_usd",
-        "generalized",
-    }
+    assert set(d["total"]) == ROUTE_TOTAL
     assert set(d["legs"][0]) >= {"from", "to", "kind", "mode", "km", "hours", "cost_usd"}
 
 
