@@ -374,9 +374,9 @@ def equilibrium_block(f: Figures) -> str:
         f"{brest.utilisation:.2f} times its {capacity:.0f} trains a day, with a queue of "
         f"{brest.queue_hours / 24:.0f} days: with its dwell, {waited:.0f} days at the border "
         f"against the {wait.value:.0f} published as a bad but ordinary trip in {wait.year} "
-        f"({'; '.join(wait.source)}; a check, not a target): the gravity demand shares the "
-        "seed paper's exports among the network's places alone, so Europe gets more than its "
-        f"trade. {free['name']}, which publishes no capacity, "
+        f"({'; '.join(wait.source)}; a check, not a target): every box for the EU that rail "
+        "takes must pass it, the network's only rail way into the EU. "
+        f"{free['name']}, which publishes no capacity, "
         f"carries {free.feu_per_year:,.0f} FEU a year. The rail flow for Europe by exit port, "
         "against the 2020 trains: "
         + ", ".join(
@@ -426,7 +426,7 @@ def appraisal_block(f: Figures) -> str:
         f"({top.iloc[0] / 1e6:,.0f} million)."
         + (
             f" {listing(small)} appraise to under a million USD a year: the demand has no "
-            "Guangxi exports, and no Malaysian market beyond the network's places."
+            "Guangxi exports (the seed paper prints none for Guangxi)."
             if small
             else ""
         )

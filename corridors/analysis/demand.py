@@ -13,8 +13,11 @@ foreign destinations in proportion to their market size discounted by the trade 
   the type's only one without a figure, the type's total less its other provinces is used
   (marked as derived); other provinces get no demand and are listed in
   ``table.attrs["without_exports"]``.
-- M_j, the destination's market: the GDP of its country (Natural Earth, in the shipped
-  basemap), shared equally among the destinations in that country.
+- M_j, the destination's market (:func:`place_markets`): the GDP of its country (Natural
+  Earth, in the shipped basemap), shared equally among the destinations in that country,
+  plus the GDP of every country with no destination of its own whose representative point
+  lies nearest to it (Canada's trade lands at New York, Iran's at Dubai), so that the whole
+  world's market is counted and not only the network's countries.
 - g_ij: the generalized cost of the best route (USD), theta the trade elasticity of the
   World Bank's Belt-and-Road market-access model (``market_access_theta``).
 
@@ -46,6 +49,7 @@ __all__ = [
     "gravity_demand",
     "od_or_gravity",
     "origin_exports",
+    "place_markets",
     "read_demand",
 ]
 
@@ -114,7 +118,6 @@ def _gravity(network, origins, destinations, by, avoid, modes, statuses) -> pd.D
     """The gravity demand for resolved, hashable arguments: made once per network and
     arguments (scenarios, criticality and the report ask for the same table again)."""
     from corridors.analysis.skim import skim
-    from corridors.network.basemap import load_basemap
 
     table = skim(
         network,
@@ -127,10 +130,7 @@ def _gravity(network, origins, destinations, by, avoid, modes, statuses) -> pd.D
     )
     places = network.places
     exports = origin_exports(network, sorted(set(table.origin)))
-    gdp = load_basemap().set_index("iso3")["gdp_md_est"]
-    chosen = places.loc[sorted(set(table.destination))]
-    counts = chosen.iso3.value_counts()
-    market = {p: float(gdp.get(c, 0.0)) / counts[c] for p, c in chosen.iso3.items()}
+    market = place_markets(network)
     parameters = network.parameters["value"]
     value, theta = float(parameters["container_value"]), float(parameters["market_access_theta"])
     pull = table.destination.map(market) * (1 + table.generalized / value) ** -theta
@@ -150,6 +150,42 @@ def _gravity(network, origins, destinations, by, avoid, modes, statuses) -> pd.D
     out = out[out.origin.isin(exports.index[exports.feu_per_year > 0])].reset_index(drop=True)
     out.attrs["without_exports"] = sorted(set(origins) - set(out.origin))
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def place_markets(network: Network) -> pd.Series:
+    """The market each foreign trade destination stands for in the gravity model: GDP,
+    million USD (Natural Earth's ``gdp_md_est``, 2019), of its own country shared equally
+    among the country's destinations, plus that of every other foreign country with no
+    destination of its own whose representative point is nearest to it (WGS84 geodesic).
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> markets = place_markets(load_network())
+    >>> round(markets.sum() / 1e6)  # trillion USD: the world less China
+    73
+    >>> markets.idxmax()  # the United States, shared by two ports, and Canada
+    'los_angeles'
+    """
+    from corridors.network.basemap import load_basemap
+    from corridors.network.geodesy import geodesic_km
+
+    places = network.places
+    destinations = places.loc[sorted(network.trade_ends()[1])]
+    countries = load_basemap()
+    countries = countries[(countries.iso3 != "CHN") & (countries.gdp_md_est > 0)]
+    counts = destinations.iso3.value_counts()
+    market = {
+        p: float(countries.gdp_md_est[countries.iso3 == c].sum()) / counts[c]
+        for p, c in destinations.iso3.items()
+    }
+    for row in countries[~countries.iso3.isin(counts.index)].itertuples():
+        point = row.geometry.representative_point()
+        ends = zip(destinations.index, destinations.lon, destinations.lat, strict=True)
+        distance = {p: geodesic_km(point.x, point.y, lon, lat) for p, lon, lat in ends}
+        market[min(distance, key=distance.get)] += float(row.gdp_md_est)
+    return pd.Series(market, name="gdp_md_est").sort_index()
 
 
 def od_or_gravity(

@@ -74,7 +74,19 @@ PARAMETER_RANGES = {
 # one crossing or service (its own and those of the scenarios it extends), and its demand scale
 SCALE_FACTOR_RANGE = (0.01, 100.0)
 OPEN_HOURS = r"([01]?\d|2[0-3])-([01]?\d|2[0-4])"  # opening hours, e.g. 9-18
-REGIONS = ("china", "area_1520", "europe", "southeast_asia", "south_asia", "sea")
+REGIONS = (
+    "china",
+    "area_1520",
+    "europe",
+    "southeast_asia",
+    "south_asia",
+    "east_asia",
+    "middle_east",
+    "africa",
+    "americas",
+    "oceania",
+    "sea",
+)
 
 
 @dataclass(frozen=True)

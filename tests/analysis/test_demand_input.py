@@ -252,13 +252,14 @@ def test_large_volumes_stay_finite(net):
 
 
 def test_no_demand_at_all_gives_empty_flows_and_zero_shares(tmp_path):
-    """The gravity model of a network whose only destination's country has no GDP on the
-    basemap sends nothing: no crash, no warning, no NaN."""
+    """The gravity model of a network whose only origin's province exports nothing sends
+    nothing: no crash, no warning, no NaN."""
     countries = [*BASE["countries"], {**BASE["countries"][0], "iso3": "CHN", "name_en": "China"}]
     hub = {**place("a", "CHN", 0), "province": "p1"}
     network = write_network(
         tmp_path / "data",
         countries=countries,
+        provinces=[{**BASE["provinces"][0], "exports": "0"}],
         places=[
             hub,
             place("b", "CHN", 1, "border_station"),

@@ -110,17 +110,26 @@ def test_chengdu_gwadar_runs_through_kashgar_and_khunjerab(net, by="time"):
 
 
 def test_chengdu_gwadar_by_generalized_cost_never_comes_back_into_china(net):
-    """By generalized cost the Khunjerab road (Pakistani trucks at their fitted door-to-door
-    16 km/h) and the China-Myanmar passage (truck to Mandalay, rail to Yangon, then sea)
-    come within 0.2% of each other; neither may detour through Central Asia."""
+    """By generalized cost the rail-sea route by Qinzhou and the mainline ship calling at
+    Jebel Ali beats the Khunjerab road (Pakistani trucks at their fitted door-to-door
+    16 km/h) by 15%; neither may detour through Central Asia or come back into China."""
     r = route(net, "Chengdu", "Gwadar", by="generalized")
-    assert reentries(r) == [] and len(r.crossings) == 2
-    assert not {"KAZ", "KGZ"} & set(net.places.iso3[r.places])
+    assert reentries(r) == [] and r.places == [
+        "chengdu",
+        "luzhou",
+        "baise",
+        "nanning",
+        "qinzhou",
+        "dubai",
+        "gwadar",
+    ]
     by_road = route(net, "Chengdu", "Gwadar", by="generalized", via=["Khunjerab"])
-    assert by_road.total["generalized"] == pytest.approx(r.total["generalized"], rel=0.01)
+    assert reentries(by_road) == [] and by_road.crossings == ["khunjerab", "sost"]
+    assert not {"KAZ", "KGZ"} & set(net.places.iso3[by_road.places])
+    assert by_road.total["generalized"] == pytest.approx(r.total["generalized"] * 1.146, rel=0.01)
 
 
-def test_flows_to_gwadar_cross_at_khunjerab(net):
+def test_flows_to_gwadar_cross_at_khunjerab_or_go_by_sea(net):
     demand = pd.DataFrame(
         {
             "origin": ["chengdu", "chongqing"],
@@ -129,8 +138,9 @@ def test_flows_to_gwadar_cross_at_khunjerab(net):
         }
     )
     flows = assign(net, demand, by="time")
-    assert flows.crossings.set_index("id").feu_per_year.to_dict() == {"khunjerab-sost": 3.0}
-    assert flows.pairs.crossings.tolist() == [["khunjerab-sost"]] * 2
+    assert flows.crossings.set_index("id").feu_per_year.to_dict() == {"khunjerab-sost": 1.0}
+    assert flows.pairs.crossings.tolist() == [["khunjerab-sost"], []]
+    assert flows.pairs.main_mode.tolist() == ["road", "sea"]
 
 
 # pairs whose best route used to come back into China (or leave it on a domestic trip)
