@@ -16,7 +16,7 @@ foreign destinations in proportion to their market size discounted by the trade 
 - M_j, the destination's market (:func:`place_markets`): the GDP of its country (Natural
   Earth, in the shipped basemap), shared equally among the destinations in that country,
   plus the GDP of every country with no destination of its own whose representative point
-  lies nearest to it (Canada's trade lands at New York, Iran's at Dubai), so that the whole
+  lies nearest to it (Canada's trade lands at Los Angeles, Iran's at Dubai), so that the whole
   world's market is counted and not only the network's countries.
 - g_ij: the generalized cost of the best route (USD), theta the trade elasticity of the
   World Bank's Belt-and-Road market-access model (``market_access_theta``).
