@@ -302,19 +302,26 @@ def accessibility_block(f: Figures) -> str:
 
 def demand_block(f: Figures) -> str:
     p = f.network.parameters["value"]
-    silent = f.exports[f.exports.basis == "none"].province.drop_duplicates()
-    names = f.network.provinces.set_index("id").reindex(silent)
-    column = "name_en" if "name_en" in names else None
-    provinces = [
-        names.loc[pid, column] if column else pid.replace("_", " ").title() for pid in silent
-    ]
+    exports = f.exports.drop_duplicates("province")
+    names = f.network.provinces.set_index("id").name_en
+    estimated = exports[exports.basis.str.startswith("estimate")]
+    share = estimated.basis.iloc[0].split(" x ")[1].split(",")[0] if len(estimated) else ""
+    ports = f.exports[f.network.places.kind.reindex(f.exports.index).eq("sea_port")]
+    silent = exports[exports.basis == "none"].province
     return (
         "The gravity model is production-constrained: each hub sends its province's exports "
         f"(100 million yuan, 2017, at {p['cny_per_usd']:g} yuan of 2017 per USD of 2019 and "
         f"{num(p['container_value'])} USD per FEU) to the foreign terminals, ports and parks in "
         "proportion to their country's GDP × (1 + generalized cost / goods value)"
-        f"^-{p['market_access_theta']:g}. Provinces the paper gives no exports figure for "
-        f"({', '.join(sorted(provinces))}) send nothing, and say so."
+        f"^-{p['market_access_theta']:g}; a province with no hub ships from its sea ports "
+        f"({listing(sorted(names[ports.province.unique()]))}). "
+        f"Of the {len(exports)} provinces with a hub or port, "
+        f"{len(exports) - len(estimated)} export the seed paper's figures; the "
+        f"{len(estimated)} it gives none for "
+        f"({listing(sorted(names[estimated.province]))}) are ESTIMATED as {share} of their "
+        "2019 trade (NBS), the printed provinces' exports over their own 2019 trade. "
+        f"All together {f.exports.feu_per_year.sum() / 1e6:.1f} million FEU a year"
+        + (f"; {listing(sorted(names[silent]))} send nothing, and say so." if len(silent) else ".")
     )
 
 
@@ -390,10 +397,10 @@ def equilibrium_block(f: Figures) -> str:
         f"these exports alone are {teu / (published.value / 2):.2f} times half that. The "
         "Beibu Gulf ports load "
         f"{beibu.model_feu_per_year:,.0f} FEU a year from rail against "
-        f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains: with no province "
-        "beyond the seed paper's and no road rate below CPMM's Xinjiang one, every western "
-        "hub's sea trade goes by rail to Qinzhou. The demand counts exports only, so each "
-        "crossing's flow is one direction against a capacity of both."
+        f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains: with no road rate "
+        "below CPMM's Xinjiang one, the western hubs' and Guangxi's own sea trade goes to "
+        "Qinzhou by rail. The demand counts exports only, so each crossing's flow is one "
+        "direction against a capacity of both."
     )
 
 
@@ -425,8 +432,11 @@ def appraisal_block(f: Figures) -> str:
         f"{gains} USD a year alone. {best} gains most in {top.index[0]} "
         f"({top.iloc[0] / 1e6:,.0f} million)."
         + (
-            f" {listing(small)} appraise to under a million USD a year: the demand has no "
-            "Guangxi exports (the seed paper prints none for Guangxi)."
+            f" {listing(small)} appraise to under a million USD a year. No alternative "
+            "takes the Pinglu Canal: a barge to Qinzhou is the same kind of route as the "
+            "train or the truck there (sea from Qinzhou), and the cheaper of a kind is kept. "
+            "Ships call at Kuantan and Port Klang alike, so few boxes land at one for the "
+            "other by the East Coast Rail Link."
             if small
             else ""
         )

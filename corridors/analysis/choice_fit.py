@@ -53,7 +53,7 @@ BOUNDS = {
     "logit_nest": (0.05, 1.0),
     "asc_rail_usd": (0.0, 50_000.0),  # a cost shippers weigh against rail: not negative
 }
-ROUNDS = 100
+ROUNDS = 1000  # as many as the equilibrium takes: the appraisal rests on its settling
 # where the fit starts (scale USD, nest, rail constant USD): a tight choice with a rail
 # penalty, a middle one, and a diffuse plain logit
 STARTS = [(500.0, 0.4, 5000.0), (2000.0, 0.7, 1000.0), (8000.0, 1.0, 0.0)]

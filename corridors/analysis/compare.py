@@ -321,7 +321,7 @@ def appraise(
     True
     """
     from corridors.analysis.demand import od_or_gravity
-    from corridors.analysis.equilibrium import pair_surplus
+    from corridors.analysis.equilibrium import equilibrium, pair_surplus
 
     check_network(network)
     if by not in ("province", "trade_type", "origin"):
@@ -349,7 +349,12 @@ def appraise(
     without = [surplus(loaded[:i] + loaded[i + 1 :]) for i in range(len(loaded))]
     every = np.vstack([base, together, *alone, *without])
     kept = np.isfinite(every).all(axis=0)
-    cost = -float(base[kept].sum())
+    # the per cent changes are of what the demand spends: its FEU times the mean generalized
+    # cost of the routes it takes at the base equilibrium (the surplus is only known up to
+    # a constant, so it cannot be its own base)
+    pairs = equilibrium(network, od).flows.pairs
+    spent = np.bincount(pairs.pair, pairs.feu_per_year * pairs.generalized, minlength=len(od))
+    cost = float(spent[kept].sum())
     rows = []
     for project, one, rest in zip(loaded, alone, without, strict=True):
         gain = {
@@ -386,7 +391,9 @@ class Appraisal:
     projects : pandas.DataFrame
         scenario, alone_usd_per_year, complement_usd_per_year, together_usd_per_year (the
         consumer surplus gained, USD a year) and the same as alone_pct, complement_pct and
-        together_pct: the change of the demand's expected cost, per cent (negative: cheaper).
+        together_pct: the surplus as a share of what the demand spends at the base
+        equilibrium (its FEU times the mean generalized cost of its routes), negated: per
+        cent, negative where shippers gain.
     winners : pandas.DataFrame
         Surplus gained by each project alone (columns), by province, trade-pattern type or
         origin (rows), USD a year.

@@ -237,7 +237,7 @@ def origin_exports(network: Network, origins: list[str]) -> pd.DataFrame:
     --------
     >>> from corridors import load_network
     >>> row = origin_exports(load_network(), ["chengdu", "luzhou"]).loc["chengdu"]
-    >>> float(row["province_exports"]), int(row["hubs_in_province"])
+    >>> float(row["province_exports"]), int(row["places_in_province"])
     (2107.4, 2)
     """
     provinces = network.provinces.set_index("id")
@@ -246,9 +246,8 @@ def origin_exports(network: Network, origins: list[str]) -> pd.DataFrame:
     usd_per_feu = float(parameters["container_value"])
     cny_per_usd = float(parameters["cny_per_usd"])
     totals = network.trade_types.set_index("id")["exports"].to_dict()
-    figures = _province_exports(provinces, totals)
-    hubs = places[(places.kind == "hub") & places.province.fillna("").ne("")]
-    per_province = hubs.province.value_counts()
+    figures = _province_exports(provinces, totals, cny_per_usd)
+    per_province = places.province.reindex(network.trade_ends()[0]).value_counts()
     rows = []
     for origin in origins:
         province = places.province.get(origin) or ""
@@ -261,16 +260,18 @@ def origin_exports(network: Network, origins: list[str]) -> pd.DataFrame:
                 "province": province,
                 "province_exports": figure,
                 "basis": basis,
-                "hubs_in_province": count,
+                "places_in_province": count,
                 "feu_per_year": 0.0 if math.isnan(feu) else feu,
             }
         )
     return pd.DataFrame(rows).set_index("origin")
 
 
-def _province_exports(provinces: pd.DataFrame, totals: dict) -> dict[str, tuple[float, str]]:
-    """Province -> (exports, basis): printed, or derived from its type's total when it is
-    the type's only province without a figure."""
+def _province_exports(
+    provinces: pd.DataFrame, totals: dict, cny_per_usd: float
+) -> dict[str, tuple[float, str]]:
+    """Province -> (exports, basis): printed; derived from its type's total when it is the
+    type's only province without a figure; else estimated from its 2019 trade."""
     printed = provinces["exports"].dropna()
     out = {p: (float(v), "printed: seed001 Tables 5/6") for p, v in printed.items()}
     for trade_type, group in provinces.groupby("trade_type"):
@@ -281,6 +282,17 @@ def _province_exports(provinces: pd.DataFrame, totals: dict) -> dict[str, tuple[
                 round(totals[trade_type] - rest, 1),
                 f"derived: {trade_type} total (seed001 Table 2) less its printed provinces",
             )
+    trade = provinces["trade_2019_kusd"].dropna()
+    both = printed.index.intersection(trade.index)
+    if len(both):
+        ratio = float(printed[both].sum() / trade[both].sum())  # 100 million yuan per kUSD
+        share = ratio * YUAN_PER_UNIT / cny_per_usd / 1000
+        basis = (
+            f"estimate: 2019 trade (NBS A060201) x {share:.3f}, the printed provinces' "
+            "exports over their 2019 trade"
+        )
+        for province, value in trade.items():
+            out.setdefault(province, (round(float(value) * ratio, 1), basis))
     return out
 
 

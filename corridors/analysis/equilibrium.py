@@ -163,7 +163,7 @@ def equilibrium(
     network: Network,
     demand: pd.DataFrame | str | os.PathLike | None = None,
     *,
-    rounds: int = 200,
+    rounds: int = 1000,
     logit: Logit | None = None,
     avoid: Iterable[str] = (),
     modes: Iterable[str] | None = None,
@@ -177,8 +177,8 @@ def equilibrium(
     network : Network
     demand : as for :func:`corridors.analysis.flows.assign` (the gravity model by default)
     rounds : int
-        The most rounds of L-BFGS-B on the queues' waits (1: the logit at free flow); the
-        default data settle in about 40.
+        The most rounds of L-BFGS-B on the queues' waits (1: the logit at free flow); it
+        stops once they settle, which takes the default data a few hundred.
     logit : Logit, optional
         Default the network's (:meth:`corridors.analysis.choice.Logit.of`).
     avoid, modes, statuses : as for :func:`corridors.analysis.flows.assign`
@@ -218,7 +218,7 @@ def equilibrium(
 
 
 def pair_surplus(
-    network: Network, demand: pd.DataFrame, *, logit: Logit | None = None, rounds: int = 200
+    network: Network, demand: pd.DataFrame, *, logit: Logit | None = None, rounds: int = 1000
 ) -> np.ndarray:
     """Per pair of a checked demand table, its consumer surplus at equilibrium in USD a year,
     less a constant: the logsum times the logit scale times its FEU a year (NaN for a pair
@@ -229,7 +229,10 @@ def pair_surplus(
     >>> from corridors import load_network
     >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
     ...                        "feu_per_year": [100.0]})
-    >>> bool(pair_surplus(load_network(), demand)[0] < 0)
+    >>> from corridors.network.scenarios import apply_scenario, load_scenario
+    >>> net = load_network()
+    >>> closed = apply_scenario(net, load_scenario(net, "kazakh_crossings_closed"))
+    >>> bool(pair_surplus(closed, demand)[0] < pair_surplus(net, demand)[0])  # fewer ways
     True
     """
     logit = logit or Logit.of(network)

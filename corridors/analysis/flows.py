@@ -251,31 +251,44 @@ def main_modes(network: Network, graph, moves: Moves, origins: np.ndarray) -> np
     country takes the first of sea, inland water, rail and road it has a link of; empty
     where there is no route.
 
-    The Middle Corridor, which crosses the Caspian and the Black Sea after leaving China by
-    rail, is ``rail``; a barge to the port with a 0 km rail access link is ``sea``.
+    A route that leaves by land and then sails further than it runs on land is a sea route
+    (``rail_sea`` or ``sea`` by the same rule): rail to Vladivostok or Haiphong for a ship to
+    Busan or Rotterdam competes with the ships from China's own ports, not with the trains
+    to Europe. The Middle Corridor, which crosses the Caspian and the Black Sea after a far
+    longer haul by rail, stays ``rail``; a barge to the port with a 0 km rail access link is
+    ``sea``.
     """
     tags = graph.engine.tags
     none = np.zeros(0, np.int64)
     links = tags.get(("kind", "link"), none)
+    km = graph.engine.values["km"][moves.edge]
     out = np.full(len(origins), "", dtype=object)
     first_rail = np.full(len(origins), np.inf)
+    first_sea = np.full(len(origins), np.inf)
+    mode_km = {}
     for mode in ("road", "rail", "inland_water", "sea"):  # the last one found wins
         on = np.flatnonzero(
             np.isin(moves.edge, np.intersect1d(tags.get(("mode", mode), none), links))
         )
         out[np.unique(moves.pair[on])] = mode
+        mode_km[mode] = np.bincount(moves.pair[on], km[on], minlength=len(origins))
         if mode == "rail":  # a 0 km rail link is a port's local access, not a rail leg
-            haul = on[graph.engine.values["km"][moves.edge[on]] > 0]
+            haul = on[km[on] > 0]
             np.minimum.at(first_rail, moves.pair[haul], haul)
+        if mode == "sea":
+            np.minimum.at(first_sea, moves.pair[on], on)
     leaving = _leaving(network, graph, moves, origins)
     pairs = moves.pair[leaving]
     edge_mode = np.full(len(graph.engine.tail), "", dtype=object)
     for mode in ("road", "rail", "inland_water", "sea"):
         edge_mode[tags.get(("mode", mode), none)] = mode
     out[pairs] = edge_mode[moves.edge[leaving]]
-    by_sea = pairs[out[pairs] == "sea"]
-    rail_first = first_rail[by_sea] < leaving[out[pairs] == "sea"]
-    out[by_sea[rail_first]] = "rail_sea"
+    land = mode_km["rail"] + mode_km["road"]
+    sails = np.isin(out[pairs], ("rail", "road")) & (mode_km["sea"][pairs] > land[pairs])
+    out[pairs[sails]] = "sea"
+    boards = np.where(sails, first_sea[pairs], leaving)  # where the ship is boarded
+    by_sea = out[pairs] == "sea"
+    out[pairs[by_sea & (first_rail[pairs] < boards)]] = "rail_sea"
     return out
 
 

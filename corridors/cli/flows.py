@@ -28,9 +28,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     flows.add_argument(
         "--rounds",
         type=int,
-        default=200,
+        default=1000,
         metavar="N",
-        help="most rounds of the solver (default 200; 1 is the logit without queues)",
+        help="most rounds of the solver (default 1000: it stops once settled; 1 is the logit "
+        "without queues)",
     )
     flows.add_argument("--json", action="store_true", help="print JSON")
 

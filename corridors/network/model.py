@@ -136,18 +136,25 @@ class Network:
 
     def trade_ends(self, origins=None, destinations=None) -> tuple[list[str], list[str]]:
         """The origins and destinations of China's trade that studies start from, unless
-        given: the Chinese hubs, and the foreign terminals, sea ports and overseas parks.
+        given: the Chinese hubs and the sea ports of the provinces with no hub (where their
+        goods meet the network: Shanghai, Guangzhou and Shenzhen ...), and the foreign
+        terminals, sea ports and overseas parks.
 
         Examples
         --------
         >>> from corridors import load_network
         >>> origins, destinations = load_network().trade_ends()
-        >>> "chongqing" in origins, "duisburg" in destinations, "qinzhou" in destinations
+        >>> "chongqing" in origins, "shenzhen" in origins, "qinzhou" in origins
         (True, True, False)
+        >>> "duisburg" in destinations, "qinzhou" in destinations
+        (True, False)
         """
         places = self.places
         if origins is None:
-            origins = list(places.index[(places.kind == "hub") & (places.iso3 == "CHN")])
+            home = places[(places.iso3 == "CHN") & places.province.fillna("").ne("")]
+            hubs = home[home.kind == "hub"]
+            ports = home[(home.kind == "sea_port") & ~home.province.isin(hubs.province)]
+            origins = sorted([*hubs.index, *ports.index])
         if destinations is None:
             kinds = ["terminal", "sea_port", "overseas_park"]
             destinations = list(places.index[(places.iso3 != "CHN") & places.kind.isin(kinds)])

@@ -185,6 +185,7 @@ TABLES: dict[str, Table] = {
                 Column("imports", "float", required=False, minimum=0),
                 Column("domestic_outflow", "float", required=False, minimum=0),
                 Column("domestic_inflow", "float", required=False, minimum=0),
+                Column("trade_2019_kusd", "float", required=False, minimum=0),
                 Column("seed_tables", required=False),
                 Column("printed_ratios", required=False),
                 _source(),
@@ -192,7 +193,7 @@ TABLES: dict[str, Table] = {
             ),
             key=("id",),
             doc="The 31 mainland provinces, their trade-pattern type and 2017 figures "
-            "(100 million yuan) from seed 001.",
+            "(100 million yuan) from seed 001, and their 2019 trade (1,000 USD, NBS).",
         ),
         Table(
             "observed",

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from small import border_network
 
+from corridors import load_network
 from corridors.analysis.demand import check_demand, gravity_demand, origin_exports, read_demand
 from corridors.analysis.flows import assign, compare_observed
 from corridors.analysis.routing import route
@@ -71,7 +72,29 @@ def test_beijing_takes_its_types_total_less_the_printed_provinces(net):
     assert row["basis"].startswith("derived")
 
 
-def test_hubs_without_an_exports_figure_are_listed(net):
+def test_a_province_with_no_printed_exports_is_estimated_from_its_2019_trade(net):
+    row = origin_exports(net, ["nanning"]).loc["nanning"]
+    # 91,944.2 (the 19 printed provinces' exports, 100 million yuan) / 2,577,125,740 (their
+    # 2019 trade, 1,000 USD) x Guangxi's 65,330,813
+    assert row["province_exports"] == pytest.approx(2330.8)
+    assert row["basis"].startswith("estimate: 2019 trade (NBS A060201) x 0.551")
+    assert int(row["places_in_province"]) == 3  # Nanning, Liuzhou, Baise
+
+
+def test_provinces_with_no_hub_trade_from_their_sea_ports(net):
+    origins, _ = net.trade_ends()
+    assert {"shanghai", "shenzhen", "guangzhou", "tianjin", "xiamen", "qingdao"} <= set(origins)
+    assert not {"ningbo", "qinzhou", "dalian", "lianyungang"} & set(origins)  # provinces with hubs
+    exports = origin_exports(net, ["shenzhen", "guangzhou"]).feu_per_year
+    assert exports["shenzhen"] == exports["guangzhou"] > 0  # Guangdong's, shared
+
+
+def test_hubs_without_an_exports_figure_are_listed(data_copy):
+    path = data_copy / "provinces.csv"
+    provinces = pd.read_csv(path, dtype=str, keep_default_na=False)
+    provinces.loc[provinces.id == "xinjiang", "trade_2019_kusd"] = ""
+    provinces.to_csv(path, index=False)
+    net = load_network(data_copy)
     demand = gravity_demand(net, origins=["Urumqi", "Chongqing"], destinations=["Duisburg"])
     assert demand.attrs["without_exports"] == ["urumqi"]
     assert set(demand.origin) == {"chongqing"}
