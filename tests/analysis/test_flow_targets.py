@@ -112,4 +112,3 @@ def test_the_new_railways_save_shippers_money(appraisal, project):
 )
 def test_the_pinglu_canal_saves_shippers_money(appraisal):
     assert appraisal.loc["pinglu_canal", "alone_usd_per_year"] > 0
-
