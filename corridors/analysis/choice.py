@@ -1,7 +1,7 @@
 """Route and mode choice: a nested logit over each pair's alternatives.
 
-The nests are the ways out of the origin's country: by ship (main mode ``sea`` or
-``rail_sea``, :func:`corridors.analysis.flows.main_modes`), by rail, by road. An alternative
+The nests are the ways out of the origin's country: by ship (main mode ``sea``, ``rail_sea``
+or ``river_sea``, :func:`corridors.analysis.flows.main_modes`), by rail, by road. An alternative
 ``a`` of nest ``m`` has the utility ``V_a = -(g_a + k_m) / s``, with ``g_a`` its generalized
 cost (USD per FEU), ``k_m`` the nest's constant (USD per FEU: what shippers weigh against
 the mode beyond its cost and time) and ``s`` the logit scale (the cost difference that
@@ -29,7 +29,7 @@ from corridors.network.model import Network
 
 __all__ = ["NESTS", "Logit", "nest_codes", "nested_logit"]
 
-NESTS = {"rail_sea": "sea"}  # main modes that share a nest with another
+NESTS = {"rail_sea": "sea", "river_sea": "sea"}  # main modes that share a nest with another
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ its constraints, each closing what the others use:
   Caspian, or the southern routes through Iran and Turkey where they exist);
 - ``sea``: no land crossing out of the origin's country (the sea, then perhaps rail across
   a border abroad); ``sea:direct``: no land crossing anywhere; ``sea:road``: nor rail, so
-  to the port by truck or barge (the Yangtze to Shanghai); ``sea:<canal>``: no Suez or
-  Panama Canal (the Cape or Cape Horn instead);
+  to the port by truck or barge; ``sea:river``: nor a road of any length in the origin's
+  country, so by barge (the Yangtze to Shanghai, the Xijiang to Guangzhou, the Pinglu Canal
+  to Qinzhou); ``sea:<canal>``: no Suez or Panama Canal (the Cape or Cape Horn instead);
 - ``sea:<port>``: sea from that port of the origin's country only, then no land crossing
   (rail to the Beibu Gulf, the Yangtze to Shanghai ...).
 
@@ -47,7 +48,7 @@ from corridors.graph.routing_graph import RoutingGraph, routing_graph
 from corridors.network.model import Network, check_network
 from corridors.network.schema import MODES
 
-__all__ = ["ChoiceSet", "choice_set"]
+__all__ = ["ChoiceSet", "choice_set", "cost_ceiling"]
 
 SOUTH_AVOIDS = frozenset({"RUS", "BLR"})  # the Northern Corridor's countries
 BY_ROAD = ("road", "sea", "inland_water")  # to the port by truck or barge
@@ -120,9 +121,15 @@ def choice_set(
     avoid=(),
     modes=None,
     statuses=("operational",),
+    ceiling: np.ndarray | None = None,
 ) -> ChoiceSet:
     """The alternatives of every pair of ``demand`` (a checked demand table, as
     :func:`corridors.analysis.demand.od_or_gravity` gives), found by generalized cost.
+
+    ``ceiling``, per pair, the generalized cost above which a route is dropped; by default
+    ``choice_max_cost_ratio`` times the pair's best. An appraisal passes the base network's
+    (:func:`cost_ceiling`), so that a project which cheapens the best route does not also
+    take the dearer ones out of the choice, and with them some of the surplus.
 
     Examples
     --------
@@ -138,10 +145,21 @@ def choice_set(
     """
     check_network(network)
     with collector_paused():  # tens of thousands of small tuples: no full collection
-        return _choice_set(network, demand.reset_index(drop=True), avoid, modes, statuses)
+        demand = demand.reset_index(drop=True)
+        return _choice_set(network, demand, avoid, modes, statuses, ceiling)
 
 
-def _choice_set(network, demand, avoid, modes, statuses) -> ChoiceSet:
+def cost_ceiling(network: Network, alternatives: ChoiceSet) -> np.ndarray:
+    """Per pair, the most generalized cost a route may have to be weighed beside the
+    ``alternatives`` found on ``network``: ``choice_max_cost_ratio`` times the pair's best
+    (infinite where it has none)."""
+    ratio = float(network.parameters.loc["choice_max_cost_ratio", "value"])
+    best = alternatives.alternatives.groupby("pair").generalized.min()
+    best = best.reindex(range(len(alternatives.demand)), fill_value=np.inf)
+    return best.to_numpy(dtype=float) * ratio
+
+
+def _choice_set(network, demand, avoid, modes, statuses, ceiling) -> ChoiceSet:
     graph = routing_graph(network)
     base = trip_constraints(network, demand, avoid, modes, statuses)
     stops = frozenset(demand.origin) | frozenset(demand.destination)
@@ -156,8 +174,12 @@ def _choice_set(network, demand, avoid, modes, statuses) -> ChoiceSet:
     every = Moves(*(np.concatenate([getattr(m, f) for m in moves]) for f in FIELDS))
     table = _described(network, graph, pd.concat(parts, ignore_index=True), np.vstack(sums), every)
     keep = np.flatnonzero(table.hours.notna().to_numpy())
-    ratio = float(network.parameters.loc["choice_max_cost_ratio", "value"])
-    kept = _distinct(table.iloc[keep], ratio)
+    if ceiling is None:
+        ratio = float(network.parameters.loc["choice_max_cost_ratio", "value"])
+        best = table.iloc[keep].groupby("pair").generalized.transform("min")
+        ceiling = np.full(len(demand), np.inf)
+        ceiling[table.pair.iloc[keep]] = best.to_numpy() * ratio
+    kept = _distinct(table.iloc[keep], np.asarray(ceiling, dtype=float))
     return ChoiceSet(demand, *_renumbered(table, every, kept), graph, base)
 
 
@@ -191,16 +213,23 @@ def _variants(network: Network, demand: pd.DataFrame, base: Constraints, stops: 
         yield "sea", sea, picked
         sea = replace(base, elements=base.elements | land_crossings)
         yield "sea:direct", sea, picked
-        yield (
-            "sea:road",
-            replace(sea, modes=frozenset(BY_ROAD).intersection(base.modes or MODES)),
-            picked,
-        )
+        by_road = replace(sea, modes=frozenset(BY_ROAD).intersection(base.modes or MODES))
+        yield "sea:road", by_road, picked
+        roads = _home_roads(network, country)
+        yield "sea:river", replace(by_road, elements=by_road.elements | roads), picked
         for canal in CANALS:
             yield f"sea:{canal}", replace(sea, passages=sea.passages | {canal}), picked
         for port in ports:
             others = frozenset(ports) - {port} - stops
             yield f"sea:{port}", replace(sea, places=sea.places | others), picked
+
+
+def _home_roads(network: Network, country: str) -> frozenset[str]:
+    """The road links of some length within ``country``: closed, they leave a hub its barges
+    (a 0 km road to its own river port stays open)."""
+    links, iso3 = network.links, network.places.iso3
+    home = links["from"].map(iso3).eq(country) & links["to"].map(iso3).eq(country)
+    return frozenset(links.index[home & links["mode"].eq("road") & (links.km > 0)])
 
 
 def _by_mode(place: str, own: pd.Index, mode: pd.Series):
@@ -248,14 +277,13 @@ def _passages(graph: RoutingGraph, moves: Moves, pairs: int) -> list[tuple[str, 
     return [tuple(sorted(p)) for p in out]
 
 
-def _distinct(table: pd.DataFrame, max_ratio: float) -> np.ndarray:
-    """Rows of ``table`` to keep: the cheapest of each kind of route per pair, within
-    ``max_ratio`` times the pair's best, in pair and cost order."""
+def _distinct(table: pd.DataFrame, ceiling: np.ndarray) -> np.ndarray:
+    """Rows of ``table`` to keep: the cheapest of each kind of route per pair, costing no
+    more than the pair's ``ceiling``, in pair and cost order."""
     key = ["pair", "main_mode", "gateway", "crossings", "passages"]
     ordered = table.sort_values(["pair", "generalized", "variant"], kind="stable")
     first = ordered.drop_duplicates(key)
-    best = first.groupby("pair").generalized.transform("min")
-    return first.index[first.generalized <= best * max_ratio].to_numpy()
+    return first.index[first.generalized <= ceiling[first.pair]].to_numpy()
 
 
 def _renumbered(table: pd.DataFrame, moves: Moves, kept: np.ndarray):

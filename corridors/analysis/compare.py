@@ -302,7 +302,10 @@ def appraise(
     The surplus is that of the stochastic user equilibrium (:func:`corridors.analysis.
     equilibrium.pair_surplus`): the logsum of each pair's route and mode choice, with queues at
     the capacity-bound crossings, times the logit scale and the pair's FEU a year (Ben-Akiva
-    and Lerman 1985). Pairs with no alternative in some network are left out and counted.
+    and Lerman 1985). Every network weighs the routes that cost no more than the base's cut
+    (``choice_max_cost_ratio`` times the base's best), so a project is credited with what
+    it makes cheaper and not debited with dear routes its cheaper best would cut. Pairs with
+    no alternative in some network are left out and counted.
 
     Parameters
     ----------
@@ -320,6 +323,7 @@ def appraise(
     >>> bool(found.projects.alone_usd_per_year.iloc[1] > 0)
     True
     """
+    from corridors.analysis.choice_set import choice_set, cost_ceiling
     from corridors.analysis.demand import od_or_gravity
     from corridors.analysis.equilibrium import equilibrium, pair_surplus
 
@@ -332,7 +336,7 @@ def appraise(
         msg = "appraise needs one or more project scenarios (not base)"
         raise ValueError(msg)
     od = od_or_gravity(network, od).reset_index(drop=True)
-
+    ceiling = cost_ceiling(network, choice_set(network, od))  # the base's, for every network
     found: dict[tuple[int, ...], np.ndarray] = {}
 
     def surplus(chosen: list[Scenario]) -> np.ndarray:
@@ -341,7 +345,7 @@ def appraise(
             changed = network
             for scenario in chosen:
                 changed = scenario(changed)
-            found[key] = pair_surplus(changed, od)
+            found[key] = pair_surplus(changed, od, ceiling=ceiling)
         return found[key]
 
     base, together = surplus([]), surplus(loaded)

@@ -218,11 +218,17 @@ def equilibrium(
 
 
 def pair_surplus(
-    network: Network, demand: pd.DataFrame, *, logit: Logit | None = None, rounds: int = 1000
+    network: Network,
+    demand: pd.DataFrame,
+    *,
+    logit: Logit | None = None,
+    rounds: int = 1000,
+    ceiling: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per pair of a checked demand table, its consumer surplus at equilibrium in USD a year,
     less a constant: the logsum times the logit scale times its FEU a year (NaN for a pair
-    with no alternative). Only differences between networks mean anything.
+    with no alternative). Only differences between networks mean anything, between choice
+    sets cut at the same ``ceiling`` (:func:`corridors.analysis.choice_set.choice_set`).
 
     Examples
     --------
@@ -236,12 +242,12 @@ def pair_surplus(
     True
     """
     logit = logit or Logit.of(network)
-    alternatives, _, (*_, logsum) = choose(network, demand, logit, rounds)
+    alternatives, _, (*_, logsum) = choose(network, demand, logit, rounds, ceiling=ceiling)
     return logit.scale_usd * logsum * alternatives.demand.feu_per_year.to_numpy(dtype=float)
 
 
 def choose(network: Network, demand: pd.DataFrame, logit: Logit, rounds: int, **options):
-    """The demand's choice set (``options``: avoid, modes, statuses), its capacity-bound
+    """The demand's choice set (``options``: avoid, modes, statuses, ceiling), its capacity-bound
     crossings, and what :func:`settle` finds on them."""
     alternatives = choice_set(network, demand, **options)
     bound = Bound(network, alternatives)

@@ -241,54 +241,55 @@ class Moves:
 
 
 BASE_YEAR = 2019  # the year of the money (mode_params.csv) and of the rail share (observed.csv)
-MAIN_MODES = ("sea", "rail_sea", "inland_water", "rail", "road")
+MAIN_MODES = ("sea", "rail_sea", "river_sea", "inland_water", "rail", "road")
 
 
 def main_modes(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:
     """Per pair, how its route leaves the origin's country: ``sea`` from a port, ``rail_sea``
-    where a rail link brings the box to that port, else the mode of the crossing or link
-    that crosses the border (``rail``, ``road``, ``inland_water``). A route that stays in one
-    country takes the first of sea, inland water, rail and road it has a link of; empty
-    where there is no route.
+    or ``river_sea`` where a train or a barge brings the box to that port (the one that
+    runs further before the ship), else the mode of the crossing or link that crosses the
+    border (``rail``, ``road``, ``inland_water``). A route that stays in one country takes
+    the first of sea, inland water, rail and road it has a link of; empty where there is no
+    route.
 
     A route that leaves by land and then sails further than it runs on land is a sea route
     (``rail_sea`` or ``sea`` by the same rule): rail to Vladivostok or Haiphong for a ship to
     Busan or Rotterdam competes with the ships from China's own ports, not with the trains
     to Europe. The Middle Corridor, which crosses the Caspian and the Black Sea after a far
-    longer haul by rail, stays ``rail``; a barge to the port with a 0 km rail access link is
-    ``sea``.
+    longer haul by rail, stays ``rail``; a 0 km link (a port's local access) brings nothing.
     """
     tags = graph.engine.tags
     none = np.zeros(0, np.int64)
     links = tags.get(("kind", "link"), none)
     km = graph.engine.values["km"][moves.edge]
     out = np.full(len(origins), "", dtype=object)
-    first_rail = np.full(len(origins), np.inf)
-    first_sea = np.full(len(origins), np.inf)
-    mode_km = {}
+    on = {}
     for mode in ("road", "rail", "inland_water", "sea"):  # the last one found wins
-        on = np.flatnonzero(
-            np.isin(moves.edge, np.intersect1d(tags.get(("mode", mode), none), links))
-        )
-        out[np.unique(moves.pair[on])] = mode
-        mode_km[mode] = np.bincount(moves.pair[on], km[on], minlength=len(origins))
-        if mode == "rail":  # a 0 km rail link is a port's local access, not a rail leg
-            haul = on[km[on] > 0]
-            np.minimum.at(first_rail, moves.pair[haul], haul)
-        if mode == "sea":
-            np.minimum.at(first_sea, moves.pair[on], on)
+        on[mode] = np.isin(moves.edge, np.intersect1d(tags.get(("mode", mode), none), links))
+        out[np.unique(moves.pair[on[mode]])] = mode
     leaving = _leaving(network, graph, moves, origins)
     pairs = moves.pair[leaving]
     edge_mode = np.full(len(graph.engine.tail), "", dtype=object)
     for mode in ("road", "rail", "inland_water", "sea"):
         edge_mode[tags.get(("mode", mode), none)] = mode
     out[pairs] = edge_mode[moves.edge[leaving]]
-    land = mode_km["rail"] + mode_km["road"]
-    sails = np.isin(out[pairs], ("rail", "road")) & (mode_km["sea"][pairs] > land[pairs])
+
+    def km_by(mode: str, before=None) -> np.ndarray:
+        taken = on[mode] if before is None else on[mode] & before
+        return np.bincount(moves.pair[taken], km[taken], minlength=len(origins))
+
+    land = km_by("rail") + km_by("road")
+    sails = np.isin(out[pairs], ("rail", "road")) & (km_by("sea")[pairs] > land[pairs])
     out[pairs[sails]] = "sea"
-    boards = np.where(sails, first_sea[pairs], leaving)  # where the ship is boarded
-    by_sea = out[pairs] == "sea"
-    out[pairs[by_sea & (first_rail[pairs] < boards)]] = "rail_sea"
+    first_sea = np.full(len(origins), np.inf)
+    np.minimum.at(first_sea, moves.pair[on["sea"]], np.flatnonzero(on["sea"]))
+    boards = np.full(len(origins), -np.inf)  # where the ship is boarded
+    boards[pairs] = np.where(sails, first_sea[pairs], leaving)
+    before = np.arange(len(moves.pair)) < boards[moves.pair]
+    by_sea = pairs[out[pairs] == "sea"]
+    rail, water = km_by("rail", before)[by_sea], km_by("inland_water", before)[by_sea]
+    out[by_sea[(rail > 0) & (rail >= water)]] = "rail_sea"
+    out[by_sea[water > rail]] = "river_sea"
     return out
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from corridors.analysis.choice import Logit, nested_logit
 from corridors.analysis.choice_fit import choice_targets, target_values
-from corridors.analysis.choice_set import choice_set
+from corridors.analysis.choice_set import choice_set, cost_ceiling
 from corridors.analysis.equilibrium import Bound, settle
 from corridors.network.scenarios import apply_scenario, load_scenario
 
@@ -120,6 +120,21 @@ def test_chongqing_duisburg_chooses_between_the_exit_ports_and_the_sea(net):
         net.parameters.loc["choice_max_cost_ratio", "value"]
     )
     assert found.generalized.iloc[0] == best and found.variant.iloc[0] == "best"
+
+
+def test_a_project_weighed_at_the_bases_ceiling_keeps_the_dear_routes(net):
+    # Baoshan-Ruili cuts Dali -> Yangon's best from 9,082 to 6,137 USD: at its own ratio
+    # the scenario would drop the routes between 61,374 and 90,816 (round by the Caspian)
+    demand = pd.DataFrame({"origin": ["dali"], "destination": ["yangon"], "feu_per_year": [1.0]})
+    line = apply_scenario(net, load_scenario(net, "baoshan_ruili_railway"))
+    base = choice_set(net, demand)
+    ceiling = cost_ceiling(net, base)
+    assert ceiling[0] == pytest.approx(10 * base.alternatives.generalized.min())
+    own, kept = (choice_set(line, demand, ceiling=c).alternatives for c in (None, ceiling))
+    assert len(own) < len(kept) == len(base.alternatives)
+    assert (kept.generalized <= ceiling[0]).all()
+    tight = choice_set(net, demand, ceiling=np.array([base.alternatives.generalized.min()]))
+    assert tight.alternatives.variant.tolist() == ["best"]
 
 
 def test_a_new_railway_beside_a_road_crossing_keeps_the_road_alternative(net):

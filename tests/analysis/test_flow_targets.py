@@ -100,15 +100,6 @@ def test_the_middle_corridor_stays_within_its_capacity_when_poland_closes(closed
     assert (closed[1].crossings.utilisation < 1.0).all()
 
 
-@pytest.mark.parametrize("project", PROJECTS[:2] + PROJECTS[3:])
-def test_the_new_railways_save_shippers_money(appraisal, project):
+@pytest.mark.parametrize("project", PROJECTS)
+def test_the_new_lines_save_shippers_money(appraisal, project):
     assert appraisal.loc[project, "alone_usd_per_year"] > 0
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="no alternative takes the canal: the barge to Qinzhou is of one kind (sea from "
-    "Qinzhou) with the train and the truck there, and the cheapest of a kind is kept",
-)
-def test_the_pinglu_canal_saves_shippers_money(appraisal):
-    assert appraisal.loc["pinglu_canal", "alone_usd_per_year"] > 0
