@@ -346,7 +346,7 @@ def equilibrium_block(f: Figures) -> str:
         "equilibrium": land_rail_share(net, eq.flows.pairs),
     }
     bound = eq.crossings.set_index("id")
-    brest = bound.loc["brest-malaszewicze"]
+    brest, kuznica = bound.loc["brest-malaszewicze"], bound.loc["grodno-kuznica"]
     capacity = net.crossings.loc["brest-malaszewicze", "capacity_per_day"]
     free = eq.unbounded.iloc[0]
     import corridors
@@ -382,7 +382,11 @@ def equilibrium_block(f: Figures) -> str:
         f"{brest.queue_hours / 24:.0f} days: with its dwell, {waited:.0f} days at the border "
         f"against the {wait.value:.0f} published as a bad but ordinary trip in {wait.year} "
         f"({'; '.join(wait.source)}; a check, not a target): every box for the EU that rail "
-        "takes must pass it, the network's only rail way into the EU. "
+        "takes must pass it, Grodno-Kuźnica (at "
+        f"{kuznica.utilisation:.2f} of its capacity, a queue of {kuznica.queue_hours / 24:.0f} "
+        f"days, {pct(brest.feu_per_year / (brest.feu_per_year + kuznica.feu_per_year))} of "
+        "the two's flow at Brest against Małaszewicze's 79% of the westbound China-Europe "
+        "trains in 2020) or the Caspian. "
         f"{free['name']}, which publishes no capacity, "
         f"carries {free.feu_per_year:,.0f} FEU a year. The rail flow for Europe by exit port, "
         "against the 2020 trains: "
@@ -409,6 +413,11 @@ def _on_bounds(logit) -> str:
     from corridors.analysis.choice_fit import BOUNDS
 
     said = []
+    if logit.scale_usd == BOUNDS["logit_scale_usd"][1]:
+        said.append(
+            "the scale sits on its upper bound: the targets ask for a choice that hardly "
+            "answers to cost"
+        )
     if logit.nest == BOUNDS["logit_nest"][1]:
         said.append("the nest parameter sits on its bound: the targets ask for no nesting")
     if logit.constant("rail") == BOUNDS["asc_rail_usd"][0]:
@@ -537,7 +546,8 @@ def scenarios_block(f: Figures) -> str:
         f"With the standard OD set ({num(f.od_pairs)} pairs), closing Alashankou moves its flow "
         f"to {_name(net, ala)} (its gateway share {pct(gates['base', ala])} -> "
         f"{pct(gates['alashankou_closure', ala])}, generalized cost "
-        f"{pct(change['alashankou_closure'], 1, sign=True)}); closing Brest-Małaszewicze costs "
+        f"{pct(change['alashankou_closure'], 1, sign=True)}); closing the Belarus-Poland border "
+        "(Brest-Małaszewicze and Grodno-Kuźnica) costs "
         f"{pct(change['poland_belarus_border_closure'], sign=True)} and sends the flow to {to}, "
         "as the 2025 closure did; halving every rail border's dwell saves "
         f"{pct(-change['border_dwell_halved'])}. Criticality re-routes only the pairs a failure "

@@ -26,6 +26,7 @@ pair's best is dropped: no shipper weighs it.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -164,13 +165,17 @@ def _choice_set(network, demand, avoid, modes, statuses, ceiling) -> ChoiceSet:
     base = trip_constraints(network, demand, avoid, modes, statuses)
     stops = frozenset(demand.origin) | frozenset(demand.destination)
     parts, sums, moves, offset = [], [], [], 0
-    for variant, constraints, picked in _variants(network, demand, base, stops):
+    queue = deque(_variants(network, demand, base, stops))
+    while queue:
+        variant, constraints, picked = queue.popleft()
         part = demand.loc[picked].reset_index(drop=True)
         found, move = routed(network, graph, constraints, "generalized", part)
         parts.append(pd.DataFrame({"pair": picked, "variant": variant, "origin": part.origin}))
         sums.append(found)
         moves.append(replace(move, pair=move.pair + offset))
         offset += len(part)
+        if variant.startswith("land:") and ":round:" not in variant:
+            queue.extend(_round_bottlenecks(network, graph, variant, constraints, picked, move))
     every = Moves(*(np.concatenate([getattr(m, f) for m in moves]) for f in FIELDS))
     table = _described(network, graph, pd.concat(parts, ignore_index=True), np.vstack(sums), every)
     keep = np.flatnonzero(table.hours.notna().to_numpy())
@@ -230,6 +235,21 @@ def _home_roads(network: Network, country: str) -> frozenset[str]:
     links, iso3 = network.links, network.places.iso3
     home = links["from"].map(iso3).eq(country) & links["to"].map(iso3).eq(country)
     return frozenset(links.index[home & links["mode"].eq("road") & (links.km > 0)])
+
+
+def _round_bottlenecks(network: Network, graph, variant: str, constraints, picked, move):
+    """Variants of a land variant (``picked`` the rows of one origin country, ``move`` its
+    routes) that go round each capacity-bound crossing abroad those routes take, for the
+    pairs that took it (``<variant>:round:<crossing>``): Kuźnica where Brest queues."""
+    crossings, iso3 = network.crossings, network.places.iso3
+    home = iso3[graph.places[graph.engine.node_place[move.tail[0]]]] if len(move.tail) else ""
+    taken = route_crossings(graph, move, len(picked))
+    for crossing in crossings.index[crossings.capacity_per_day.notna()]:
+        ends = {iso3[crossings.at[crossing, "from"]], iso3[crossings.at[crossing, "to"]]}
+        using = [i for i, used in enumerate(taken) if crossing in used]
+        if using and home not in ends:
+            closed = replace(constraints, elements=constraints.elements | {crossing})
+            yield f"{variant}:round:{crossing}", closed, picked[using]
 
 
 def _by_mode(place: str, own: pd.Index, mode: pd.Series):

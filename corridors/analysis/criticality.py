@@ -75,7 +75,7 @@ def criticality(
     >>> table = criticality(load_network(), od=od)
     >>> row = table.iloc[0]
     >>> row["id"], bool(row["delta_cost_pct"] > 0), float(row["unserved_share"])
-    ('brest-malaszewicze', True, 0.0)
+    ('alashankou-dostyk', True, 0.0)
     """
     from corridors.analysis.demand import od_or_gravity
     from corridors.analysis.skim import best_paths, collector_paused

@@ -192,19 +192,23 @@ def place_names(network: Network, lang: str = "en") -> pd.Series:
 
 def route_name(route: Route, names: pd.Series, lang: str = "en") -> str:
     """A route's name for a legend: its ends, where it leaves the origin's country (the
-    first crossing, else the port where it goes to sea) and its days. The static and the
-    interactive maps both name routes with it.
+    first crossing, else the port where it goes to sea), where it crosses its last border
+    if it crosses more than one (Brest or Grodno into the EU), and its days. The static and
+    the interactive maps both name routes with it.
 
     Examples
     --------
     >>> from corridors import load_network, route
     >>> net = load_network()
     >>> route_name(route(net, "Chongqing", "Duisburg"), net.places.name_en)
-    'Chongqing → Duisburg via Alashankou, 15.4 days'
+    'Chongqing → Duisburg via Alashankou and Brest, 15.4 days'
     >>> route_name(route(net, "Chongqing", "Duisburg"), net.places.name_zh, "zh")
-    '重庆 → 杜伊斯堡，经阿拉山口，15.4 天'
+    '重庆 → 杜伊斯堡，经阿拉山口、布列斯特，15.4 天'
+    >>> route_name(route(net, "Urumqi", "Almaty"), net.places.name_en)
+    'Urumqi → Almaty via Horgos, 1.2 days'
     """
-    exits = list(route.crossings[:1])
+    crossed = list(route.crossings)  # the places on either side of each crossing, in order
+    exits = crossed[:1] + crossed[-2:-1] if len(crossed) > 2 else crossed[:1]
     if not exits:
         sea = route.legs[route.legs["mode"] == "sea"]
         exits = list(sea["from"].iloc[:1])
@@ -213,7 +217,8 @@ def route_name(route: Route, names: pd.Series, lang: str = "en") -> str:
     days = route.total["days"]
     if not exits:
         return word("route_name_direct", lang, ends=ends, days=days)
-    return word("route_name", lang, ends=ends, exit=names.get(exits[0], exits[0]), days=days)
+    via = ("、" if lang == "zh" else " and ").join(names.get(e, e) for e in exits)
+    return word("route_name", lang, ends=ends, exit=via, days=days)
 
 
 def service_names(network: Network, lang: str = "en") -> pd.Series:

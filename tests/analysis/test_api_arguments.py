@@ -85,7 +85,7 @@ def test_od_as_a_path_is_read(net, tmp_path):
     by_table = assign(net, OD.assign(feu_per_year=10.0), by="time").crossings
     pd.testing.assert_frame_equal(by_path, by_table)
     table = criticality(net, od=path)
-    assert table.iloc[0]["id"] == "brest-malaszewicze"
+    assert table.iloc[0]["id"] == "alashankou-dostyk"
 
 
 def test_od_as_a_missing_path_names_it(net, tmp_path):

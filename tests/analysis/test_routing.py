@@ -275,9 +275,10 @@ def test_khunjerab_is_closed_in_winter(net):
 
 
 def test_alternatives_on_the_real_network(net):
-    rail = route(net, "Chongqing", "Duisburg", modes=["rail"], alternatives=2)
-    exits = [r.crossings[0] for r in [rail, *rail.alternatives]]
-    assert len(set(exits)) == 3  # three different exit ports
+    rail = route(net, "Chongqing", "Duisburg", modes=["rail"], alternatives=3)
+    found = [rail, *rail.alternatives]
+    assert len({r.crossings[0] for r in found}) == 3  # three different exit ports
+    assert {r.crossings[-2] for r in found} == {"brest", "grodno"}  # and both ways into Poland
     sea = route(net, "Shanghai", "Rotterdam", modes=["sea"], alternatives=1)
     assert sea.alternatives and sea.alternatives[0].total["km"] > sea.total["km"]
     assert "suez" in set(sea.legs.element.map(net.links.passages.get).dropna().sum())

@@ -86,8 +86,8 @@ def test_the_route_map_is_chinese(net, font):
     ax = fig.axes[0]
     assert ax.get_title() == "重庆 → 杜伊斯堡（按时间）"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[0] == "最佳：重庆 → 杜伊斯堡，经阿拉山口，15.4 天，10,526 公里"
-    assert legend[1].startswith("备选 1：重庆 → 杜伊斯堡，经霍尔果斯")
+    assert legend[0] == "最佳：重庆 → 杜伊斯堡，经阿拉山口、布列斯特，15.4 天，10,526 公里"
+    assert legend[1].startswith("备选 1：重庆 → 杜伊斯堡，经阿拉山口、格罗德诺")
     assert any(t.startswith("阿拉山口–多斯特克（") and t.endswith(" 小时）") for t in texts)
     assert "2,000 公里" in texts and any(t.startswith("底图：Natural Earth") for t in texts)
     english = plot_route(r)

@@ -55,7 +55,7 @@ def test_route_map_layers(net):
     ax = plot_route(r).axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0].startswith("best") and len(labels) == 3  # one entry per route
-    assert labels[0] == "best: Chongqing → Duisburg via Alashankou, 15.4 days, 10,526 km"
+    assert labels[0] == "best: Chongqing → Duisburg via Alashankou and Brest, 15.4 days, 10,526 km"
     assert all(" via " in label for label in labels)  # each names where it leaves China
     notes = [t.get_text() for t in ax.texts]
     # a crossing is named by the pair, the Chinese side first, with its dwell
@@ -114,7 +114,7 @@ def test_the_interactive_map_carries_each_legs_figures(net):
     page = interactive_html(net, [r])
     assert "Chongqing – Chengdu (rail, operational): 505 km" in page
     assert "Lanzhou – Urumqi (china europe): 1,904 km, 41.5 h, 1,215 USD" in page  # 0.638 USD/km
-    assert "Route 1: Chongqing → Duisburg via Alashankou, 15.4 days" in page
+    assert "Route 1: Chongqing → Duisburg via Alashankou and Brest, 15.4 days" in page
     assert page == interactive_html(net, [r])  # the same bytes each time
 
 
