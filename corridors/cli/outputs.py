@@ -25,7 +25,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     draw.add_argument(
         "--corridor", action="append", default=[], metavar="ID", help="highlight (repeatable)"
     )
-    draw.add_argument("--flows", action="store_true", help="the gravity demand's flows instead")
+    draw.add_argument(
+        "--flows",
+        action="store_true",
+        help="the gravity demand's flows at the equilibrium of route and mode choice instead",
+    )
     draw.add_argument("--sea", action="store_true", help="draw the sea legs too")
 
     assess = command(
@@ -66,9 +70,11 @@ def _map(args) -> int:
         if not args.out:
             return 0
     if args.flows:
-        from corridors.analysis.flows import assign
+        from corridors.analysis.equilibrium import equilibrium
+        from corridors.outputs.labels import word
 
-        fig = plot_flows(network, assign(network), extent=args.extent)
+        title = word("equilibrium_flows_title")
+        fig = plot_flows(network, equilibrium(network).flows, extent=args.extent, title=title)
     else:
         fig = plot_network(network, extent=args.extent, corridors=args.corridor, sea=args.sea)
     save_figure(fig, args.out)

@@ -325,8 +325,8 @@ def _capacity_section(network: Network, report: Report) -> None:
         f"Each exit port's share of the China-Europe trains (2020, both directions) against "
         f"the model's rail flow for Europe: {int((off <= 0.10).sum())} of {len(trains)} within "
         f"10 percentage points, the worst {off.max() * 100:.0f} pp off. The demand counts "
-        "exports only and no province's imports, and the gravity model's partners are the "
-        "network's places alone: volumes are not yet comparable, shares are."
+        "exports only and no province's imports, and the trains run both ways: volumes are "
+        "not yet comparable, shares are."
     )
     report.table("china_europe_ports", observed, shown)
     report.figure(

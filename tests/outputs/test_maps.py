@@ -103,6 +103,9 @@ def test_cli_map(tmp_path, capsys):
         == 0
     )
     assert out.stat().st_size > 20_000
+    flows = tmp_path / "flows.png"
+    assert main(["map", "--flows", "--out", str(flows)]) == 0
+    assert flows.stat().st_size > 20_000
     assert main(["map", "--corridor", "nowhere", "--out", str(out)]) == 1
     assert "unknown corridor nowhere" in capsys.readouterr().err
 
