@@ -259,7 +259,7 @@ def _centrality_section(network: Network, report: Report) -> None:
     flows = assign(network)
     report.heading("How each trade-pattern type's exports leave China")
     report.text(
-        "The gravity model's exports (seed 001 provinces, by destination GDP), all-or-nothing "
+        "The gravity model's exports (provinces of seed 001 and NBS, by destination GDP), all-or-nothing "
         "on the best routes by generalized cost: the share leaving by each gateway. "
         "All-or-nothing overstates the fastest corridor; see the validation section."
     )
@@ -425,7 +425,7 @@ def _flow_validation(network: Network, report: Report) -> None:
     report.text(
         f"The route and mode choice is fitted to {int(table.fitted.sum())} published flows "
         "(corridors calibrate --flows, which also gives each one's leave-one-out value, in "
-        "about half a minute); the error is model less published for shares, and model over "
+        "a few minutes); the error is model less published for shares, and model over "
         "published less 1 for volumes and waits. Checks the fit never saw: "
         + "; ".join(
             f"{row.id} {row.model:,.0f} against {row.observed:,.0f} {row.unit} ({row.error:+.0%})"
