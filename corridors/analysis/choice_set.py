@@ -10,6 +10,9 @@ its constraints, each closing what the others use:
   road and a railway);
 - ``land:<place>:south``: the same, avoiding Russia and Belarus (the Middle Corridor over the
   Caspian, or the southern routes through Iran and Turkey where they exist);
+- ``land:<place>:round:<crossing>``: the same, for the pairs whose route takes a
+  capacity-bound crossing abroad, without that crossing (Grodno-Kuźnica when Brest
+  queues);
 - ``sea``: no land crossing out of the origin's country (the sea, then perhaps rail across
   a border abroad); ``sea:direct``: no land crossing anywhere; ``sea:road``: nor rail, so
   to the port by truck or barge; ``sea:river``: nor a road of any length in the origin's
@@ -175,7 +178,9 @@ def _choice_set(network, demand, avoid, modes, statuses, ceiling) -> ChoiceSet:
         moves.append(replace(move, pair=move.pair + offset))
         offset += len(part)
         if variant.startswith("land:") and ":round:" not in variant:
-            queue.extend(_round_bottlenecks(network, graph, variant, constraints, picked, move))
+            home = network.places.iso3[demand.origin[picked[0]]]
+            rounds = _round_bottlenecks(network, graph, home, variant, constraints, picked, move)
+            queue.extend(rounds)
     every = Moves(*(np.concatenate([getattr(m, f) for m in moves]) for f in FIELDS))
     table = _described(network, graph, pd.concat(parts, ignore_index=True), np.vstack(sums), every)
     keep = np.flatnonzero(table.hours.notna().to_numpy())
@@ -237,12 +242,13 @@ def _home_roads(network: Network, country: str) -> frozenset[str]:
     return frozenset(links.index[home & links["mode"].eq("road") & (links.km > 0)])
 
 
-def _round_bottlenecks(network: Network, graph, variant: str, constraints, picked, move):
-    """Variants of a land variant (``picked`` the rows of one origin country, ``move`` its
-    routes) that go round each capacity-bound crossing abroad those routes take, for the
+def _round_bottlenecks(
+    network: Network, graph, home: str, variant: str, constraints, picked, move
+):
+    """Variants of a land variant (``picked`` the rows of origin country ``home``, ``move``
+    its routes) that go round each capacity-bound crossing abroad those routes take, for the
     pairs that took it (``<variant>:round:<crossing>``): Kuźnica where Brest queues."""
     crossings, iso3 = network.crossings, network.places.iso3
-    home = iso3[graph.places[graph.engine.node_place[move.tail[0]]]] if len(move.tail) else ""
     taken = route_crossings(graph, move, len(picked))
     for crossing in crossings.index[crossings.capacity_per_day.notna()]:
         ends = {iso3[crossings.at[crossing, "from"]], iso3[crossings.at[crossing, "to"]]}

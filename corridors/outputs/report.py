@@ -259,9 +259,9 @@ def _centrality_section(network: Network, report: Report) -> None:
     flows = assign(network)
     report.heading("How each trade-pattern type's exports leave China")
     report.text(
-        "The gravity model's exports (provinces of seed 001 and NBS, by destination GDP), all-or-nothing "
-        "on the best routes by generalized cost: the share leaving by each gateway. "
-        "All-or-nothing overstates the fastest corridor; see the validation section."
+        "The gravity model's exports (provinces of seed 001 and NBS, by destination GDP), "
+        "all-or-nothing on the best routes by generalized cost: the share leaving by each "
+        "gateway. All-or-nothing overstates the fastest corridor; see the validation section."
     )
     shares = flows.trade_types
     top = shares[shares.share >= 0.05].assign(share=lambda t: t.share.round(3))

@@ -69,11 +69,11 @@ ZH = {
         "OD 对数及其比例。若有多条路线并列最快，每条按并列路径数分得该 OD 对的一部分，"
         "因此计数可以是小数。"
     ),
-    "The gravity model's exports (provinces of seed 001 and NBS, by destination GDP), all-or-nothing "
-    "on the best routes by generalized cost: the share leaving by each gateway. "
+    "The gravity model's exports (provinces of seed 001 and NBS, by destination GDP), "
+    "all-or-nothing on the best routes by generalized cost: the share leaving by each gateway. "
     "All-or-nothing overstates the fastest corridor; see the validation section.": (
-        "引力模型的出口（seed 001 与国家统计局的省份，按目的地 GDP 分配），按广义费用最优路线全有全无分配："
-        "经各口岸出境的份额。全有全无分配会高估最快的通道；见验证部分。"
+        "引力模型的出口（seed 001 与国家统计局的省份，按目的地 GDP 分配），"
+        "按广义费用最优路线全有全无分配：经各口岸出境的份额。全有全无分配会高估最快的通道；见验证部分。"
     ),
     "Each built-in scenario (data/scenarios/, each citing its precedent or plan) against "
     "the base, with the same OD demand: the demand-weighted change of generalized cost "
