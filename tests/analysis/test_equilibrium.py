@@ -205,10 +205,10 @@ def test_the_command_line_refuses_bad_options_in_one_line(argv, message, capsys)
 
 @pytest.mark.xfail(
     strict=True,
-    reason="every rail way into Europe is full in the base year (Brest-Malaszewicze, the "
-    "Caspian ferry): a closure lengthens their queues (Brest 5,000 to 5,500 hours), rail's "
-    "share of the EU's trade moves from 3.496% to 3.503% only, and Europe's as a region "
-    "falls from 4.0% to 3.8% as trucks to Kyrgyzstan, then rail, gain 0.3 points",
+    reason="every rail way into Europe is full in the base year (Brest-Malaszewicze, "
+    "Grodno-Kuznica, the Caspian ferry): a closure lengthens their queues (Brest 183 to 207 "
+    "days), and rail's share falls, of the EU's trade from 3.93% to 3.82%, of Europe's as a "
+    "region from 4.4% to 4.1%",
 )
 def test_a_suez_closure_raises_rails_share_at_equilibrium(net):
     from corridors.network.scenarios import apply_scenario, load_scenario
