@@ -3,9 +3,10 @@
 Each pair's demand is shared among its alternatives (:mod:`corridors.analysis.choice_set`)
 by the nested logit of :mod:`corridors.analysis.choice`. A crossing with a capacity
 (``capacity_per_day`` in ``crossings.csv``: trains, trucks, containers or FEU a day, one FEU
-to a truck or container and ``feu_per_train`` to a train) delays the cargo by the mean wait
-of an M/M/1 queue, ``rho / (mu (1 - rho))`` hours (Kleinrock 1975), with ``rho`` its
-utilisation and ``mu`` its capacity per hour counted in train-loads of ``feu_per_train`` FEU,
+to a truck or container and to a train the crossing's ``feu_per_train``, else the parameter's)
+delays the cargo by the mean wait of an M/M/1 queue, ``rho / (mu (1 - rho))`` hours
+(Kleinrock 1975), with ``rho`` its utilisation and ``mu`` its capacity per hour counted in
+train-loads of that many FEU,
 whatever unit it is published in (a queue of single containers would wait minutes at any
 utilisation). The wait grows without bound as the flow nears capacity, so no crossing
 carries more than its capacity at equilibrium.
@@ -143,11 +144,15 @@ def queue_utilisation(hours, capacity_per_day) -> np.ndarray:
 
 def capacities(network: Network) -> pd.DataFrame:
     """The crossings with a capacity: id, capacity_per_day, capacity_unit, the FEU one unit
-    carries and capacity_feu_per_day."""
+    carries, capacity_feu_per_day and feu_per_train (the crossing's own train-load where
+    ``crossings.csv`` gives one, else the ``feu_per_train`` parameter: what its queue is
+    served in)."""
     crossings = network.crossings
     given = crossings[crossings.capacity_per_day.notna()]
-    per_train = float(network.parameters.loc["feu_per_train", "value"])
-    feu_per_unit = given.capacity_unit.map(lambda unit: per_train if unit == "trains" else 1.0)
+    default = float(network.parameters.loc["feu_per_train", "value"])
+    own = given.feu_per_train if "feu_per_train" in given else pd.Series(np.nan, given.index)
+    train = own.astype(float).fillna(default)
+    feu_per_unit = train.where(given.capacity_unit.eq("trains"), 1.0)
     return pd.DataFrame(
         {
             "id": given.index,
@@ -155,6 +160,7 @@ def capacities(network: Network) -> pd.DataFrame:
             "capacity_unit": given.capacity_unit.to_numpy(),
             "feu_per_unit": feu_per_unit.to_numpy(dtype=float),
             "capacity_feu_per_day": (given.capacity_per_day * feu_per_unit).to_numpy(),
+            "feu_per_train": train.to_numpy(dtype=float),
         }
     ).reset_index(drop=True)
 
@@ -313,7 +319,7 @@ class Bound:
         )
         self.ids = found.id.tolist()
         self.capacity_feu = found.capacity_feu_per_day.to_numpy()
-        self.feu_per_train = float(network.parameters.loc["feu_per_train", "value"])
+        self.feu_per_train = found.feu_per_train.to_numpy()
         self.loads_per_day = self.capacity_feu / self.feu_per_train
 
     def utilisation(self, feu_per_year: np.ndarray) -> np.ndarray:

@@ -375,6 +375,13 @@ def _capacity_problems(where: str, row: dict) -> list[str]:
         return [f"{where}, column 'capacity_unit': {unit!r} - use one of {units} (a day)"]
     if not given and unit:
         return [f"{where}, column 'capacity_per_day': a capacity unit ({unit}) without a capacity"]
+    train = row.get("feu_per_train")
+    if train is not None and not pd.isna(train):
+        column = f"{where}, column 'feu_per_train': {train:g}"
+        if unit != "trains":
+            return [f"{column} for a capacity in {unit or 'nothing'}: only trains carry one"]
+        if not train > 0:
+            return [f"{column} - a train carries more than 0 FEU"]
     return []
 
 

@@ -334,6 +334,7 @@ TABLES: dict[str, Table] = {
                 Column("gauge_change_usd", "float", required=False, minimum=0),
                 Column("capacity_per_day", "float", required=False, minimum=0),
                 Column("capacity_unit", required=False),
+                Column("feu_per_train", "float", required=False, minimum=0),
                 Column(
                     "closed_months", "list", required=False, item_kind="int", minimum=1, maximum=12
                 ),

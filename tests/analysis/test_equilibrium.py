@@ -112,8 +112,46 @@ def test_capacities_in_feu(tmp_path):
             "capacity_unit": "trains",
             "feu_per_unit": 40.0,
             "capacity_feu_per_day": 480.0,
+            "feu_per_train": 40.0,
         }
     ]
+
+
+def _crossing_row(folder, **values) -> None:
+    """Set cells of the first crossing of a network written to ``folder``."""
+    path = folder / "crossings.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0] |= values
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_crossing_may_carry_its_own_train_load(tmp_path):
+    twin_crossings(tmp_path / "data", capacity=12)
+    _crossing_row(tmp_path / "data", feu_per_train="20")  # metre-gauge trains, say
+    net = build_network(tmp_path / "data")
+    row = capacities(net).iloc[0]
+    assert (row.feu_per_unit, row.capacity_feu_per_day, row.feu_per_train) == (20, 240, 20)
+    found = equilibrium(net, DEMAND.assign(feu_per_year=1000.0), avoid=["b2-c2"])
+    fast = found.crossings.set_index("id").loc["b1-c1"]
+    rho = 1000.0 / 365 / 240  # served in 12 train-loads a day, as published
+    assert fast.queue_hours == pytest.approx(queue_hours(rho, 12.0), rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("unit", "train", "match"),
+    [
+        ("trucks", "30", r"column 'feu_per_train': 30 for a capacity in trucks: only trains"),
+        ("trains", "0", r"column 'feu_per_train': 0 - a train carries more than 0 FEU"),
+    ],
+)
+def test_a_bad_train_load_is_named(tmp_path, unit, train, match):
+    twin_crossings(tmp_path / "data", capacity=12)
+    _crossing_row(tmp_path / "data", capacity_unit=unit, feu_per_train=train)
+    with pytest.raises(DataError, match=r"crossings.csv line 2, " + match):
+        build_network(tmp_path / "data")
 
 
 @pytest.mark.parametrize("rounds", [0, 1001, 2.5, True])
@@ -146,13 +184,7 @@ def test_the_default_network_sends_most_of_europes_boxes_by_sea_once_borders_que
 )
 def test_a_bad_capacity_is_named(tmp_path, capacity, unit, match):
     twin_crossings(tmp_path / "data", capacity=12)
-    path = tmp_path / "data" / "crossings.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    rows[0] |= {"capacity_per_day": capacity, "capacity_unit": unit}
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    _crossing_row(tmp_path / "data", capacity_per_day=capacity, capacity_unit=unit)
     with pytest.raises(DataError, match=r"crossings.csv line 2, " + match):
         build_network(tmp_path / "data")
 
