@@ -222,7 +222,7 @@ def _routes_section(network: Network, report: Report) -> None:
         "chongqing_duisburg",
         plot_route(exits, title=title, lang=report.lang),
         "Chongqing to Duisburg by rail: the best route and the materially different others the "
-        "router finds (other exits from China).",
+        "router finds (other exits from China, other ways into the EU).",
     )
     report.figure(
         "chongqing_duisburg_tcd",

@@ -46,8 +46,8 @@ ZH = {
         "西部陆海新通道通往北部湾的三条铁路线路。"
     ),
     "Chongqing to Duisburg by rail: the best route and the materially different others the "
-    "router finds (other exits from China).": (
-        "重庆至杜伊斯堡铁路：最优路线及路由找到的其他明显不同的路线（经其他口岸出境）。"
+    "router finds (other exits from China, other ways into the EU).": (
+        "重庆至杜伊斯堡铁路：最优路线及路由找到的其他明显不同的路线（经其他口岸出境，或经其他口岸进入欧盟）。"
     ),
     "Time/cost-distance: Chongqing to Duisburg via Alashankou.": (
         "时间/费用-距离图：重庆经阿拉山口至杜伊斯堡。"
