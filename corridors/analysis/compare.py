@@ -337,7 +337,8 @@ def appraise(
         raise ValueError(msg)
     od = od_or_gravity(network, od).reset_index(drop=True)
     ceiling = cost_ceiling(network, choice_set(network, od))  # the base's, for every network
-    found: dict[tuple[int, ...], np.ndarray] = {}
+    settled = equilibrium(network, od)  # cut at its own ratio: the same ceiling
+    found: dict[tuple[int, ...], np.ndarray] = {(): settled.surplus_by_pair}
 
     def surplus(chosen: list[Scenario]) -> np.ndarray:
         key = tuple(sorted(id(s) for s in chosen))  # the same set of projects, once
@@ -356,7 +357,7 @@ def appraise(
     # the per cent changes are of what the demand spends: its FEU times the mean generalized
     # cost of the routes it takes at the base equilibrium (the surplus is only known up to
     # a constant, so it cannot be its own base)
-    pairs = equilibrium(network, od).flows.pairs
+    pairs = settled.flows.pairs
     spent = np.bincount(pairs.pair, pairs.feu_per_year * pairs.generalized, minlength=len(od))
     cost = float(spent[kept].sum())
     rows = []

@@ -73,7 +73,7 @@ class Equilibrium:
         found it.
     crossings : pandas.DataFrame
         Every crossing with a capacity: id, name, feu_per_year, capacity_feu_per_year,
-        utilisation and queue_hours (each way, at the equilibrium flow).
+        feu_per_train, utilisation and queue_hours (each way, at the equilibrium flow).
     rounds : int
         The most rounds the solver was allowed.
     gap : float
@@ -98,13 +98,19 @@ class Equilibrium:
     unserved: pd.DataFrame
 
     @property
-    def surplus_usd_per_year(self) -> float:
-        """The consumer surplus of the demand, less a constant: minus the expected cost of
-        every pair's best choice (the logsum times the scale) times its FEU a year. Only its
-        change between networks means anything (:func:`corridors.analysis.compare.appraise`)."""
+    def surplus_by_pair(self) -> np.ndarray:
+        """Per pair of ``demand``, its consumer surplus less a constant, USD a year: minus the
+        expected cost of its best choice (the logsum times the scale) times its FEU a year;
+        NaN for a pair with no alternative."""
         volume = self.demand.feu_per_year.to_numpy(dtype=float)
-        ok = np.isfinite(self.logsum)
-        return float((self.logit.scale_usd * self.logsum[ok] * volume[ok]).sum())
+        return self.logit.scale_usd * self.logsum * volume
+
+    @property
+    def surplus_usd_per_year(self) -> float:
+        """The consumer surplus of the demand, less a constant (:attr:`surplus_by_pair`
+        summed). Only its change between networks means anything
+        (:func:`corridors.analysis.compare.appraise`)."""
+        return float(np.nansum(self.surplus_by_pair))
 
     @property
     def unbounded(self) -> pd.DataFrame:
@@ -338,8 +344,8 @@ class Bound:
         return passes - self.uses.T @ flow
 
     def table(self, feu_per_year: np.ndarray, waits: np.ndarray) -> pd.DataFrame:
-        """Per crossing: id, name, feu_per_year, capacity_feu_per_year, utilisation and
-        queue_hours (``waits``)."""
+        """Per crossing: id, name, feu_per_year, capacity_feu_per_year, feu_per_train (its
+        train-load), utilisation and queue_hours (``waits``)."""
         names = self.network.places.name_en
         crossings = self.network.crossings
         rho = self.utilisation(feu_per_year)
@@ -352,6 +358,7 @@ class Bound:
                 ],
                 "feu_per_year": feu_per_year,
                 "capacity_feu_per_year": self.capacity_feu * DAYS_PER_YEAR,
+                "feu_per_train": self.feu_per_train,
                 "utilisation": rho,
                 "queue_hours": waits,
             }

@@ -46,11 +46,8 @@ def _flows(args) -> int:
 
         network = apply_scenario(network, load_scenario(network, args.scenario, args.data))
     found = equilibrium(network, args.demand, rounds=args.rounds)
-    from corridors.analysis.equilibrium import capacities
-
     per_train = float(network.parameters.loc["feu_per_train", "value"])
-    own = capacities(network).set_index("id").feu_per_train  # a crossing's own train-load
-    trains = found.crossings.id.map(own).fillna(per_train).to_numpy()
+    trains = found.crossings.feu_per_train
     exits = _china_europe_exits(network, found.flows.pairs)
     crossings = found.crossings.assign(
         trains_per_year=found.crossings.feu_per_year / trains,
@@ -77,8 +74,8 @@ def _flows(args) -> int:
                     "way (no ship anywhere: the mode at the EU's border, as published)",
                     "total_china_europe_rail_teu": "TEU a year leaving by rail for Europe over "
                     "the China-Europe exit ports (2 TEU per FEU; exports only)",
-                    "trains_per_year": "FEU / the crossing's feu_per_train (crossings.csv), "
-                    f"else {per_train:g} (parameters.csv); rail-sea: / {per_train:g}",
+                    "trains_per_year": "FEU / the crossing's feu_per_train (crossings.csv, "
+                    f"else parameters.csv's {per_train:g}); rail-sea: FEU / {per_train:g}",
                     "queue_hours": "hours each way at the equilibrium flow",
                 },
                 "year": BASE_YEAR,

@@ -140,20 +140,6 @@ def test_a_crossing_may_carry_its_own_train_load(tmp_path):
     assert fast.queue_hours == pytest.approx(queue_hours(rho, 12.0), rel=1e-4)
 
 
-@pytest.mark.parametrize(
-    ("unit", "train", "match"),
-    [
-        ("trucks", "30", r"column 'feu_per_train': 30 for a capacity in trucks: only trains"),
-        ("trains", "0", r"column 'feu_per_train': 0 - a train carries more than 0 FEU"),
-    ],
-)
-def test_a_bad_train_load_is_named(tmp_path, unit, train, match):
-    twin_crossings(tmp_path / "data", capacity=12)
-    _crossing_row(tmp_path / "data", capacity_unit=unit, feu_per_train=train)
-    with pytest.raises(DataError, match=r"crossings.csv line 2, " + match):
-        build_network(tmp_path / "data")
-
-
 @pytest.mark.parametrize("rounds", [0, 1001, 2.5, True])
 def test_rounds_must_be_a_whole_number_in_range(tmp_path, rounds):
     net = twin_crossings(tmp_path / "data", capacity=12)
@@ -173,18 +159,21 @@ def test_the_default_network_sends_most_of_europes_boxes_by_sea_once_borders_que
 
 
 @pytest.mark.parametrize(
-    ("capacity", "unit", "match"),
+    ("cells", "match"),
     [
-        ("0", "trains", r"column 'capacity_per_day': 0 - a capacity must be above 0"),
-        ("-3", "trains", r"column 'capacity_per_day': -3.0 is below the minimum 0"),
-        ("12", "wagons", r"column 'capacity_unit': 'wagons' - use one of trains, trucks"),
-        ("12", "", r"column 'capacity_unit': '' - use one of trains"),
-        ("", "trains", r"column 'capacity_per_day': a capacity unit \(trains\) without"),
+        (("0", "trains"), r"column 'capacity_per_day': 0 - a capacity must be above 0"),
+        (("-3", "trains"), r"column 'capacity_per_day': -3.0 is below the minimum 0"),
+        (("12", "wagons"), r"column 'capacity_unit': 'wagons' - use one of trains, trucks"),
+        (("12", ""), r"column 'capacity_unit': '' - use one of trains"),
+        (("", "trains"), r"column 'capacity_per_day': a capacity unit \(trains\) without"),
+        (("12", "trucks", "30"), r"column 'feu_per_train': 30 for a capacity in trucks: only"),
+        (("12", "trains", "0"), r"column 'feu_per_train': 0 - a train carries more than 0 FEU"),
     ],
 )
-def test_a_bad_capacity_is_named(tmp_path, capacity, unit, match):
+def test_a_bad_capacity_or_train_load_is_named(tmp_path, cells, match):
     twin_crossings(tmp_path / "data", capacity=12)
-    _crossing_row(tmp_path / "data", capacity_per_day=capacity, capacity_unit=unit)
+    columns = ("capacity_per_day", "capacity_unit", "feu_per_train")
+    _crossing_row(tmp_path / "data", **dict(zip(columns, cells, strict=False)))
     with pytest.raises(DataError, match=r"crossings.csv line 2, " + match):
         build_network(tmp_path / "data")
 
