@@ -374,7 +374,7 @@ def equilibrium_block(f: Figures) -> str:
         "together, solved for the queues' waits (the dual of a capacity-constrained logit "
         f"assignment, Bell 1995; {eq.gap:.2%} of the demand off its crossings' queues), so no "
         "crossing passes its capacity. Rail all the way carries "
-        f"{pct(eu['equilibrium'], 1)} of the boxes "
+        f"{pct(eu['equilibrium'], 1)} of the value of the goods "
         f"bound for the EU (all-or-nothing: {pct(eu['all-or-nothing'])}); the published share "
         "is 3.85% of the surface trade's value in 2019, by the mode at the EU's border. "
         "Brest-Małaszewicze runs at "

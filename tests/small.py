@@ -10,6 +10,7 @@ from pathlib import Path
 from corridors.network.assemble import build_network
 from corridors.network.model import Network
 from corridors.network.schema import TABLES
+from corridors.network.tables import default_data_dir
 
 # the fields of a route's total (Route.total, route --json)
 ROUTE_TOTAL = {
@@ -360,7 +361,7 @@ def pair_network(folder, *, rail_usd: float = 1, rail_kmh: float = 50, road: boo
     )
 
 
-def twin_crossings(folder: Path, *, capacity: float) -> Network:
+def twin_crossings(folder: Path, *, capacity: float, **tables: list[dict]) -> Network:
     """a -rail- b1 |fast crossing, 10 h, ``capacity`` trains a day| c1 -rail- d, and
     a -rail- b2 |slow crossing, 14 h, no capacity| c2 -rail- d: the same km and USD each way."""
     fast = crossing("b1", "c1", out=10, back=10) | {
@@ -384,4 +385,12 @@ def twin_crossings(folder: Path, *, capacity: float) -> Network:
             link("c2", "d", "rail", 100, "1520"),
         ],
         crossings=[fast, crossing("b2", "c2", out=14, back=14)],
+        **tables,
     )
+
+
+def shipped_table(filename: str) -> Path:
+    """A table's file in the default data, or in data/proposed/ for an optional table the
+    default data does not use yet (value_classes.csv)."""
+    path = default_data_dir() / filename
+    return path if path.exists() else default_data_dir() / "proposed" / filename

@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pyogrio
 import pytest
-from small import edit_csv
+from small import edit_csv, shipped_table
 
 from corridors.analysis.cases import read_cases
 from corridors.analysis.routing import MAX_ALTERNATIVES, route
@@ -22,7 +22,7 @@ from corridors.errors import DataError
 from corridors.graph.routing_graph import CACHE_SIZE, routing_graph
 from corridors.network.assemble import build_network
 from corridors.network.schema import TABLES
-from corridors.network.tables import default_data_dir, read_table, read_tables
+from corridors.network.tables import read_table, read_tables
 
 NUMERIC = [
     (table.name, column.name, column.kind)
@@ -49,7 +49,7 @@ NON_FINITE_CASES = sorted(
 def _with_cell(tmp_path: Path, table: str, column: str, value: str) -> Path:
     """A copy of one table with ``value`` in ``column`` of its first row."""
     path = tmp_path / TABLES[table].filename
-    shutil.copy(default_data_dir() / path.name, path)
+    shutil.copy(shipped_table(path.name), path)
     edit_csv(path, lambda rows: rows[0].update({column: value}))
     return path
 

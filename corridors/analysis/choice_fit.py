@@ -4,8 +4,8 @@ The nested logit's scale, nest parameter and rail constant
 (:class:`corridors.analysis.choice.Logit`) are fitted, by least squares on the equilibrium
 flows of the gravity demand, to the targets of ``observed.csv``:
 
-- ``rail_share_value``: rail's share of China's exports to the EU by value (one class of
-  goods, so by FEU; rail all the way, as the EU counts it at its border,
+- ``rail_share_value``: rail's share of China's exports to the EU by value (each class of
+  goods at its value per FEU; rail all the way, as the EU counts it at its border,
   :func:`corridors.analysis.flows.land_rail_share`), residual in units of 0.5 percentage
   points;
 - ``china_europe_trains``: each exit port's share of the China-Europe trains, in units of 5

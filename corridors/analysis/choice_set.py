@@ -150,7 +150,11 @@ def choice_set(
     check_network(network)
     with collector_paused():  # tens of thousands of small tuples: no full collection
         demand = demand.reset_index(drop=True)
-        return _choice_set(network, demand, avoid, modes, statuses, ceiling)
+        first, row_pair = _first_rows(demand)
+        if ceiling is not None:
+            ceiling = np.asarray(ceiling, dtype=float)[first]
+        found = _choice_set(network, demand.iloc[first], avoid, modes, statuses, ceiling)
+        return found if len(first) == len(demand) else _for_rows(found, demand, row_pair)
 
 
 def cost_ceiling(network: Network, alternatives: ChoiceSet) -> np.ndarray:
@@ -163,7 +167,44 @@ def cost_ceiling(network: Network, alternatives: ChoiceSet) -> np.ndarray:
     return best.to_numpy(dtype=float) * ratio
 
 
+def _first_rows(demand: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each origin-destination pair of ``demand`` (its classes share one
+    choice set), and per row the number of its pair among those."""
+    codes = demand.groupby(["origin", "destination"], sort=False).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    return first, codes
+
+
+def _for_rows(found: ChoiceSet, demand: pd.DataFrame, row_pair: np.ndarray) -> ChoiceSet:
+    """The choice set ``found`` for the first row of each pair given to every row of
+    ``demand`` (``row_pair`` its pair): the same alternatives, and their moves, once per row."""
+    alts, moves = found.alternatives, found.moves
+    per_pair = np.bincount(alts.pair, minlength=len(found.demand))
+    take = _runs(per_pair, row_pair)
+    pair = np.repeat(np.arange(len(row_pair)), per_pair[row_pair])
+    per_alt = np.bincount(moves.pair, minlength=len(alts))
+    steps = _runs(per_alt, take)
+    moved = Moves(
+        pair=np.repeat(np.arange(len(take)), per_alt[take]),
+        **{f: getattr(moves, f)[steps] for f in FIELDS[1:]},
+    )
+    alternatives = alts.iloc[take].assign(pair=pair).reset_index(drop=True)
+    return replace(found, demand=demand, alternatives=alternatives, moves=moved)
+
+
+def _runs(counts: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """The rows of the runs ``picks`` of a table sorted into runs of ``counts`` rows, one
+    run after another."""
+    starts = np.cumsum(counts) - counts
+    sizes = counts[picks]
+    ends = np.cumsum(sizes)
+    return np.repeat(starts[picks] - (ends - sizes), sizes) + np.arange(
+        ends[-1] if len(ends) else 0
+    )
+
+
 def _choice_set(network, demand, avoid, modes, statuses, ceiling) -> ChoiceSet:
+    demand = demand.reset_index(drop=True)
     graph = routing_graph(network)
     base = trip_constraints(network, demand, avoid, modes, statuses)
     stops = frozenset(demand.origin) | frozenset(demand.destination)

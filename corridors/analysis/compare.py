@@ -199,17 +199,20 @@ def _scenario(network: Network, scenario) -> Scenario | None:
 
 
 def _od(results) -> pd.DataFrame:
-    keep = ["origin", "destination", "feu_per_year", "hours", "cost_usd", "generalized"]
+    from corridors.analysis.demand import CLASS
+
+    pair = ["origin", "destination", *([CLASS] if CLASS in results[0][1].pairs else [])]
+    keep = [*pair, "feu_per_year", "hours", "cost_usd", "generalized"]
     frames = [flows.pairs[[*keep, "crossings"]].assign(scenario=name) for name, flows in results]
     table = pd.concat(frames, ignore_index=True)
     table["reachable"] = table.hours.notna()
-    first = frames[0].set_index(["origin", "destination"])
-    index = pd.MultiIndex.from_frame(table[["origin", "destination"]])
+    first = frames[0].set_index(pair)
+    index = pd.MultiIndex.from_frame(table[pair])
     for column, delta in (("hours", "delta_hours"), ("cost_usd", "delta_cost_usd")):
         table[delta] = table[column].to_numpy() - first[column].reindex(index).to_numpy()
     base = first["generalized"].reindex(index).to_numpy()
     table["delta_pct"] = 100 * (table.generalized.to_numpy() - base) / base
-    order = ["origin", "destination", "scenario", "feu_per_year", "hours", "cost_usd"]
+    order = [*pair, "scenario", "feu_per_year", "hours", "cost_usd"]
     rest = ["generalized", "crossings", "reachable", "delta_hours", "delta_cost_usd", "delta_pct"]
     return table[order + rest]
 

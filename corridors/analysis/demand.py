@@ -42,10 +42,13 @@ from corridors.network.model import Network, check_network
 from corridors.network.names import normalize_name
 
 __all__ = [
+    "CLASS",
     "COLUMNS",
     "MAX_FEU_PER_YEAR",
     "MAX_SHOWN",
+    "by_class",
     "check_demand",
+    "class_terms",
     "gravity_demand",
     "od_or_gravity",
     "origin_exports",
@@ -54,6 +57,7 @@ __all__ = [
 ]
 
 COLUMNS = ["origin", "destination", "feu_per_year"]
+CLASS = "value_class"  # optional: the row's class of goods (value_classes.csv)
 # The most a demand table may hold, in FEU per year, row by row and in all: over a thousand
 # times what all the world's container ports handle in a year (about 430 million FEU), and
 # small enough that volume x cost or volume x km never overflows.
@@ -148,8 +152,59 @@ def _gravity(network, origins, destinations, by, avoid, modes, statuses) -> pd.D
     trade_type = network.provinces.set_index("id")["trade_type"]
     out["trade_type"] = out.province.map(trade_type)
     out = out[out.origin.isin(exports.index[exports.feu_per_year > 0])].reset_index(drop=True)
+    out = by_class(network, out)
     out.attrs["without_exports"] = sorted(set(origins) - set(out.origin))
     return out
+
+
+def by_class(network: Network, table: pd.DataFrame) -> pd.DataFrame:
+    """Each pair of a demand table without classes split into the network's value classes
+    (``value_classes.csv``; the table as it is when there are none): the pair's exports by
+    value, its FEU at ``container_value``, shared by each class's ``export_share`` and
+    turned into FEU at the class's own value per FEU, one row per pair and class.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> table = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
+    ...                       "feu_per_year": [100.0]})
+    >>> by_class(load_network(), table) is table  # the default data has no classes yet
+    True
+    """
+    classes = network.value_classes
+    if classes.empty or CLASS in table.columns:
+        return table
+    value = float(network.parameters.loc["container_value", "value"])
+    factor = value * classes.export_share / classes.value_usd_per_feu
+    parts = [
+        table.assign(**{CLASS: name, "feu_per_year": table.feu_per_year * f})
+        for name, f in factor.items()
+    ]
+    return pd.concat(parts).sort_index(kind="stable").reset_index(drop=True)
+
+
+def class_terms(network: Network, demand: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a checked demand table, the value of its goods (USD per FEU) and their
+    value of time (USD per FEU-hour): its class's (``value_usd_per_feu`` and a day's
+    ``time_cost_pct_per_day`` of it over 24 hours), or without a class ``container_value``
+    and ``value_of_time``.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> net = load_network()
+    >>> value, vot = class_terms(net, pd.DataFrame({"origin": ["chongqing"]}))
+    >>> float(value[0]), float(vot[0])  # no class: the parameters
+    (102840.0, 57.85)
+    """
+    parameters = network.parameters["value"]
+    value = np.full(len(demand), float(parameters["container_value"]))
+    vot = np.full(len(demand), float(parameters["value_of_time"]))
+    if CLASS in demand.columns:
+        classes = network.value_classes.reindex(demand[CLASS].to_numpy())
+        value = classes.value_usd_per_feu.to_numpy(dtype=float)
+        vot = value * classes.time_cost_pct_per_day.to_numpy(dtype=float) / 100.0 / 24.0
+    return value, vot
 
 
 @functools.lru_cache(maxsize=8)
@@ -424,10 +479,30 @@ def _checked(
         .reset_index(drop=True)
         .assign(origin=origin, destination=destination, feu_per_year=volume)
     )
-    summed = out.groupby(["origin", "destination"], sort=False, as_index=False).agg(
-        {"feu_per_year": "sum", **{c: "first" for c in others}}
+    keys = ["origin", "destination"]
+    if CLASS in table.columns:
+        out[CLASS] = _classes(network, table[CLASS], where, numbers)
+        keys.append(CLASS)
+    summed = out.groupby(keys, sort=False, as_index=False).agg(
+        {"feu_per_year": "sum", **{c: "first" for c in others if c not in keys}}
     )
     return summed[[*COLUMNS, *others]]
+
+
+def _classes(network: Network, cells: pd.Series, where: str, numbers: np.ndarray) -> list[str]:
+    """The value class column's cells as class ids; a DataError names every blank or unknown
+    one (at most ``MAX_SHOWN``)."""
+    known = network.value_classes.index
+    texts = [_text(v) for v in cells]
+    bad = [i for i, text in enumerate(texts) if text not in known]
+    problems = []
+    for i in bad[:MAX_SHOWN]:
+        given = f"{texts[i]!r} is not a class" if texts[i] else "blank"
+        listed = ", ".join(known) if len(known) else "none: data has no value_classes.csv"
+        problems.append(f"{where} row {numbers[i]}, column {CLASS}: {given}; known: {listed}")
+    if bad:
+        raise _capped_error(problems, len(bad))
+    return texts
 
 
 def _capped_error(problems: list[str], count: int) -> DataError:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from corridors.analysis.demand import class_terms
 from corridors.graph.constraints import resolve_constraints
 from corridors.graph.expand import VALUES
 from corridors.graph.layers import layer_mode
@@ -80,10 +81,13 @@ class Flows:
     trade_types: pd.DataFrame
     corridors: pd.DataFrame
 
-    def mode_split(self, network: Network, by: str = "region") -> pd.DataFrame:
-        """Share of the routed flow by main mode (columns: the modes of :data:`MAIN_MODES`
-        that carry some of it) for each destination ``region`` or ``customs_union`` (rows,
-        from ``countries.csv``).
+    def mode_split(
+        self, network: Network, by: str = "region", value: bool = False
+    ) -> pd.DataFrame:
+        """Share of the routed flow (FEU, or with ``value`` the value of the goods,
+        :func:`corridors.analysis.demand.class_terms`) by main mode (columns: the modes of
+        :data:`MAIN_MODES` that carry some of it) for each destination ``region`` or
+        ``customs_union`` (rows, from ``countries.csv``).
 
         Examples
         --------
@@ -97,22 +101,24 @@ class Flows:
         group = network.countries.set_index("iso3")[by]
         routed = self.pairs[self.pairs.main_mode != ""]
         where = routed.destination.map(network.places.iso3).map(group)
-        table = routed.groupby([where, routed.main_mode]).feu_per_year.sum().unstack(fill_value=0)
+        amount = routed.feu_per_year * (class_terms(network, routed)[0] if value else 1.0)
+        table = amount.groupby([where, routed.main_mode]).sum().unstack(fill_value=0)
         table = table.div(table.sum(axis=1), axis=0)
         table.index.name, table.columns.name = by, None
         return table[[m for m in MAIN_MODES if m in table.columns]]
 
-    def mode_share_to(self, network: Network, union: str = "EU") -> pd.Series:
+    def mode_share_to(self, network: Network, union: str = "EU", value: bool = False) -> pd.Series:
         """The row of :meth:`mode_split` by customs union for ``union`` (empty where no flow
         goes there)."""
-        split = self.mode_split(network, by="customs_union")
+        split = self.mode_split(network, by="customs_union", value=value)
         return split.loc[union] if union in split.index else pd.Series(dtype=float)
 
     def mode_share_record(self, network: Network, union: str = "EU") -> dict:
-        """:meth:`mode_share_to` as ``{mode: {"value": share, "feu": share}}``: one class of
-        goods, so a value share is an FEU share."""
-        shares = self.mode_share_to(network, union)
-        return {mode: {"value": float(v), "feu": float(v)} for mode, v in shares.items()}
+        """:meth:`mode_share_to` as ``{mode: {"value": share, "feu": share}}``, by the value
+        of the goods and by FEU."""
+        by_value = self.mode_share_to(network, union, value=True)
+        by_feu = self.mode_share_to(network, union)
+        return {m: {"value": float(by_value[m]), "feu": float(by_feu[m])} for m in by_feu.index}
 
     @property
     def unserved(self) -> float:
@@ -303,10 +309,11 @@ def sea_legs(graph, moves: Moves, pairs: int) -> np.ndarray:
 
 
 def land_rail_share(network: Network, pairs: pd.DataFrame, union: str = "EU") -> float:
-    """Share of the FEU bound for a customs union (``countries.csv``) that leave by rail and
-    never board a ship: rail as the EU's trade statistics count it, by the mode at its border
-    (a Middle Corridor train that crosses the Black Sea, or a train to a Vietnamese port,
-    arrives by sea). ``pairs`` as :attr:`Flows.pairs`; 0 where none is bound there.
+    """Share by value (:func:`corridors.analysis.demand.class_terms`) of the goods bound for a
+    customs union (``countries.csv``) that leave by rail and never board a ship: rail as the
+    EU's trade statistics count it, by the mode at its border (a Middle Corridor train that
+    crosses the Black Sea, or a train to a Vietnamese port, arrives by sea). ``pairs`` as
+    :attr:`Flows.pairs`; 0 where none is bound there.
 
     Examples
     --------
@@ -319,9 +326,10 @@ def land_rail_share(network: Network, pairs: pd.DataFrame, union: str = "EU") ->
     """
     group = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
     bound = pairs[pairs.destination.map(group).eq(union)]
-    total = float(bound.feu_per_year.sum())
-    rail = bound.main_mode.eq("rail") & ~bound.sea_leg.astype(bool)
-    return float(bound.feu_per_year[rail].sum()) / total if total else 0.0
+    worth = bound.feu_per_year.to_numpy() * class_terms(network, bound)[0]
+    rail = (bound.main_mode.eq("rail") & ~bound.sea_leg.astype(bool)).to_numpy()
+    total = float(worth.sum())
+    return float(worth[rail].sum()) / total if total else 0.0
 
 
 def _leaving(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:

@@ -57,7 +57,7 @@ def _flows(args) -> int:
     rail_sea = found.flows.rail_sea[["id", "name", "feu_per_year"]]
     rail_sea = rail_sea.assign(trains_per_year=rail_sea.feu_per_year / per_train)
     split = found.flows.mode_split(network)
-    eu = found.flows.mode_share_to(network)
+    eu = found.flows.mode_share_to(network, value=True)
     if args.json:
         print_json(
             {
@@ -68,8 +68,8 @@ def _flows(args) -> int:
                     "counts are of 2020, the one year with all five exit ports",
                     "feu_per_year": "FEU a year of the demand (the gravity model: exports)",
                     "mode_share": "share of China's exports to the EU by how they leave China "
-                    "(rail_sea: rail to the port of loading); one class of goods, so the value "
-                    "share is the FEU share",
+                    "(rail_sea: rail to the port of loading), by the value of the goods (each "
+                    "class's value_usd_per_feu, value_classes.csv) and by FEU",
                     "rail_share_value": "share of China's exports to the EU by rail all the "
                     "way (no ship anywhere: the mode at the EU's border, as published)",
                     "total_china_europe_rail_teu": "TEU a year leaving by rail for Europe over "
@@ -98,7 +98,7 @@ def _flows(args) -> int:
         return 0
     print(f"equilibrium: {found.gap:.2%} of the demand off its crossings' queues")
     shares = ", ".join(f"{mode} {share:.1%}" for mode, share in eu.items())
-    print(f"\nChina's exports to the EU by how they leave China: {shares}")
+    print(f"\nChina's exports to the EU by how they leave China, by value: {shares}")
     land = land_rail_share(network, found.flows.pairs)
     print(f"by rail all the way (the mode at the EU's border): {land:.1%}")
     print("\nmode share of the FEU by destination region (%):")

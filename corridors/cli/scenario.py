@@ -132,7 +132,7 @@ def _print_comparison(result) -> None:
     base = result.flows[result.scenarios[0]]
     print(
         f"{result.scenarios[0]}: rail all the way carries {base['rail_share_value']:.1%} of the "
-        "EU-bound boxes at equilibrium"
+        "value of the EU-bound goods at equilibrium"
     )
     for row in result.summary().itertuples():
         name = row.scenario

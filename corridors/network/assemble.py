@@ -21,7 +21,7 @@ from shapely.geometry import LineString, Point
 from corridors.errors import DataError
 from corridors.network.geodesy import geodesic_km, geodesic_line
 from corridors.network.model import GEO_TABLES, Network, Shapes, remember_source
-from corridors.network.schema import PARAMETER_RANGES, parameter_problem
+from corridors.network.schema import PARAMETER_RANGES, TABLES, parameter_problem
 from corridors.network.sea import read_sea_legs
 from corridors.network.tables import default_data_dir, read_tables
 
@@ -46,6 +46,8 @@ def build_network(data_dir: str | Path | None = None) -> Network:
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     tables = read_tables(folder)
+    columns = [*TABLES["value_classes"].column_names, "_line"]
+    tables.setdefault("value_classes", pd.DataFrame(columns=columns))  # an optional file
     problems: list[str] = []
     places = _places(tables)
     params = tables["mode_params"].set_index(["mode", "cost_class"])
@@ -58,6 +60,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
     _check_parameters(tables["parameters"], problems)
     _check_run_spread(tables["services"], problems)
     _check_corridors(tables["corridors"], links, crossings, problems)
+    _check_value_classes(tables["value_classes"], problems)
     if problems:
         raise DataError(problems)
     links["corridors"] = _corridor_tags(tables["corridors"], links)
@@ -81,6 +84,7 @@ def build_network(data_dir: str | Path | None = None) -> Network:
         sources=tables["sources"],
         provinces=tables["provinces"],
         trade_types=tables["trade_types"],
+        value_classes=tables["value_classes"].set_index("id", drop=False),
         observed=tables["observed"],
         city_clusters=tables["city_clusters"],
         corridors=tables["corridors"],
@@ -396,6 +400,22 @@ def _check_parameters(parameters, problems) -> None:
         problem = parameter_problem(name, row["value"])
         if problem:
             problems.append(f"{_where('parameters', row)}, column 'value': {problem}")
+
+
+def _check_value_classes(classes, problems) -> None:
+    """Each class with a value and a cost of time above zero, and their shares of the
+    exports summing to one."""
+    for row in classes.to_dict("records"):
+        for column in ("value_usd_per_feu", "time_cost_pct_per_day"):
+            if not row[column] > 0:
+                problems.append(
+                    f"{_where('value_classes', row)}, column {column!r}: must be above 0"
+                )
+    total = classes.export_share.sum()
+    if len(classes) and abs(total - 1.0) > 1e-3:
+        problems.append(
+            f"value_classes.csv, column 'export_share': the shares sum to {total:.4g}, not 1"
+        )
 
 
 def _check_run_spread(services, problems) -> None:

@@ -63,7 +63,7 @@ class Network:
         One row per place, per link (land, inland water and sea) and per border crossing;
         with their geometry in :attr:`geo`.
     transfers, mode_params, services, passages, countries, sources, provinces, trade_types,
-    observed, city_clusters, corridors, parameters : pandas.DataFrame
+    value_classes, observed, city_clusters, corridors, parameters : pandas.DataFrame
         The other tables of ``data/``, typed.
     sea_variants : pandas.DataFrame
         Sea legs recomputed with passages closed (the router compares them with the open
@@ -83,6 +83,7 @@ class Network:
     sources: pd.DataFrame
     provinces: pd.DataFrame
     trade_types: pd.DataFrame
+    value_classes: pd.DataFrame
     observed: pd.DataFrame
     city_clusters: pd.DataFrame
     corridors: pd.DataFrame

@@ -196,6 +196,23 @@ TABLES: dict[str, Table] = {
             "(100 million yuan) from seed 001, and their 2019 trade (1,000 USD, NBS).",
         ),
         Table(
+            "value_classes",
+            (
+                Column("id"),
+                Column("name_en"),
+                Column("export_share", "float", minimum=0),
+                Column("value_usd_per_feu", "float", minimum=0),
+                Column("time_cost_pct_per_day", "float", minimum=0),
+                _source(),
+                Column("note", required=False),
+            ),
+            key=("id",),
+            doc="Classes of goods by value and time sensitivity: each one's share of China's "
+            "exports by value, its value per FEU (2019 USD) and the cost of a day in transit "
+            "(% of its value). Without the file the demand is one class at value_of_time.",
+            optional_file=True,
+        ),
+        Table(
             "observed",
             (
                 Column("id"),

@@ -311,7 +311,8 @@ def _capacity_section(network: Network, report: Report) -> None:
     free = found.unbounded.iloc[0]
     report.text(
         f"At equilibrium ({found.gap:.2%} of the demand off its crossings' queues), rail "
-        f"all the way carries {rail:.1%} of the boxes bound for the EU; the published share, "
+        f"all the way carries {rail:.1%} of the value of the goods bound for the EU (three "
+        "classes of goods, value_classes.csv); the published share, "
         "by the mode at the EU's border, is 3.85% of the surface trade's value (3% of all, "
         "with air's 22% set aside). The busiest crossing "
         f"without a published capacity: {free['name']}, {free.feu_per_year:,.0f} FEU a year."

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-from small import edit_csv
+from small import edit_csv, shipped_table
 
 from corridors.errors import DataError
 from corridors.network.schema import TABLES
@@ -14,7 +15,7 @@ from corridors.network.tables import read_tables
 
 def test_every_table_reads_with_its_columns():
     tables = read_tables()
-    assert set(tables) == set(TABLES)
+    assert set(tables) == set(TABLES) - {"value_classes"}  # proposed, not yet in data/
     for name, frame in tables.items():
         assert list(frame.columns[:-1]) == list(TABLES[name].column_names)
         assert len(frame) > 0, name
@@ -115,6 +116,7 @@ def test_data_readme_documents_every_column():
 def test_a_blank_required_value_in_any_table_is_named(data_copy, name):
     table = TABLES[name]
     column = next(c.name for c in table.columns if c.required)
+    shutil.copy(shipped_table(table.filename), data_copy / table.filename)
     edit_csv(data_copy / table.filename, lambda rows: rows[0].update({column: ""}))
     with pytest.raises(
         DataError,
