@@ -49,6 +49,7 @@ from scipy import optimize, sparse
 
 from corridors.analysis.choice import Logit, nest_codes, nested_logit
 from corridors.analysis.choice_set import ChoiceSet, choice_set
+from corridors.analysis.demand import class_terms
 from corridors.analysis.flows import Flows, flows_of
 from corridors.graph.constraints import whole_number
 from corridors.network.model import Network, check_network
@@ -280,8 +281,6 @@ def settle(alternatives: ChoiceSet, bound: Bound, logit: Logit, rounds: int):
     """The equilibrium: per alternative its FEU a year, per bound crossing its queue hours,
     the gap, and per pair its logsum, after at most ``rounds`` rounds of L-BFGS-B on the
     waits (1: the logit without queues)."""
-    from corridors.analysis.demand import class_terms
-
     alts = alternatives.alternatives
     pair, mode = alts.pair.to_numpy(), nest_codes(alts.main_mode.to_numpy())
     _, vot = class_terms(bound.network, alternatives.demand)
