@@ -15,6 +15,11 @@ flows of the gravity demand, to the targets of ``observed.csv``:
   trains times ``feu_per_rail_sea_train``, as a log ratio in units of log 1.3 (the model
   counts exports only, the trains run both ways).
 
+The fit reports the own-rate elasticity of China-EU rail demand that its scale implies
+(:func:`rail_rate`): at the mode level the nested logit gives ``-(1 - P) c / s``, with ``P``
+rail's share, ``c`` its rate and ``s`` the scale. Published freight elasticities are mostly
+inelastic but no range for this market was found, so it is reported, not fitted to.
+
 Leave-one-out: each target is predicted by the parameters fitted to the others.
 """
 
@@ -31,7 +36,7 @@ from scipy import optimize
 
 from corridors.analysis.choice import Logit
 from corridors.analysis.choice_set import ChoiceSet, choice_set
-from corridors.analysis.demand import od_or_gravity
+from corridors.analysis.demand import class_terms, od_or_gravity
 from corridors.analysis.equilibrium import Bound, settle
 from corridors.analysis.flows import china_europe_rail, land_rail_share
 from corridors.atomic import atomic_path
@@ -43,6 +48,7 @@ __all__ = [
     "choice_targets",
     "fit_choice",
     "flow_checks",
+    "rail_rate",
     "target_values",
     "write_choice",
 ]
@@ -81,10 +87,19 @@ class ChoiceFit:
     targets : pandas.DataFrame
         id, measure, observed (share or FEU a year), model (in sample), loo (fitted without
         it), unit.
+    rail_rate_usd : float
+        The China-EU rail rate, USD per FEU (:func:`rail_rate`).
     """
 
     values: dict[str, float]
     targets: pd.DataFrame
+    rail_rate_usd: float
+
+    @property
+    def rail_rate_elasticity(self) -> float:
+        """The fitted scale's own-rate elasticity of China-EU rail demand (negative)."""
+        share = float(self.targets.set_index("measure").observed.get("rail_share_value", 0.0))
+        return -(1.0 - share) * self.rail_rate_usd / self.values["logit_scale_usd"]
 
 
 def choice_targets(network: Network) -> pd.DataFrame:
@@ -228,7 +243,34 @@ def fit_choice(network: Network, demand=None, *, loo: bool = True) -> ChoiceFit:
         name: _snapped(value, BOUNDS[name])
         for name, value in zip(BOUNDS, _unscaled(best), strict=True)
     }
-    return ChoiceFit(values=values, targets=table)
+    return ChoiceFit(values=values, targets=table, rail_rate_usd=rail_rate(network, alternatives))
+
+
+def rail_rate(network: Network, alternatives: ChoiceSet) -> float:
+    """The China-EU rail rate, USD per FEU: the money cost of each EU-bound pair's cheapest
+    all-rail alternative (rail as :func:`corridors.analysis.flows.land_rail_share` counts
+    it), averaged by the value the pair carries; NaN if no pair bound for the EU has one.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> from corridors.analysis.choice_set import choice_set
+    >>> net = load_network()
+    >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
+    ...                        "feu_per_year": [1.0]})
+    >>> round(rail_rate(net, choice_set(net, demand)))
+    6381
+    """
+    demand, alts = alternatives.demand, alternatives.alternatives
+    group = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
+    to_eu = demand.destination.map(group).eq("EU").to_numpy()
+    rail = alts[alts.main_mode.eq("rail") & ~alts.sea_leg.astype(bool) & to_eu[alts.pair]]
+    rate = rail.groupby("pair").cost_usd.min()
+    if rate.empty:
+        return float("nan")
+    rows = demand.iloc[rate.index]
+    worth = rows.feu_per_year.to_numpy(dtype=float) * class_terms(network, rows)[0]
+    return float(np.average(rate.to_numpy(), weights=worth))
 
 
 def _snapped(value: float, bounds: tuple[float, float]) -> float:

@@ -192,10 +192,21 @@ def _calibrate_flows(network, data_dir, args) -> int:
         write_choice(data_dir, fit)
     table = fit.targets.drop(columns="places")
     if args.json:
-        print_json({"values": fit.values, "targets": table.to_dict("records")})
+        print_json(
+            {
+                "values": fit.values,
+                "rail_rate_usd": fit.rail_rate_usd,
+                "rail_rate_elasticity": fit.rail_rate_elasticity,
+                "targets": table.to_dict("records"),
+            }
+        )
         return 0
     for name, value in fit.values.items():
         print(f"{name:<18} {value:>10.4g}")
+    print(
+        f"China-EU rail rate {fit.rail_rate_usd:,.0f} USD/FEU: the scale makes rail's "
+        f"own-rate elasticity {fit.rail_rate_elasticity:.2f}"
+    )
     print(table.round({"observed": 4, "model": 4, "loo": 4}).to_string(index=False))
     if not args.dry_run:
         print(f"wrote the fitted values into {Path(data_dir) / 'parameters.csv'}", file=sys.stderr)

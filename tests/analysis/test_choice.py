@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridors.analysis.choice import Logit, nested_logit
-from corridors.analysis.choice_fit import choice_targets, target_values
+from corridors.analysis.choice_fit import ChoiceFit, choice_targets, target_values
 from corridors.analysis.choice_set import choice_set, cost_ceiling
 from corridors.analysis.equilibrium import Bound, settle
 from corridors.network.scenarios import apply_scenario, load_scenario
@@ -176,3 +176,10 @@ def test_the_targets_are_computed_from_the_flows(net):
     assert model["rail_share_china_eu_value_2019"] == pytest.approx(flow[rail].sum() / 1000.0)
     ports = [i for i in model.index if i.startswith("china_europe_trains")]
     assert model[ports].sum() == pytest.approx(1.0)
+
+
+def test_the_fit_reports_the_rail_rate_elasticity_its_scale_implies():
+    targets = pd.DataFrame({"measure": ["rail_share_value"], "observed": [0.04]})
+    values = {"logit_scale_usd": 10_000.0, "logit_nest": 0.5, "asc_rail_usd": 0.0}
+    fit = ChoiceFit(values=values, targets=targets, rail_rate_usd=5_000.0)
+    assert fit.rail_rate_elasticity == pytest.approx(-(1 - 0.04) * 5_000 / 10_000)

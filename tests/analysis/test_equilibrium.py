@@ -224,21 +224,6 @@ def test_the_command_line_refuses_bad_options_in_one_line(argv, message, capsys)
     assert err.startswith(message) and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="every rail way into Europe is full in the base year (Brest-Malaszewicze, "
-    "Grodno-Kuznica, the Caspian ferry): a closure lengthens their queues (Brest 183 to 207 "
-    "days), and rail's share falls, of the EU's trade from 3.93% to 3.82%, of Europe's as a "
-    "region from 4.4% to 4.1%",
-)
-def test_a_suez_closure_raises_rails_share_at_equilibrium(net):
-    from corridors.network.scenarios import apply_scenario, load_scenario
-
-    closed = apply_scenario(net, load_scenario(net, "suez_closure"))
-    shares = [equilibrium(n).flows.mode_split(n).loc["europe", "rail"] for n in (net, closed)]
-    assert shares[1] > shares[0]
-
-
 def test_a_pair_a_scenario_cuts_off_is_unserved_and_says_why(tmp_path):
     net = twin_crossings(tmp_path / "data", capacity=12)
     found = equilibrium(net, DEMAND, avoid=["b1-c1", "b2-c2"])

@@ -24,13 +24,24 @@ PROJECTS = [
 
 
 @pytest.fixture(scope="module")
-def base(net):
-    return equilibrium(net)
+def demand(net):
+    """The base year's demand, held fixed across scenarios as ``compare`` holds it."""
+    return gravity_demand(net)
 
 
 @pytest.fixture(scope="module")
-def appraisal(net):
-    return appraise(net, PROJECTS, od=gravity_demand(net)).projects.set_index("scenario")
+def base(net, demand):
+    return equilibrium(net, demand)
+
+
+def _after(net, scenario: str, demand):
+    changed = apply_scenario(net, load_scenario(net, scenario))
+    return changed, equilibrium(changed, demand)
+
+
+@pytest.fixture(scope="module")
+def appraisal(net, demand):
+    return appraise(net, PROJECTS, od=demand).projects.set_index("scenario")
 
 
 def _eu_rail(net, found) -> float:
@@ -77,9 +88,8 @@ def test_every_exit_port_is_within_ten_points_of_the_2020_trains(net, base):
 
 
 @pytest.fixture(scope="module")
-def closed(net):
-    changed = apply_scenario(net, load_scenario(net, "poland_belarus_border_closure"))
-    return changed, equilibrium(changed)
+def closed(net, demand):
+    return _after(net, "poland_belarus_border_closure", demand)
 
 
 def test_the_poland_belarus_closure_moves_boxes_to_the_sea_and_the_middle_corridor(
@@ -99,6 +109,20 @@ def test_the_poland_belarus_closure_moves_boxes_to_the_sea_and_the_middle_corrid
 def test_the_middle_corridor_stays_within_its_capacity_when_poland_closes(closed):
     assert closed[1].crossings.set_index("id").loc["aktau-baku"].utilisation <= 1.0
     assert (closed[1].crossings.utilisation < 1.0).all()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="with the base demand held fixed, rail's share of the EU's trade by value falls "
+    "from 3.93% to 3.67% (either closure): Brest, Kuznica and the Caspian ferry are full in "
+    "the base year, their queues lengthen (Brest 183 to 209 days), and with the logit scale "
+    "on its 100,000 USD bound pairs outside the EU (Egypt, Turkey, rail then ship to the "
+    "Americas) keep shares of those slots; one class of goods cannot displace another",
+)
+@pytest.mark.parametrize("scenario", ["suez_closure", "red_sea_closure"])
+def test_closing_the_red_sea_route_raises_rails_share_of_eu_trade(net, base, demand, scenario):
+    changed, after = _after(net, scenario, demand)
+    assert _eu_rail(changed, after) > _eu_rail(net, base)
 
 
 @pytest.mark.parametrize("project", PROJECTS)
