@@ -401,9 +401,10 @@ def equilibrium_block(f: Figures) -> str:
         f"these exports alone are {teu / (published.value / 2):.2f} times half that. The "
         "Beibu Gulf ports load "
         f"{beibu.model_feu_per_year:,.0f} FEU a year from rail against "
-        f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains: with no road rate "
-        "below CPMM's Xinjiang one, the western hubs' and Guangxi's own sea trade goes to "
-        "Qinzhou by rail. The demand counts exports only, so each crossing's flow is one "
+        f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains, most of it Guangxi's "
+        "own cities' and Chongqing's sea trade: with the scale on its bound, a train to "
+        "Qinzhou keeps a share of every pair it could serve, even where a truck to the port "
+        "costs about the same. The demand counts exports only, so each crossing's flow is one "
         "direction against a capacity of both."
     )
 

@@ -142,8 +142,8 @@ def choice_set(
     >>> demand = pd.DataFrame({"origin": ["chongqing"], "destination": ["duisburg"],
     ...                        "feu_per_year": [100.0]})
     >>> found = choice_set(net, demand).alternatives
-    >>> sorted(set(found.main_mode))  # by truck to Kyrgyzstan, then rail: road
-    ['rail', 'rail_sea', 'road']
+    >>> sorted(set(found.main_mode))  # a truck to Kyrgyzstan: road; a truck to Qinzhou: sea
+    ['rail', 'rail_sea', 'road', 'sea']
     >>> {"alashankou", "horgos", "erenhot", "manzhouli"} <= set(found.gateway)
     True
     """
