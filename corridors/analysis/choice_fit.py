@@ -5,7 +5,7 @@ The nested logit's scale, nest parameter and rail constant
 flows of the gravity demand, to the targets of ``observed.csv``:
 
 - ``rail_share_value``: rail's share of China's exports to the EU by value (each class of
-  goods at its value per FEU; rail all the way, as the EU counts it at its border,
+  goods at its value per FEU; rail as the EU counts it, by the mode at its border,
   :func:`corridors.analysis.flows.land_rail_share`), residual in units of 0.5 percentage
   points;
 - ``china_europe_trains``: each exit port's share of the China-Europe trains, in units of 5
@@ -38,7 +38,7 @@ from corridors.analysis.choice import Logit
 from corridors.analysis.choice_set import ChoiceSet, choice_set
 from corridors.analysis.demand import class_terms, od_or_gravity
 from corridors.analysis.equilibrium import Bound, settle
-from corridors.analysis.flows import china_europe_rail, land_rail_share
+from corridors.analysis.flows import china_europe_rail, enters_by_rail, land_rail_share
 from corridors.atomic import atomic_path
 from corridors.network.model import Network
 
@@ -248,8 +248,8 @@ def fit_choice(network: Network, demand=None, *, loo: bool = True) -> ChoiceFit:
 
 def rail_rate(network: Network, alternatives: ChoiceSet) -> float:
     """The China-EU rail rate, USD per FEU: the money cost of each EU-bound pair's cheapest
-    all-rail alternative (rail as :func:`corridors.analysis.flows.land_rail_share` counts
-    it), averaged by the value the pair carries; NaN if no pair bound for the EU has one.
+    alternative that enters the EU by rail (:func:`corridors.analysis.flows.enters_by_rail`),
+    averaged by the value the pair carries; NaN if no pair bound for the EU has one.
 
     Examples
     --------
@@ -263,8 +263,8 @@ def rail_rate(network: Network, alternatives: ChoiceSet) -> float:
     """
     demand, alts = alternatives.demand, alternatives.alternatives
     group = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
-    to_eu = demand.destination.map(group).eq("EU").to_numpy()
-    rail = alts[alts.main_mode.eq("rail") & ~alts.sea_leg.astype(bool) & to_eu[alts.pair]]
+    to_eu = alts[demand.destination.map(group).eq("EU").to_numpy()[alts.pair]]
+    rail = to_eu[enters_by_rail(network, to_eu.crossings)]
     rate = rail.groupby("pair").cost_usd.min()
     if rate.empty:
         return float("nan")

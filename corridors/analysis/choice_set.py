@@ -89,14 +89,15 @@ class ChoiceSet:
     constraints: Constraints
 
     def routes(self, flow: np.ndarray) -> pd.DataFrame:
-        """The demand row of every alternative's pair, with its main_mode, sea_leg and
-        gateway, carrying ``flow`` FEU a year: what the flows' shares are counted on."""
+        """The demand row of every alternative's pair, with its main_mode, sea_leg, gateway
+        and crossings, carrying ``flow`` FEU a year: what the flows' shares are counted on."""
         alts = self.alternatives
         rows = self.demand.iloc[alts.pair.to_numpy()].reset_index(drop=True)
         return rows.assign(
             main_mode=alts.main_mode.to_numpy(),
             sea_leg=alts.sea_leg.to_numpy(),
             gateway=alts.gateway.to_numpy(),
+            crossings=alts.crossings.to_numpy(),
             feu_per_year=flow,
         )
 

@@ -33,6 +33,7 @@ __all__ = [
     "china_europe_ports",
     "china_europe_rail",
     "compare_observed",
+    "enters_by_rail",
     "flows_of",
     "land_rail_share",
     "main_modes",
@@ -310,10 +311,11 @@ def sea_legs(graph, moves: Moves, pairs: int) -> np.ndarray:
 
 def land_rail_share(network: Network, pairs: pd.DataFrame, union: str = "EU") -> float:
     """Share by value (:func:`corridors.analysis.demand.class_terms`) of the goods bound for a
-    customs union (``countries.csv``) that leave by rail and never board a ship: rail as the
-    EU's trade statistics count it, by the mode at its border (a Middle Corridor train that
-    crosses the Black Sea, or a train to a Vietnamese port, arrives by sea). ``pairs`` as
-    :attr:`Flows.pairs`; 0 where none is bound there.
+    customs union (``countries.csv``) that enter it by rail (:func:`enters_by_rail`): rail as
+    the EU's trade statistics count it, by the mode at its border. A truck out of China onto
+    the Kazakh railway arrives by rail; a Middle Corridor train that crosses the Black Sea, or
+    a train to a Vietnamese port, arrives by sea. ``pairs`` as :attr:`Flows.pairs`; 0 where
+    none is bound there.
 
     Examples
     --------
@@ -324,12 +326,39 @@ def land_rail_share(network: Network, pairs: pd.DataFrame, union: str = "EU") ->
     >>> land_rail_share(net, assign(net, demand).pairs)
     1.0
     """
-    group = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
+    group = _unions(network)
     bound = pairs[pairs.destination.map(group).eq(union)]
     worth = bound.feu_per_year.to_numpy() * class_terms(network, bound)[0]
-    rail = (bound.main_mode.eq("rail") & ~bound.sea_leg.astype(bool)).to_numpy()
+    rail = enters_by_rail(network, bound.crossings, union)
     total = float(worth.sum())
     return float(worth[rail].sum()) / total if total else 0.0
+
+
+def enters_by_rail(network: Network, crossings, union: str = "EU") -> np.ndarray:
+    """Per route (``crossings``: each route's crossing ids, in order), whether it enters the
+    customs union ``union`` by rail: the last crossing it takes between a place outside the
+    union and one inside is a railway's.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> enters_by_rail(load_network(), [("alashankou-dostyk", "brest-malaszewicze"), ()]).tolist()
+    [True, False]
+    """
+    group = _unions(network)
+    table = network.crossings
+    inside = table["from"].map(group).eq(union) != table["to"].map(group).eq(union)
+    border = table.loc[inside, "mode"].to_dict()
+
+    def entry(ids) -> str:
+        return next((border[c] for c in reversed(tuple(ids)) if c in border), "")
+
+    return np.array([entry(ids) == "rail" for ids in crossings], dtype=bool)
+
+
+def _unions(network: Network) -> pd.Series:
+    """Each place's customs union (``countries.csv``), NaN for a country in none."""
+    return network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
 
 
 def _leaving(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:

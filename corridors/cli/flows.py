@@ -100,7 +100,7 @@ def _flows(args) -> int:
     shares = ", ".join(f"{mode} {share:.1%}" for mode, share in eu.items())
     print(f"\nChina's exports to the EU by how they leave China, by value: {shares}")
     land = land_rail_share(network, found.flows.pairs)
-    print(f"by rail all the way (the mode at the EU's border): {land:.1%}")
+    print(f"by rail (the mode at the EU's border): {land:.1%}")
     print("\nmode share of the FEU by destination region (%):")
     print((split * 100).round(1).to_string())
     observed = compare_observed(network, found.flows)

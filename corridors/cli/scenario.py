@@ -131,8 +131,8 @@ def _compare(args) -> int:
 def _print_comparison(result) -> None:
     base = result.flows[result.scenarios[0]]
     print(
-        f"{result.scenarios[0]}: rail all the way carries {base['rail_share_value']:.1%} of the "
-        "value of the EU-bound goods at equilibrium"
+        f"{result.scenarios[0]}: rail carries {base['rail_share_value']:.1%} of the value of "
+        "the EU-bound goods at equilibrium (the mode at the EU's border)"
     )
     for row in result.summary().itertuples():
         name = row.scenario

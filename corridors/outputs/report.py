@@ -311,10 +311,9 @@ def _capacity_section(network: Network, report: Report) -> None:
     free = found.unbounded.iloc[0]
     report.text(
         f"At equilibrium ({found.gap:.2%} of the demand off its crossings' queues), rail "
-        f"all the way carries {rail:.1%} of the value of the goods bound for the EU (three "
-        "classes of goods, value_classes.csv); the published share, "
-        "by the mode at the EU's border, is 3.85% of the surface trade's value (3% of all, "
-        "with air's 22% set aside). The busiest crossing "
+        f"carries {rail:.1%} of the value of the goods bound for the EU, by the mode at its "
+        f"border{_classes(network)}; the published share is 3.85% of the surface trade's "
+        "value (3% of all, with air's 22% set aside). The busiest crossing "
         f"without a published capacity: {free['name']}, {free.feu_per_year:,.0f} FEU a year."
     )
     observed = compare_observed(network, found.flows)
@@ -345,6 +344,14 @@ def _capacity_section(network: Network, report: Report) -> None:
     shown = table[["name", "feu_per_year", "capacity_feu_per_year", "utilisation", "queue_days"]]
     shown = shown.round({"feu_per_year": 0, "capacity_feu_per_year": 0, "utilisation": 2})
     report.table("border_capacity", table, shown.round({"queue_days": 1}))
+
+
+def _classes(network: Network) -> str:
+    """What the share's value rests on: the classes of goods, where there are any."""
+    classes = network.value_classes
+    if classes.empty:
+        return ", one class of goods at the network's container_value"
+    return f", {len(classes)} classes of goods (value_classes.csv)"
 
 
 def _scenario_section(network: Network, report: Report) -> None:

@@ -15,6 +15,7 @@ from corridors.analysis.choice import Logit, nested_logit
 from corridors.analysis.choice_fit import ChoiceFit, choice_targets, target_values
 from corridors.analysis.choice_set import choice_set, cost_ceiling
 from corridors.analysis.equilibrium import Bound, settle
+from corridors.analysis.flows import enters_by_rail
 from corridors.network.scenarios import apply_scenario, load_scenario
 
 
@@ -172,7 +173,10 @@ def test_the_targets_are_computed_from_the_flows(net):
     model = pd.Series(target_values(net, alternatives, flow, targets), index=targets.id)
     alts = alternatives.alternatives
     to_duisburg = alts.pair.to_numpy() == 0
-    rail = to_duisburg & (alts.main_mode.to_numpy() == "rail") & ~alts.sea_leg.to_numpy()
+    into_poland = alts.crossings.map(
+        lambda ids: bool({"brest-malaszewicze", "grodno-kuznica"} & set(ids))
+    )
+    rail = to_duisburg & into_poland.to_numpy()
     assert model["rail_share_china_eu_value_2019"] == pytest.approx(flow[rail].sum() / 1000.0)
     ports = [i for i in model.index if i.startswith("china_europe_trains")]
     assert model[ports].sum() == pytest.approx(1.0)
@@ -183,3 +187,13 @@ def test_the_fit_reports_the_rail_rate_elasticity_its_scale_implies():
     values = {"logit_scale_usd": 10_000.0, "logit_nest": 0.5, "asc_rail_usd": 0.0}
     fit = ChoiceFit(values=values, targets=targets, rail_rate_usd=5_000.0)
     assert fit.rail_rate_elasticity == pytest.approx(-(1 - 0.04) * 5_000 / 10_000)
+
+
+def test_rail_into_the_eu_is_the_mode_of_the_crossing_that_enters_it(net):
+    routes = [
+        ("alashankou-dostyk", "brest-malaszewicze"),  # rail all the way
+        ("torugart-torugart_kg-road", "grodno-kuznica"),  # a truck out of China, then rail
+        ("horgos-altynkol", "aktau-baku"),  # the Middle Corridor, then by sea
+        (),  # by sea all the way
+    ]
+    assert enters_by_rail(net, routes).tolist() == [True, True, False, False]
