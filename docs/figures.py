@@ -379,7 +379,8 @@ def equilibrium_block(f: Figures) -> str:
         f"railway included (all-or-nothing: {pct(eu['all-or-nothing'])}); the published share "
         "is 3.85% of the surface trade's value in 2019. "
         "Brest-Małaszewicze runs at "
-        f"{brest.utilisation:.2f} times its {capacity:.0f} trains a day, with a queue of "
+        f"{brest.utilisation:.2f} times its {capacity:.0f} trains a day westbound, with a "
+        "queue of "
         f"{brest.queue_hours / 24:.0f} days: with its dwell, {waited:.0f} days at the border "
         f"against the {wait.value:.0f} published as a bad but ordinary trip in {wait.year} "
         f"({'; '.join(wait.source)}; a check, not a target): every box for the EU that rail "
@@ -403,10 +404,9 @@ def equilibrium_block(f: Figures) -> str:
         "Beibu Gulf ports load "
         f"{beibu.model_feu_per_year:,.0f} FEU a year from rail against "
         f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains, most of it Guangxi's "
-        "own cities' and Chongqing's sea trade: with the scale on its bound, a train to "
-        "Qinzhou keeps a share of every pair it could serve, even where a truck to the port "
-        "costs about the same. The demand counts exports only, so each crossing's flow is one "
-        "direction against a capacity of both."
+        "own cities' and Chongqing's sea trade: a train to Qinzhou keeps a share of every "
+        "pair it could serve, even where a truck to the port "
+        "costs about the same."
     )
 
 
@@ -424,6 +424,11 @@ def _on_bounds(logit) -> str:
         said.append("the nest parameter sits on its bound: the targets ask for no nesting")
     if logit.constant("rail") == BOUNDS["asc_rail_usd"][0]:
         said.append("the rail constant sits on 0: the targets would take a bonus for rail")
+    if logit.constant("rail") == BOUNDS["asc_rail_usd"][1]:
+        said.append(
+            "the rail constant sits on its upper bound: the rail share, which Brest and "
+            "Kuźnica hold at capacity, asks for less rail than any constant gives"
+        )
     return f" ({'; '.join(said)})" if said else ""
 
 

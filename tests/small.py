@@ -75,6 +75,7 @@ BASE = {
         },
         {"name": "reliability_ratio", "value": "0.5", "unit": "ratio", "source": "test"},
         {"name": "subsidy_kept", "value": "1", "unit": "share", "source": "test"},
+        {"name": "export_share_of_capacity", "value": "0.5", "unit": "share", "source": "test"},
     ],
     "mode_params": [
         {
@@ -367,6 +368,7 @@ def twin_crossings(folder: Path, *, capacity: float, **tables: list[dict]) -> Ne
     fast = crossing("b1", "c1", out=10, back=10) | {
         "capacity_per_day": str(capacity),
         "capacity_unit": "trains",
+        "capacity_ways": "each",
     }
     return write_network(
         folder,

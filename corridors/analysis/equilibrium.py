@@ -5,7 +5,8 @@ by the nested logit of :mod:`corridors.analysis.choice`, each class of goods
 (``value_class``, :func:`corridors.analysis.demand.class_terms`) weighing the alternatives'
 hours and spread at its own value of time. A crossing with a capacity
 (``capacity_per_day`` in ``crossings.csv``: trains, trucks, containers or FEU a day, one FEU
-to a truck or container and to a train the crossing's ``feu_per_train``, else the parameter's)
+to a truck or container and to a train the crossing's ``feu_per_train``, else the parameter's;
+the exports take the ``export_share_of_capacity`` of one published for both directions)
 delays the cargo by the mean wait of an M/M/1 queue, ``rho / (mu (1 - rho))`` hours
 (Kleinrock 1975), with ``rho`` its utilisation and ``mu`` its capacity per hour counted in
 train-loads of that many FEU,
@@ -34,7 +35,7 @@ it. A crossing that some pairs cannot avoid and that they alone fill beyond capa
 the demand by which the crossings' flows still differ from what their queues pass.
 
 The demand is what :func:`corridors.analysis.flows.assign` takes; the gravity model's counts
-exports only, so a crossing's flow is one direction against a capacity of both.
+exports only, and each crossing's flow is set against the capacity of that direction.
 """
 
 from __future__ import annotations
@@ -161,22 +162,27 @@ def queue_utilisation(hours, capacity_per_day) -> np.ndarray:
 
 def capacities(network: Network) -> pd.DataFrame:
     """The crossings with a capacity: id, capacity_per_day, capacity_unit, the FEU one unit
-    carries, capacity_feu_per_day and feu_per_train (the crossing's own train-load where
+    carries, capacity_feu_per_day (what the exports may use: a capacity published for both
+    directions together, ``capacity_ways`` both, counts at the ``export_share_of_capacity``
+    parameter's share) and feu_per_train (the crossing's own train-load where
     ``crossings.csv`` gives one, else the ``feu_per_train`` parameter: what its queue is
     served in)."""
     crossings = network.crossings
     given = crossings[crossings.capacity_per_day.notna()]
-    default = float(network.parameters.loc["feu_per_train", "value"])
+    parameter = network.parameters["value"]
     own = given.feu_per_train if "feu_per_train" in given else pd.Series(np.nan, given.index)
-    train = own.astype(float).fillna(default)
+    train = own.astype(float).fillna(float(parameter["feu_per_train"]))
     feu_per_unit = train.where(given.capacity_unit.eq("trains"), 1.0)
+    ways = given.capacity_ways if "capacity_ways" in given else pd.Series("each", given.index)
+    share = np.where(ways.eq("both"), float(parameter["export_share_of_capacity"]), 1.0)
     return pd.DataFrame(
         {
             "id": given.index,
             "capacity_per_day": given.capacity_per_day.to_numpy(dtype=float),
             "capacity_unit": given.capacity_unit.to_numpy(),
+            "capacity_ways": ways.to_numpy(),
             "feu_per_unit": feu_per_unit.to_numpy(dtype=float),
-            "capacity_feu_per_day": (given.capacity_per_day * feu_per_unit).to_numpy(),
+            "capacity_feu_per_day": (given.capacity_per_day * feu_per_unit).to_numpy() * share,
             "feu_per_train": train.to_numpy(dtype=float),
         }
     ).reset_index(drop=True)

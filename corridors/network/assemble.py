@@ -379,6 +379,12 @@ def _capacity_problems(where: str, row: dict) -> list[str]:
         return [f"{where}, column 'capacity_unit': {unit!r} - use one of {units} (a day)"]
     if not given and unit:
         return [f"{where}, column 'capacity_per_day': a capacity unit ({unit}) without a capacity"]
+    ways = row.get("capacity_ways") or ""
+    if given != bool(ways):
+        return [
+            f"{where}, column 'capacity_ways': {ways or 'blank'} - a capacity says whether it "
+            "serves 'each' direction or 'both' together, and only a capacity does"
+        ]
     train = row.get("feu_per_train")
     if train is not None and not pd.isna(train):
         column = f"{where}, column 'feu_per_train': {train:g}"

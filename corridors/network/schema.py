@@ -55,6 +55,8 @@ PASSAGES = {
     "bering": ["Bering Strait", "Bering"],
 }
 PASSAGE_IDS = tuple(PASSAGES)
+# whom a crossing's published capacity serves: each direction, or both together
+CAPACITY_WAYS = ("", "each", "both")
 # parameters.csv rows the model needs, and the values they may take
 PARAMETER_RANGES = {
     "value_of_time": (0.0, 10_000.0),  # USD per FEU-hour
@@ -67,6 +69,7 @@ PARAMETER_RANGES = {
     "logit_nest": (0.05, 1.0),  # the route logit's scale within a mode, over the mode's
     "asc_rail_usd": (-1_000_000.0, 1_000_000.0),  # rail's mode constant, USD per FEU
     "feu_per_rail_sea_train": (1.0, 200.0),  # FEU per Land-Sea Corridor rail-sea train
+    "export_share_of_capacity": (0.0, 1.0),  # of a capacity published for both directions
     "reliability_ratio": (0.0, 10.0),  # value of an hour of P90 - P50 over the value of time
     "subsidy_kept": (0.0, 1.0),  # share of the base year's service subsidies still paid
 }
@@ -351,6 +354,7 @@ TABLES: dict[str, Table] = {
                 Column("gauge_change_usd", "float", required=False, minimum=0),
                 Column("capacity_per_day", "float", required=False, minimum=0),
                 Column("capacity_unit", required=False),
+                Column("capacity_ways", required=False, choices=CAPACITY_WAYS),
                 Column("feu_per_train", "float", required=False, minimum=0),
                 Column(
                     "closed_months", "list", required=False, item_kind="int", minimum=1, maximum=12

@@ -156,7 +156,7 @@ def test_the_fit_targets_are_read_from_observed_csv(net):
         5027 / (5027 + 4722 + 3548 + 2379 + 217)
     )
     assert targets.loc["rail_sea_trains_2020_beibu_gulf", "observed"] == pytest.approx(4607 * 26.4)
-    assert targets.loc["rail_share_china_eu_value_2019", "observed"] == pytest.approx(0.0385)
+    assert targets.loc["rail_share_china_eu_value_2019", "observed"] == pytest.approx(0.03846)
 
 
 def test_the_targets_are_computed_from_the_flows(net):

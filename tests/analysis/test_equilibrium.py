@@ -110,11 +110,19 @@ def test_capacities_in_feu(tmp_path):
             "id": "b1-c1",
             "capacity_per_day": 12.0,
             "capacity_unit": "trains",
+            "capacity_ways": "each",
             "feu_per_unit": 40.0,
             "capacity_feu_per_day": 480.0,
             "feu_per_train": 40.0,
         }
     ]
+
+
+def test_the_exports_take_half_of_a_capacity_published_for_both_directions(tmp_path):
+    twin_crossings(tmp_path / "data", capacity=12)
+    _crossing_row(tmp_path / "data", capacity_ways="both")
+    row = capacities(build_network(tmp_path / "data")).iloc[0]
+    assert (row.capacity_per_day, row.capacity_feu_per_day) == (12.0, 240.0)
 
 
 def _crossing_row(folder, **values) -> None:
@@ -168,11 +176,14 @@ def test_the_default_network_sends_most_of_europes_boxes_by_sea_once_borders_que
         (("", "trains"), r"column 'capacity_per_day': a capacity unit \(trains\) without"),
         (("12", "trucks", "30"), r"column 'feu_per_train': 30 for a capacity in trucks: only"),
         (("12", "trains", "0"), r"column 'feu_per_train': 0 - a train carries more than 0 FEU"),
+        (("12", "trains", "", ""), r"column 'capacity_ways': blank - a capacity says whether"),
+        (("", "", "", "each"), r"column 'capacity_ways': each - a capacity says whether"),
+        (("12", "trains", "", "often"), r"column 'capacity_ways'.*often"),
     ],
 )
 def test_a_bad_capacity_or_train_load_is_named(tmp_path, cells, match):
     twin_crossings(tmp_path / "data", capacity=12)
-    columns = ("capacity_per_day", "capacity_unit", "feu_per_train")
+    columns = ("capacity_per_day", "capacity_unit", "feu_per_train", "capacity_ways")
     _crossing_row(tmp_path / "data", **dict(zip(columns, cells, strict=False)))
     with pytest.raises(DataError, match=r"crossings.csv line 2, " + match):
         build_network(tmp_path / "data")
