@@ -38,7 +38,12 @@ from corridors.analysis.choice import Logit
 from corridors.analysis.choice_set import ChoiceSet, choice_set
 from corridors.analysis.demand import class_terms, od_or_gravity
 from corridors.analysis.equilibrium import Bound, settle
-from corridors.analysis.flows import china_europe_rail, enters_by_rail, land_rail_share
+from corridors.analysis.flows import (
+    china_europe_rail,
+    enters_by_rail,
+    land_rail_share,
+    place_group,
+)
 from corridors.atomic import atomic_path
 from corridors.network.model import Network
 
@@ -262,8 +267,7 @@ def rail_rate(network: Network, alternatives: ChoiceSet) -> float:
     6381
     """
     demand, alts = alternatives.demand, alternatives.alternatives
-    group = network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
-    to_eu = alts[demand.destination.map(group).eq("EU").to_numpy()[alts.pair]]
+    to_eu = alts[demand.destination.map(place_group(network)).eq("EU").to_numpy()[alts.pair]]
     rail = to_eu[enters_by_rail(network, to_eu.crossings)]
     rate = rail.groupby("pair").cost_usd.min()
     if rate.empty:

@@ -170,17 +170,17 @@ def capacities(network: Network) -> pd.DataFrame:
     crossings = network.crossings
     given = crossings[crossings.capacity_per_day.notna()]
     parameter = network.parameters["value"]
-    own = given.feu_per_train if "feu_per_train" in given else pd.Series(np.nan, given.index)
-    train = own.astype(float).fillna(float(parameter["feu_per_train"]))
+    train = given.feu_per_train.astype(float).fillna(float(parameter["feu_per_train"]))
     feu_per_unit = train.where(given.capacity_unit.eq("trains"), 1.0)
-    ways = given.capacity_ways if "capacity_ways" in given else pd.Series("each", given.index)
-    share = np.where(ways.eq("both"), float(parameter["export_share_of_capacity"]), 1.0)
+    share = np.where(
+        given.capacity_ways.eq("both"), float(parameter["export_share_of_capacity"]), 1.0
+    )
     return pd.DataFrame(
         {
             "id": given.index,
             "capacity_per_day": given.capacity_per_day.to_numpy(dtype=float),
             "capacity_unit": given.capacity_unit.to_numpy(),
-            "capacity_ways": ways.to_numpy(),
+            "capacity_ways": given.capacity_ways.to_numpy(),
             "feu_per_unit": feu_per_unit.to_numpy(dtype=float),
             "capacity_feu_per_day": (given.capacity_per_day * feu_per_unit).to_numpy() * share,
             "feu_per_train": train.to_numpy(dtype=float),

@@ -37,6 +37,7 @@ __all__ = [
     "flows_of",
     "land_rail_share",
     "main_modes",
+    "place_group",
     "rail_crossings_at",
     "rail_to_sea_ports",
     "route_crossings",
@@ -99,9 +100,8 @@ class Flows:
         >>> assign(net, demand, by="time").mode_split(net).round(2).to_dict("index")
         {'europe': {'sea': 0.0, 'rail': 1.0}, 'southeast_asia': {'sea': 1.0, 'rail': 0.0}}
         """
-        group = network.countries.set_index("iso3")[by]
         routed = self.pairs[self.pairs.main_mode != ""]
-        where = routed.destination.map(network.places.iso3).map(group)
+        where = routed.destination.map(place_group(network, by))
         amount = routed.feu_per_year * (class_terms(network, routed)[0] if value else 1.0)
         table = amount.groupby([where, routed.main_mode]).sum().unstack(fill_value=0)
         table = table.div(table.sum(axis=1), axis=0)
@@ -326,7 +326,7 @@ def land_rail_share(network: Network, pairs: pd.DataFrame, union: str = "EU") ->
     >>> land_rail_share(net, assign(net, demand).pairs)
     1.0
     """
-    group = _unions(network)
+    group = place_group(network)
     bound = pairs[pairs.destination.map(group).eq(union)]
     worth = bound.feu_per_year.to_numpy() * class_terms(network, bound)[0]
     rail = enters_by_rail(network, bound.crossings, union)
@@ -345,7 +345,7 @@ def enters_by_rail(network: Network, crossings, union: str = "EU") -> np.ndarray
     >>> enters_by_rail(load_network(), [("alashankou-dostyk", "brest-malaszewicze"), ()]).tolist()
     [True, False]
     """
-    group = _unions(network)
+    group = place_group(network)
     table = network.crossings
     inside = table["from"].map(group).eq(union) != table["to"].map(group).eq(union)
     border = table.loc[inside, "mode"].to_dict()
@@ -356,9 +356,10 @@ def enters_by_rail(network: Network, crossings, union: str = "EU") -> np.ndarray
     return np.array([entry(ids) == "rail" for ids in crossings], dtype=bool)
 
 
-def _unions(network: Network) -> pd.Series:
-    """Each place's customs union (``countries.csv``), NaN for a country in none."""
-    return network.places.iso3.map(network.countries.set_index("iso3")["customs_union"])
+def place_group(network: Network, by: str = "customs_union") -> pd.Series:
+    """Each place's ``by`` of ``countries.csv`` (``customs_union`` or ``region``), by place
+    id; NaN for a country in no customs union."""
+    return network.places.iso3.map(network.countries.set_index("iso3")[by])
 
 
 def _leaving(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:
