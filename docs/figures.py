@@ -403,10 +403,10 @@ def equilibrium_block(f: Figures) -> str:
         f"these exports alone are {teu / (published.value / 2):.2f} times half that. The "
         "Beibu Gulf ports load "
         f"{beibu.model_feu_per_year:,.0f} FEU a year from rail against "
-        f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains, most of it Guangxi's "
-        "own cities' and Chongqing's sea trade: a train to Qinzhou keeps a share of every "
-        "pair it could serve, even where a truck to the port "
-        "costs about the same."
+        f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains. No mainline ship "
+        "sailed from them to Europe or the Americas (`feeder_ports.csv`): those boxes change "
+        "ship at Hong Kong (Shenzhen here), Singapore or Port Klang, a few days and a handling "
+        "charge more than from Shanghai."
     )
 
 

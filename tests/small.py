@@ -226,6 +226,12 @@ def crossing(
 
 def write_network(folder: Path, **tables: list[dict]) -> Network:
     """Write BASE plus the given tables (places, links, crossings …) and build the network."""
+    write_tables(folder, **tables)
+    return build_network(folder)
+
+
+def write_tables(folder: Path, **tables: list[dict]) -> None:
+    """Write BASE plus the given tables, and no sea legs."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in TABLES.items():
         rows = tables.get(name, BASE.get(name, []))
@@ -237,7 +243,6 @@ def write_network(folder: Path, **tables: list[dict]) -> Network:
             writer.writerows(rows)
     empty = {"type": "FeatureCollection", "features": []}
     (folder / "sea_legs.geojson").write_text(json.dumps(empty), encoding="utf-8")
-    return build_network(folder)
 
 
 def border_network(folder: Path) -> Network:

@@ -347,13 +347,12 @@ def _scope_allows(services, l1: str, l2: str) -> bool:
 def _change_steps(place: str, l1: str, l2: str, rules: dict) -> list[Charge] | None:
     """The handling steps of a change from layer l1 to l2 at a place, None if impossible."""
     m1, m2 = layer_mode(l1), layer_mode(l2)
-    if m1 == m2 and layer_gauge(l1) == layer_gauge(l2):
-        # a change of train or truck only: the wait is all; sea legs run port to port, so
-        # there is no free transshipment between ships
-        return None if m1 == "sea" else []
+    if m1 == m2 != "sea" and layer_gauge(l1) == layer_gauge(l2):
+        return []  # a change of train or truck only: the wait is all
     rule = rules.get((place, m1, m2))
     if rule is None and m1 != m2:
         rule = rules.get(("*", m1, m2))
+    # a change of ship (a feeder to a mainline service) needs a sea/sea rule, at a hub
     if rule is None:
         return None
     return [transfer_charge(rule, m1, m2)]

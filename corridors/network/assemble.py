@@ -46,8 +46,8 @@ def build_network(data_dir: str | Path | None = None) -> Network:
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     tables = read_tables(folder)
-    columns = [*TABLES["value_classes"].column_names, "_line"]
-    tables.setdefault("value_classes", pd.DataFrame(columns=columns))  # an optional file
+    for name in ("value_classes", "feeder_ports"):  # optional files
+        tables.setdefault(name, pd.DataFrame(columns=[*TABLES[name].column_names, "_line"]))
     problems: list[str] = []
     places = _places(tables)
     params = tables["mode_params"].set_index(["mode", "cost_class"])
@@ -229,8 +229,9 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = folder / SEA_LEGS_FILE
-    service_of = _sea_service_rule(tables)
     ports = sea_mesh_ports(places)
+    feeders = _feeder_ports(tables["feeder_ports"], ports, tables["services"], problems)
+    service_of = _sea_service_rule(tables, places, feeders)
     if not path.exists():
         problems.append(f"{SEA_LEGS_FILE}: missing; run `corridors build --sea` to compute it")
         return _frame([], ["id"]), _frame([], ["id"])
@@ -255,7 +256,9 @@ def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd
         a, b = leg["from"], leg["to"]
         if a not in point or b not in point:
             continue
-        service = service_of(iso3[a], iso3[b])
+        service = service_of(a, b)
+        if service is None:
+            continue  # a feeder port: no mainline ship calls there
         rows.append(
             {
                 "id": f"sea:{a}-{b}" + (f"~{'+'.join(leg['closed'])}" if leg["closed"] else ""),
@@ -308,23 +311,64 @@ def _sea_links(folder: Path, places, tables, problems) -> tuple[pd.DataFrame, pd
     return table[~is_variant].drop(columns="closed"), table[is_variant]
 
 
-def _sea_service_rule(tables: dict[str, pd.DataFrame]):
-    """The service of a sea leg: the first sea service both ends' regions are within,
-    otherwise the default sea service of ``mode_params.csv``."""
-    region = tables["countries"].set_index("iso3")["region"]
+def _sea_service_rule(tables: dict[str, pd.DataFrame], places, feeders: dict):
+    """A function giving the service of the sea leg between two ports, None where no ship
+    sails it.
+
+    A leg takes the first sea service both ends' regions are within, otherwise the mainline
+    (the default sea service of ``mode_params.csv``). A feeder port (``feeder_ports.csv``)
+    has no mainline leg to the regions it lists (to any, when it lists none); its legs to
+    the other regions sail on its ``service``, by default its own region's, whose ships call
+    at many ports, so that its cargo changes ship at a hub to go further on a mainline.
+    """
+    region = places["iso3"].map(tables["countries"].set_index("iso3")["region"]).to_dict()
     params = tables["mode_params"].set_index(["mode", "cost_class"])
-    default = params.loc[("sea", "sea"), "service"] if ("sea", "sea") in params.index else ""
+    mainline = params.loc[("sea", "sea"), "service"] if ("sea", "sea") in params.index else ""
     regional = [
         (row["id"], set(row["within_regions"]))
         for row in tables["services"].sort_values("id").to_dict("records")
         if row["mode"] == "sea" and row["within_regions"]
     ]
 
-    def service_of(iso_a: str, iso_b: str) -> str:
-        ends = {region[iso_a], region[iso_b]}
-        return next((sid for sid, regions in regional if ends <= regions), default)
+    def within(*regions: str) -> str | None:
+        return next((sid for sid, covered in regional if set(regions) <= covered), None)
+
+    def service_of(a: str, b: str) -> str | None:
+        shared = within(region[a], region[b])
+        if shared:
+            return shared
+        for port, other in ((a, b), (b, a)):
+            if port in feeders:
+                regions, service = feeders[port]
+                cut = not regions or region[other] in regions
+                return None if cut else service or within(region[port]) or mainline
+        return mainline
 
     return service_of
+
+
+def _feeder_ports(
+    feeders: pd.DataFrame, ports: pd.DataFrame, services: pd.DataFrame, problems: list[str]
+) -> dict[str, tuple[frozenset[str], str]]:
+    """The ports of ``feeder_ports.csv``: the regions no mainline ship takes their cargo to
+    (empty: all) and the service of their other legs, each port checked to be a sea port on
+    the ocean mesh and each service a sea service."""
+    sea = set(services.id[services["mode"] == "sea"])
+    for row in feeders.to_dict("records"):
+        if row["port"] not in ports.index:
+            problems.append(
+                f"{_where('feeder_ports', row)}, column 'port': {row['port']!r} is not a sea "
+                "port on the ocean network (places.csv kind sea_port, sea_mesh not false)"
+            )
+        if row["service"] and row["service"] not in sea:
+            problems.append(
+                f"{_where('feeder_ports', row)}, column 'service': {row['service']!r} is not "
+                "a sea service of services.csv"
+            )
+    return {
+        row["port"]: (frozenset(row["regions"] or ()), row["service"] or "")
+        for row in feeders.to_dict("records")
+    }
 
 
 def sea_mesh_ports(places: pd.DataFrame) -> pd.DataFrame:
@@ -443,10 +487,17 @@ def _check_transfers(transfers, places, problems) -> None:
                 f"{_where('transfers', row)}, column 'place': {row['place']!r} is "
                 "neither a place id nor '*'"
             )
-        if row["from_mode"] == row["to_mode"] and row["from_mode"] != "rail":
+        if row["from_mode"] != row["to_mode"]:
+            continue
+        if row["from_mode"] not in ("rail", "sea"):
             problems.append(
-                f"{_where('transfers', row)}, column 'to_mode': a transfer "
-                "changes mode (rail to rail is allowed for a gauge change)"
+                f"{_where('transfers', row)}, column 'to_mode': a transfer changes mode "
+                "(rail to rail is a gauge change, sea to sea a change of ship at a hub)"
+            )
+        elif row["place"] == "*":
+            problems.append(
+                f"{_where('transfers', row)}, column 'place': a {row['from_mode']} to "
+                f"{row['to_mode']} change is charged at a named place, not '*'"
             )
 
 

@@ -471,6 +471,21 @@ TABLES: dict[str, Table] = {
             doc="Sea passages that take time of their own (canals), by searoute's name.",
         ),
         Table(
+            "feeder_ports",
+            (
+                Column("port", refers_to="places.id"),
+                Column("regions", "list", required=False, choices=REGIONS),
+                Column("service", required=False, refers_to="services.id"),
+                _source(),
+                Column("note", required=False),
+            ),
+            key=("port",),
+            doc="Sea ports no mainline (inter-regional) service called at in the base year, "
+            "for the regions listed (all when blank): their cargo to those regions changes ship "
+            "at a hub (transfers.csv sea/sea).",
+            optional_file=True,
+        ),
+        Table(
             "fit_ranges",
             (
                 Column("parameter"),

@@ -145,8 +145,13 @@ def test_a_new_railway_beside_a_road_crossing_keeps_the_road_alternative(net):
     cku = apply_scenario(net, load_scenario(net, "china_kyrgyzstan_uzbekistan_railway"))
     before, after = (choice_set(n, demand).alternatives for n in (net, cku))
     at = [found[found.gateway == "torugart"] for found in (before, after)]
-    assert set(at[0].main_mode) == {"road"} and set(at[1].main_mode) == {"road", "rail"}
-    road = [t.loc[t.main_mode == "road", "generalized"].min() for t in at]
+    over = [t.crossings.str[0] for t in at]  # the road or the rail crossing at Torugart
+    assert set(over[0]) == {"torugart-torugart_kg-road"}
+    assert set(over[1]) == {"torugart-torugart_kg-road", "torugart-torugart_kg-rail"}
+    road = [
+        t.loc[o == "torugart-torugart_kg-road", "generalized"].min()
+        for t, o in zip(at, over, strict=True)
+    ]
     assert road[1] <= road[0]  # a new line can only make the road alternative cheaper
 
 

@@ -50,7 +50,7 @@ def _eu_rail(net, found) -> float:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="4.38% against 3.63-3.85%: every box that enters the EU by rail crosses at "
+    reason="4.43% against 3.63-3.85%: every box that enters the EU by rail crosses at "
     "Brest-Malaszewicze or Grodno-Kuznica, both at their westbound capacity, so the share is "
     "what they let through, whatever the logit (its rail constant sits on its bound)",
 )
@@ -111,14 +111,6 @@ def test_the_middle_corridor_stays_within_its_capacity_when_poland_closes(closed
     assert (closed[1].crossings.utilisation < 1.0).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the base demand held fixed, rail's share of the EU's trade by value falls "
-    "from 4.38% to 4.22% (either closure): Brest, Kuznica and the Caspian ferry are full in "
-    "the base year, their queues lengthen (Brest 68 to 85 days), pairs outside the EU "
-    "(Egypt, Turkey) take some of those slots, and one class of goods cannot displace "
-    "another (the value classes, data/proposed, can)",
-)
 @pytest.mark.parametrize("scenario", ["suez_closure", "red_sea_closure"])
 def test_closing_the_red_sea_route_raises_rails_share_of_eu_trade(net, base, demand, scenario):
     changed, after = _after(net, scenario, demand)
