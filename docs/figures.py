@@ -360,7 +360,11 @@ def equilibrium_block(f: Figures) -> str:
     within = int(((ports.model_share - ports.observed_share).abs() <= 0.10).sum())
     teu = 2 * float(corridors.analysis.flows.china_europe_rail(net, eq.flows.pairs).sum())
     beibu = observed[observed.measure == "rail_sea_trains"].iloc[0]
-    published = net.observed.set_index("id").loc["china_europe_teu_2020"]
+    base_year, surge = (
+        net.observed.set_index("id")
+        .loc[["china_europe_teu_2019", "china_europe_teu_2020"]]
+        .itertuples()
+    )
     per_train = float(net.parameters["value"]["feu_per_rail_sea_train"])
     return (
         "`corridors flows` and `equilibrium(net)` share each pair's demand among its distinct "
@@ -368,7 +372,9 @@ def equilibrium_block(f: Figures) -> str:
         "by a nested logit on generalized cost, with the ways out of China (ship, rail, road) "
         f"as nests: a scale of {logit.scale_usd:,.0f} USD per FEU, a nest parameter of "
         f"{logit.nest:.2f} (1 is a plain logit) and a rail constant of "
-        f"{logit.constant('rail'):,.0f} USD per FEU, fitted by `corridors calibrate --flows`"
+        f"{logit.constant('rail'):,.0f} USD per FEU (charged to every route that takes a train "
+        "across a customs border, by ship to Vladivostok or by truck to Kazakhstan as well as "
+        "by train from China), fitted by `corridors calibrate --flows`"
         f"{_on_bounds(logit)}. Crossings that publish a "
         "capacity queue as M/M/1 queues served in train-loads, and shares and queues settle "
         "together, solved for the queues' waits (the dual of a capacity-constrained logit "
@@ -397,10 +403,11 @@ def equilibrium_block(f: Figures) -> str:
             for port, row in ports.iterrows()
         )
         + f" ({within} of {len(ports)} within 10 percentage points); {teu:,.0f} TEU a year leave "
-        f"by rail for Europe, against {published.value:,.0f} TEU both ways on all China-Europe "
-        f"trains in {published.year} ({'; '.join(published.source)}), a check the fit never "
-        "saw. The trains ran about as often each way (at Manzhouli 1,790 out and 1,758 in), so "
-        f"these exports alone are {teu / (published.value / 2):.2f} times half that. The "
+        f"by rail for Europe, {teu / (base_year.value / 2):.2f} times half the "
+        f"{base_year.value:,.0f} TEU both ways on all China-Europe trains in the base year, "
+        f"{base_year.year}, and {teu / (surge.value / 2):.2f} times half the "
+        f"{surge.value:,.0f} of {surge.year}, when the trains ran about as often each way "
+        f"({'; '.join(surge.source)}): checks the fit never saw. The "
         "Beibu Gulf ports load "
         f"{beibu.model_feu_per_year:,.0f} FEU a year from rail against "
         f"{beibu.observed * per_train:,.0f} for the 2020 rail-sea trains. No mainline ship "

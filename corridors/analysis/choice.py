@@ -13,9 +13,13 @@ changes the odds e-fold). Within a nest the routes compete at the finer scale ``
 
 The pair's logsum ``log sum_n exp(I_n)`` times ``-s`` is the expected cost of its best choice;
 its change is the change of consumer surplus per FEU (Ben-Akiva and Lerman 1985, ch. 10).
-The parameters live in ``parameters.csv`` (``logit_scale_usd``, ``logit_nest`` and
-``asc_rail_usd``), fitted by ``corridors calibrate --flows``. The network has no road to the
-ports, so a ship's rail and road legs in China are not a choice here.
+The rail constant is charged to every alternative that takes a train across a customs border:
+those of the rail nest, and those of another nest that reach a railway abroad by ship or truck
+(a ship to Vladivostok, then the Trans-Siberian to Brest; a truck onto the Kazakh railway),
+so that no route to the same railway escapes it by how it reaches the railhead
+(:func:`rail_abroad`). The parameters live in ``parameters.csv`` (``logit_scale_usd``,
+``logit_nest`` and ``asc_rail_usd``), fitted by ``corridors calibrate --flows``. The network
+has no road to the ports, so a ship's rail and road legs in China are not a choice here.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corridors.analysis.flows import place_group
 from corridors.network.model import Network
 
-__all__ = ["NESTS", "Logit", "nest_codes", "nested_logit"]
+__all__ = ["NESTS", "Logit", "customs_railways", "nest_codes", "nested_logit", "rail_abroad"]
 
 NESTS = {"rail_sea": "sea", "river_sea": "sea"}  # main modes that share a nest with another
 
@@ -70,6 +75,42 @@ class Logit:
 
     def constant(self, nest: str) -> float:
         return self.constants.get(nest, 0.0)
+
+
+def customs_railways(network: Network) -> frozenset[str]:
+    """The railway crossings whose two sides lie in different customs territories
+    (``countries.csv``: a customs union, or a country in none).
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> railways = customs_railways(load_network())
+    >>> "brest-malaszewicze" in railways, "hendaye-irun" in railways  # EU to EU
+    (True, False)
+    """
+    group = place_group(network)
+    territory = group.where(group.ne(""), network.places.iso3)
+    table = network.crossings
+    customs = table["from"].map(territory) != table["to"].map(territory)
+    return frozenset(table.index[customs & table["mode"].eq("rail")])
+
+
+def rail_abroad(network: Network, main_mode, crossings) -> np.ndarray:
+    """Per route, whether it is outside the rail nest (``main_mode`` not ``rail``) yet takes a
+    train across a customs border (``crossings``: its crossing ids; :func:`customs_railways`).
+    The rail constant applies to it as to the rail nest.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> net = load_network()
+    >>> rail_abroad(net, ["sea", "rail", "sea"],
+    ...             [("brest-malaszewicze",), ("brest-malaszewicze",), ("hendaye-irun",)]).tolist()
+    [True, False, False]
+    """
+    by_rail = customs_railways(network)
+    outside = np.asarray(main_mode).astype(str) != "rail"
+    return outside & np.array([not by_rail.isdisjoint(ids) for ids in crossings], dtype=bool)
 
 
 def nest_codes(mode) -> tuple[np.ndarray, np.ndarray]:

@@ -74,9 +74,10 @@ NOTES = {
     "(ship, rail, road) over that among the ways; 1, a plain logit, is the most that is "
     "consistent with cost-minimising shippers, and a fit there says the targets ask for no "
     "nesting",
-    "asc_rail_usd": "what shippers weigh against leaving China by rail beyond its cost and "
-    "time, in USD per FEU; a cost, so not below 0, and a fit at 0 says the targets would take "
-    "a bonus for rail that nothing published supports",
+    "asc_rail_usd": "what shippers weigh against taking a train across a customs border "
+    "(leaving China by rail, or reaching a railway abroad by ship or truck) beyond its cost "
+    "and time, in USD per FEU; a cost, so not below 0, and a fit at 0 says the targets would "
+    "take a bonus for rail that nothing published supports",
 }
 UNITS = {"rail_share_value": 0.005, "china_europe_trains": 0.05, "rail_sea_trains": math.log(1.3)}
 

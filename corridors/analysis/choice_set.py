@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from corridors.analysis.choice import customs_railways, rail_abroad
 from corridors.analysis.flows import (
     Moves,
     main_modes,
@@ -223,6 +224,8 @@ def _choice_set(network, demand, avoid, modes, statuses, ceiling) -> ChoiceSet:
             home = network.places.iso3[demand.origin[picked[0]]]
             rounds = _round_bottlenecks(network, graph, home, variant, constraints, picked, move)
             queue.extend(rounds)
+        if variant.startswith("land:") and not variant.endswith(":truck"):
+            queue.extend(_by_truck(network, graph, variant, constraints, picked, part, move))
     every = Moves(*(np.concatenate([getattr(m, f) for m in moves]) for f in FIELDS))
     table = _described(network, graph, pd.concat(parts, ignore_index=True), np.vstack(sums), every)
     keep = np.flatnonzero(table.hours.notna().to_numpy())
@@ -298,6 +301,21 @@ def _round_bottlenecks(
         if using and home not in ends:
             closed = replace(constraints, elements=constraints.elements | {crossing})
             yield f"{variant}:round:{crossing}", closed, picked[using]
+
+
+def _by_truck(network: Network, graph, variant: str, constraints, picked, part, move):
+    """The land variant ``variant`` without a train across a customs border
+    (:func:`corridors.analysis.choice.customs_railways`), for the pairs of ``part`` whose route
+    leaves by road and then takes one (``<variant>:truck``; ``picked`` the demand rows of
+    ``part``, ``move`` their routes): a railway beyond a road crossing
+    (Kashgar-Andijan beyond Torugart) adds the truck's way on to the choice instead of
+    replacing it, the rail constant making the train the dearer choice for most goods."""
+    modes = main_modes(network, graph, move, part.origin.to_numpy(dtype=object))
+    taken = route_crossings(graph, move, len(part))
+    using = np.flatnonzero(rail_abroad(network, modes, taken))
+    if len(using):
+        closed = replace(constraints, elements=constraints.elements | customs_railways(network))
+        yield f"{variant}:truck", closed, picked[using]
 
 
 def _by_mode(place: str, own: pd.Index, mode: pd.Series):

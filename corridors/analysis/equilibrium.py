@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, sparse
 
-from corridors.analysis.choice import Logit, nest_codes, nested_logit
+from corridors.analysis.choice import Logit, nest_codes, nested_logit, rail_abroad
 from corridors.analysis.choice_set import ChoiceSet, choice_set
 from corridors.analysis.demand import class_terms
 from corridors.analysis.flows import Flows, flows_of
@@ -290,7 +290,8 @@ def settle(alternatives: ChoiceSet, bound: Bound, logit: Logit, rounds: int):
     alts = alternatives.alternatives
     pair, mode = alts.pair.to_numpy(), nest_codes(alts.main_mode.to_numpy())
     _, vot = class_terms(bound.network, alternatives.demand)
-    base = class_costs(alternatives, vot)
+    abroad = rail_abroad(bound.network, alts.main_mode, alts.crossings)
+    base = class_costs(alternatives, vot) + logit.constant("rail") * abroad
     price = alternatives.graph.value_of_time  # of an hour of queue, to every class
     volume = alternatives.demand.feu_per_year.to_numpy(dtype=float)
     pairs = len(alternatives.demand)

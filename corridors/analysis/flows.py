@@ -358,7 +358,7 @@ def enters_by_rail(network: Network, crossings, union: str = "EU") -> np.ndarray
 
 def place_group(network: Network, by: str = "customs_union") -> pd.Series:
     """Each place's ``by`` of ``countries.csv`` (``customs_union`` or ``region``), by place
-    id; NaN for a country in no customs union."""
+    id; empty for a country in no customs union."""
     return network.places.iso3.map(network.countries.set_index("iso3")[by])
 
 

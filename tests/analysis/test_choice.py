@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridors.analysis.choice import Logit, nested_logit
+from corridors.analysis.choice import Logit, customs_railways, nested_logit, rail_abroad
 from corridors.analysis.choice_fit import ChoiceFit, choice_targets, target_values
 from corridors.analysis.choice_set import choice_set, cost_ceiling
-from corridors.analysis.equilibrium import Bound, settle
-from corridors.analysis.flows import enters_by_rail
+from corridors.analysis.equilibrium import Bound, equilibrium, settle
+from corridors.analysis.flows import enters_by_rail, land_rail_share
 from corridors.network.scenarios import apply_scenario, load_scenario
 
 
@@ -153,6 +153,49 @@ def test_a_new_railway_beside_a_road_crossing_keeps_the_road_alternative(net):
         for t, o in zip(at, over, strict=True)
     ]
     assert road[1] <= road[0]  # a new line can only make the road alternative cheaper
+
+
+def test_a_railway_beyond_a_road_crossing_keeps_the_trucks_way_on(net):
+    # the Kashgar-Andijan line continues the Torugart road into Uzbekistan by rail: the
+    # truck's way on is still weighed, with no train across a customs border
+    demand = pd.DataFrame(
+        {"origin": ["urumqi"], "destination": ["tashkent"], "feu_per_year": [1.0]}
+    )
+    cku = apply_scenario(net, load_scenario(net, "china_kyrgyzstan_uzbekistan_railway"))
+    found = choice_set(cku, demand).alternatives
+    road = found[(found.gateway == "torugart") & (found.main_mode == "road")]
+    railways = customs_railways(cku)
+    by_train = [not railways.isdisjoint(c) for c in road.crossings]
+    assert any(by_train) and not all(by_train)
+    assert rail_abroad(cku, road.main_mode, road.crossings).tolist() == by_train
+
+
+def test_no_way_to_the_railway_escapes_the_rail_constant(net):
+    # a ship to Vladivostok or a truck onto the Kazakh railway pays it as a train from China
+    demand = pd.DataFrame(
+        {
+            "origin": ["shanghai", "chongqing"],
+            "destination": ["hamburg", "duisburg"],
+            "feu_per_year": [1000.0, 1000.0],
+        }
+    )
+    shares = [
+        land_rail_share(
+            net, equilibrium(net, demand, logit=Logit(3000.0, 0.9, {"rail": k})).flows.pairs
+        )
+        for k in (0.0, 1e6)
+    ]
+    assert shares[0] > 0.01 and shares[1] < 1e-9
+
+
+def test_a_train_across_a_customs_border_is_rail_abroad(net):
+    railways = customs_railways(net)
+    assert {"brest-malaszewicze", "saryagash-tashkent", "alashankou-dostyk"} <= railways
+    assert "hendaye-irun" not in railways  # within the EU
+    assert not railways & set(net.crossings.index[net.crossings["mode"] != "rail"])
+    routes = [("brest-malaszewicze",), ("brest-malaszewicze",), ("osh-andijan-road",), ()]
+    modes = ["sea", "rail", "road", "sea"]
+    assert rail_abroad(net, modes, routes).tolist() == [True, False, False, False]
 
 
 def test_the_fit_targets_are_read_from_observed_csv(net):

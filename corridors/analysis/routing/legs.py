@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LEG_COLUMNS", "Route", "as_route", "reentries", "sea_edges"]
 
+NUMBERS = ("km", "hours", "hours_p50", "hours_p90", "cost_usd")  # float columns of the legs
+
 
 LEG_COLUMNS = [
     "from",
@@ -195,9 +197,7 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
                 ("basis", step.basis),
             ):
                 columns[column].append(value)
-    for column in ("km", "hours", "cost_usd"):
-        columns[f"cum_{column}"] = np.cumsum(columns[column], dtype=float).tolist()
-    legs = pd.DataFrame({c: columns[c] for c in LEG_COLUMNS})
+    legs = _leg_table(columns)
     hours, cost = float(sum(columns["hours"])), float(sum(columns["cost_usd"]))
     p50, p90 = _route_quantiles(columns["hours"], columns["hours_p50"], columns["hours_p90"])
     spread = 0.0 if p50 is None else p90 - p50
@@ -216,6 +216,18 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
     crossed = [i for i, kind in enumerate(columns["kind"]) if kind == "crossing"]
     stations = [columns[end][i] for i in crossed for end in ("from", "to")]
     return Route(nodes[path[0]][0], nodes[path[-1]][0], by, legs, total, stations, network)
+
+
+def _leg_table(columns: dict[str, list]) -> pd.DataFrame:
+    """The legs' table from its columns' lists, with the running totals: built from typed
+    arrays, which pandas takes as they are (a route's own cost is mostly this table)."""
+    arrays = {}
+    for name, values in columns.items():
+        kind = float if name in NUMBERS else object  # object: a cell may hold a list
+        arrays[name] = np.fromiter(values, dtype=kind, count=len(values))
+    for name in ("km", "hours", "cost_usd"):
+        arrays[f"cum_{name}"] = np.cumsum(arrays[name])
+    return pd.DataFrame({c: arrays[c] for c in LEG_COLUMNS}, copy=False)
 
 
 def reentries(r: Route) -> list[tuple[str, str, str]]:
