@@ -23,6 +23,7 @@ __all__ = [
     "domestic_barred",
     "resolve_avoid",
     "resolve_constraints",
+    "sea_link",
     "whole_number",
 ]
 
@@ -48,9 +49,22 @@ class Constraints:
             return False
         if edge["places"] & self.places or edge["countries"] & self.countries:
             return False
-        if edge["element"] in self.elements or edge["element"] in self.closed_for_season:
+        element = edge["element"]
+        if {element, sea_link(element)} & self.elements or element in self.closed_for_season:
             return False
         return not edge["passages"] & self.passages
+
+
+def sea_link(element: str) -> str:
+    """The sea link a routing-graph element is a passage variant of (``sea:a-b~suez`` goes
+    round Suez on ``sea:a-b``), or the element itself: closing a link closes its variants.
+
+    Examples
+    --------
+    >>> sea_link("sea:ningbo-poti~malacca"), sea_link("alashankou-dostyk")
+    ('sea:ningbo-poti', 'alashankou-dostyk')
+    """
+    return element.split("~", 1)[0]
 
 
 def barred_tags(engine: Engine, constraints: Constraints) -> list[tuple[str, str]]:
@@ -63,7 +77,8 @@ def barred_tags(engine: Engine, constraints: Constraints) -> list[tuple[str, str
     if c.modes is not None:
         barred += [("mode", m) for m in present["mode"] - c.modes]
     barred += [("place", p) for p in c.places] + [("country", x) for x in c.countries]
-    barred += [("element", e) for e in c.elements | c.closed_for_season]
+    variants = {v for k, v in engine.tags if k == "element" and sea_link(v) in c.elements}
+    barred += [("element", e) for e in c.elements | c.closed_for_season | variants]
     barred += [("passage", p) for p in c.passages] + [("service", s) for s in c.services]
     return sorted(barred)
 

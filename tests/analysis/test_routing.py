@@ -406,6 +406,14 @@ def test_trucks_on_the_kkh_rest_and_crawl(net):
     assert set(r.legs.loc[r.legs.kind == "line_haul", "service"]) == {"truck_karakoram"}
 
 
+def test_avoiding_a_sea_link_closes_its_ways_round_the_straits_too(net):
+    # sea:ningbo-poti has variants round Malacca, Suez ... (sea:ningbo-poti~malacca): none
+    # is left open when the link is avoided
+    avoided = ["sea:ningbo-poti", "sea:istanbul-ningbo"]
+    r = route(net, "Ningbo", "Poti", avoid=avoided)
+    assert not {e.split("~")[0] for e in r.legs.element} & set(avoided)
+
+
 def test_avoiding_suez_compares_panama_and_the_cape(net):
     r = route(net, "Shanghai", "Rotterdam", modes=["sea"], avoid=["Suez"])
     assert "suez" not in r.passages
