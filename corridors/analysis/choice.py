@@ -24,6 +24,7 @@ has no road to the ports, so a ship's rail and road legs in China are not a choi
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -77,6 +78,7 @@ class Logit:
         return self.constants.get(nest, 0.0)
 
 
+@functools.lru_cache(maxsize=8)
 def customs_railways(network: Network) -> frozenset[str]:
     """The railway crossings whose two sides lie in different customs territories
     (``countries.csv``: a customs union, or a country in none).

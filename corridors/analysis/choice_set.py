@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from corridors.analysis.choice import customs_railways, rail_abroad
+from corridors.analysis.choice import customs_railways
 from corridors.analysis.flows import (
     Moves,
     main_modes,
@@ -306,15 +306,18 @@ def _round_bottlenecks(
 def _by_truck(network: Network, graph, variant: str, constraints, picked, part, move):
     """The land variant ``variant`` without a train across a customs border
     (:func:`corridors.analysis.choice.customs_railways`), for the pairs of ``part`` whose route
-    leaves by road and then takes one (``<variant>:truck``; ``picked`` the demand rows of
-    ``part``, ``move`` their routes): a railway beyond a road crossing
+    leaves by road (its first crossing) and then takes one (``<variant>:truck``; ``picked`` the
+    demand rows of ``part``, ``move`` their routes): a railway beyond a road crossing
     (Kashgar-Andijan beyond Torugart) adds the truck's way on to the choice instead of
     replacing it, the rail constant making the train the dearer choice for most goods."""
-    modes = main_modes(network, graph, move, part.origin.to_numpy(dtype=object))
-    taken = route_crossings(graph, move, len(part))
-    using = np.flatnonzero(rail_abroad(network, modes, taken))
-    if len(using):
-        closed = replace(constraints, elements=constraints.elements | customs_railways(network))
+    railways, mode = customs_railways(network), network.crossings["mode"]
+    using = [
+        i
+        for i, taken in enumerate(route_crossings(graph, move, len(part)))
+        if taken and mode[taken[0]] == "road" and not railways.isdisjoint(taken)
+    ]
+    if using:
+        closed = replace(constraints, elements=constraints.elements | railways)
         yield f"{variant}:truck", closed, picked[using]
 
 
