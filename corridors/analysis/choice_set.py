@@ -310,7 +310,7 @@ def _by_truck(network: Network, graph, variant: str, constraints, picked, part, 
     demand rows of ``part``, ``move`` their routes): a railway beyond a road crossing
     (Kashgar-Andijan beyond Torugart) adds the truck's way on to the choice instead of
     replacing it, the rail constant making the train the dearer choice for most goods."""
-    railways, mode = customs_railways(network), network.crossings["mode"]
+    railways, mode = customs_railways(network), network.crossings["mode"].to_dict()
     using = [
         i
         for i, taken in enumerate(route_crossings(graph, move, len(part)))

@@ -78,7 +78,9 @@ def barred_tags(engine: Engine, constraints: Constraints) -> list[tuple[str, str
         barred += [("mode", m) for m in present["mode"] - c.modes]
     barred += [("place", p) for p in c.places] + [("country", x) for x in c.countries]
     links = {e for e in c.elements if e.startswith("sea:")}  # whose variants close with them
-    variants = {v for k, v in engine.tags if links and k == "element" and sea_link(v) in links}
+    variants = set()
+    if links:
+        variants = {v for k, v in engine.tags if k == "element" and sea_link(v) in links}
     barred += [("element", e) for e in c.elements | c.closed_for_season | variants]
     barred += [("passage", p) for p in c.passages] + [("service", s) for s in c.services]
     return sorted(barred)
