@@ -220,12 +220,15 @@ def _choice_set(network, demand, avoid, modes, statuses, ceiling) -> ChoiceSet:
         sums.append(found)
         moves.append(replace(move, pair=move.pair + offset))
         offset += len(part)
-        if variant.startswith("land:") and ":round:" not in variant:
-            home = network.places.iso3[demand.origin[picked[0]]]
-            rounds = _round_bottlenecks(network, graph, home, variant, constraints, picked, move)
-            queue.extend(rounds)
-        if variant.startswith("land:") and not variant.endswith(":truck"):
-            queue.extend(_by_truck(network, graph, variant, constraints, picked, part, move))
+        if variant.startswith("land:"):
+            taken = route_crossings(graph, move, len(picked))
+            if ":round:" not in variant:
+                home = network.places.iso3[demand.origin[picked[0]]]
+                queue.extend(
+                    _round_bottlenecks(network, home, variant, constraints, picked, taken)
+                )
+            if not variant.endswith(":truck"):
+                queue.extend(_by_truck(network, variant, constraints, picked, taken))
     every = Moves(*(np.concatenate([getattr(m, f) for m in moves]) for f in FIELDS))
     table = _described(network, graph, pd.concat(parts, ignore_index=True), np.vstack(sums), every)
     keep = np.flatnonzero(table.hours.notna().to_numpy())
@@ -287,14 +290,12 @@ def _home_roads(network: Network, country: str) -> frozenset[str]:
     return frozenset(links.index[home & links["mode"].eq("road") & (links.km > 0)])
 
 
-def _round_bottlenecks(
-    network: Network, graph, home: str, variant: str, constraints, picked, move
-):
-    """Variants of a land variant (``picked`` the rows of origin country ``home``, ``move``
-    its routes) that go round each capacity-bound crossing abroad those routes take, for the
-    pairs that took it (``<variant>:round:<crossing>``): Kuźnica where Brest queues."""
+def _round_bottlenecks(network: Network, home: str, variant: str, constraints, picked, taken):
+    """Variants of a land variant (``picked`` the rows of origin country ``home``, ``taken``
+    the crossings of their routes) that go round each capacity-bound crossing abroad those
+    routes take, for the pairs that took it (``<variant>:round:<crossing>``): Kuźnica where
+    Brest queues."""
     crossings, iso3 = network.crossings, network.places.iso3
-    taken = route_crossings(graph, move, len(picked))
     for crossing in crossings.index[crossings.capacity_per_day.notna()]:
         ends = {iso3[crossings.at[crossing, "from"]], iso3[crossings.at[crossing, "to"]]}
         using = [i for i, used in enumerate(taken) if crossing in used]
@@ -303,18 +304,18 @@ def _round_bottlenecks(
             yield f"{variant}:round:{crossing}", closed, picked[using]
 
 
-def _by_truck(network: Network, graph, variant: str, constraints, picked, part, move):
+def _by_truck(network: Network, variant: str, constraints, picked, taken):
     """The land variant ``variant`` without a train across a customs border
-    (:func:`corridors.analysis.choice.customs_railways`), for the pairs of ``part`` whose route
-    leaves by road (its first crossing) and then takes one (``<variant>:truck``; ``picked`` the
-    demand rows of ``part``, ``move`` their routes): a railway beyond a road crossing
+    (:func:`corridors.analysis.choice.customs_railways`), for the pairs (``picked`` the demand
+    rows, ``taken`` the crossings of their routes) whose route leaves by road (its first
+    crossing) and then takes one (``<variant>:truck``): a railway beyond a road crossing
     (Kashgar-Andijan beyond Torugart) adds the truck's way on to the choice instead of
     replacing it, the rail constant making the train the dearer choice for most goods."""
     railways, mode = customs_railways(network), network.crossings["mode"].to_dict()
     using = [
         i
-        for i, taken in enumerate(route_crossings(graph, move, len(part)))
-        if taken and mode[taken[0]] == "road" and not railways.isdisjoint(taken)
+        for i, ids in enumerate(taken)
+        if ids and mode[ids[0]] == "road" and not railways.isdisjoint(ids)
     ]
     if using:
         closed = replace(constraints, elements=constraints.elements | railways)

@@ -13,7 +13,7 @@ from corridors.engine import Engine
 from corridors.errors import UnknownPlaceError
 from corridors.network.model import Network
 from corridors.network.names import NameIndex
-from corridors.network.schema import MODES, PASSAGES, STATUSES
+from corridors.network.schema import MODES, PASSAGES, STATUSES, sea_link
 
 __all__ = [
     "Constraints",
@@ -23,7 +23,6 @@ __all__ = [
     "domestic_barred",
     "resolve_avoid",
     "resolve_constraints",
-    "sea_link",
     "whole_number",
 ]
 
@@ -53,18 +52,6 @@ class Constraints:
         if {element, sea_link(element)} & self.elements or element in self.closed_for_season:
             return False
         return not edge["passages"] & self.passages
-
-
-def sea_link(element: str) -> str:
-    """The sea link a routing-graph element is a passage variant of (``sea:a-b~suez`` goes
-    round Suez on ``sea:a-b``), or the element itself: closing a link closes its variants.
-
-    Examples
-    --------
-    >>> sea_link("sea:ningbo-poti~malacca"), sea_link("alashankou-dostyk")
-    ('sea:ningbo-poti', 'alashankou-dostyk')
-    """
-    return element.split("~", 1)[0]
 
 
 def barred_tags(engine: Engine, constraints: Constraints) -> list[tuple[str, str]]:

@@ -56,7 +56,13 @@ import pandas as pd
 
 from corridors.errors import ScenarioError, UnknownPlaceError
 from corridors.network.model import Network, built_from, check_network
-from corridors.network.schema import PASSAGES, SCALE_FACTOR_RANGE, TABLES, parameter_problem
+from corridors.network.schema import (
+    PASSAGES,
+    SCALE_FACTOR_RANGE,
+    TABLES,
+    parameter_problem,
+    sea_link,
+)
 from corridors.network.tables import default_data_dir
 
 if sys.version_info >= (3, 11):
@@ -315,7 +321,7 @@ def _closed(close: dict, links, crossings, variants):
         )
     closed_links = set(close.get("links", ()))
     links = links.drop(index=[i for i in closed_links if i in links.index])
-    variants = variants[~variants.index.map(lambda v: v.split("~")[0] in closed_links)]
+    variants = variants[~variants.index.map(lambda v: sea_link(v) in closed_links)]
     closed_crossings = [i for i in close.get("crossings", ()) if i in crossings.index]
     crossings = crossings.drop(index=closed_crossings)
     return links, crossings, variants

@@ -22,6 +22,7 @@ __all__ = [
     "Column",
     "Table",
     "parameter_problem",
+    "sea_link",
 ]
 
 MODES = ("rail", "road", "sea", "inland_water")
@@ -55,6 +56,20 @@ PASSAGES = {
     "bering": ["Bering Strait", "Bering"],
 }
 PASSAGE_IDS = tuple(PASSAGES)
+
+
+def sea_link(element: str) -> str:
+    """The sea link a routing-graph element is a passage variant of (``sea:a-b~suez`` goes
+    round Suez on ``sea:a-b``), or the element itself: closing a link closes its variants.
+
+    Examples
+    --------
+    >>> sea_link("sea:ningbo-poti~malacca"), sea_link("alashankou-dostyk")
+    ('sea:ningbo-poti', 'alashankou-dostyk')
+    """
+    return element.split("~", 1)[0]
+
+
 # whom a crossing's published capacity serves: each direction, or both together
 CAPACITY_WAYS = ("", "each", "both")
 # parameters.csv rows the model needs, and the values they may take
