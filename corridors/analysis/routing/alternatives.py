@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd
-
 from corridors.analysis.routing.itinerary import best_route
 from corridors.analysis.routing.legs import Route, reentries
 from corridors.graph.constraints import (
@@ -71,8 +69,8 @@ def _closable(routes: list[Route]) -> list[str]:
     """Crossing and link ids, and ``passage:<name>`` for the sea passages, the routes use."""
     elements = set()
     for r in routes:
-        used = r.legs[r.legs.kind.isin(["crossing", "line_haul"])]
-        elements |= set(used["element"]) | {f"passage:{p}" for p in _passages(r)}
+        used = r.column("element", kind="crossing") + r.column("element", kind="line_haul")
+        elements |= set(used) | {f"passage:{p}" for p in _passages(r)}
     return sorted(elements)
 
 
@@ -100,20 +98,21 @@ def _differs(a: Route, b: Route) -> bool:
     if _passages(a) != _passages(b):
         return True
     km_a, km_b = _land_km(a), _land_km(b)
-    if min(km_a.sum(), km_b.sum()) == 0:
+    least = min(sum(km_a.values()), sum(km_b.values()))
+    if least == 0:
         return False  # at sea only, so ports and passages decide
-    shared = km_a[km_a.index.isin(km_b.index)].sum()
-    return shared <= MAX_SHARED_KM * min(km_a.sum(), km_b.sum())
+    shared = sum(km for element, km in km_a.items() if element in km_b)
+    return shared <= MAX_SHARED_KM * least
 
 
 def _ports(r: Route) -> set[str]:
-    return set(r.legs.loc[r.legs.kind == "port", "to"])
+    return set(r.column("to", kind="port"))
 
 
 def _passages(r: Route) -> set[str]:
     """The sea passages a route uses (open-sea legs and one-passage-closed variants)."""
     by_leg = _passages_by_leg(r.network)
-    return {p for e in r.legs.element for p in (by_leg.get(e) or [])}
+    return {p for e in r.columns["element"] for p in (by_leg.get(e) or [])}
 
 
 @functools.lru_cache(maxsize=8)
@@ -122,6 +121,10 @@ def _passages_by_leg(network) -> dict[str, list[str]]:
     return {**network.links["passages"].to_dict(), **network.sea_variants["passages"].to_dict()}
 
 
-def _land_km(r: Route) -> pd.Series:
-    land = r.legs[(r.legs.kind == "line_haul") & (r.legs["mode"] != "sea")]
-    return land.groupby("element")["km"].sum()
+def _land_km(r: Route) -> dict[str, float]:
+    """The km of each land link a route rides, by element."""
+    km: dict[str, float] = {}
+    for leg in r.records():
+        if leg["kind"] == "line_haul" and leg["mode"] != "sea":
+            km[leg["element"]] = km.get(leg["element"], 0.0) + leg["km"]
+    return km

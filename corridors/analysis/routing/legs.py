@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from corridors.engine import Reduced
 from corridors.graph.costs import generalized, quantiles
@@ -20,6 +19,7 @@ from corridors.network.model import CRS, Network
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["LEG_COLUMNS", "Route", "as_route", "reentries", "sea_edges"]
 
@@ -46,6 +46,8 @@ LEG_COLUMNS = [
     "basis",
 ]
 
+STEP_COLUMNS = [c for c in LEG_COLUMNS if not c.startswith("cum_")]  # what a step gives
+
 
 @dataclass(frozen=True, eq=False)
 class Route:
@@ -57,14 +59,17 @@ class Route:
         Place ids.
     objective : str
         What was minimised: time, cost, generalized or distance.
+    columns : dict of str to numpy.ndarray
+        The legs' table as typed arrays, one per column of :data:`LEG_COLUMNS` (floats, or
+        objects for the labels): what routing reads; ``legs`` is built from it.
     legs : pandas.DataFrame
-        One row per leg: from, to, kind (line_haul, crossing, gauge_change, transfer, port,
-        wait), mode, service (the train, truck or ship that carries the cargo, or is waited
-        for), element (link, crossing or transfer id), km, hours (the mean), hours_p50 and
-        hours_p90 (NaN where no spread is known), cost_usd, the cumulative sums of km, hours
-        and cost, the countries of the leg, the sea passages a sea leg uses
-        (``;``-separated), and basis (the data cell, ``table:key:column``, its hours come
-        from).
+        The same as a table, built on first use; one row per leg: from, to, kind
+        (line_haul, crossing, gauge_change, transfer, port, wait), mode, service (the
+        train, truck or ship that carries the cargo, or is waited for), element (link,
+        crossing or transfer id), km, hours (the mean), hours_p50 and hours_p90 (NaN where
+        no spread is known), cost_usd, the cumulative sums of km, hours and cost, the
+        countries of the leg, the sea passages a sea leg uses (``;``-separated), and basis
+        (the data cell, ``table:key:column``, its hours come from).
     total : dict
         km, hours (the mean), days, hours_p50 and hours_p90 (None where no part of the route
         has a known spread; the parts' quantiles add up, see :mod:`corridors.graph.costs`),
@@ -82,31 +87,57 @@ class Route:
     origin: str
     destination: str
     objective: str
-    legs: pd.DataFrame
+    columns: dict[str, np.ndarray] = field(repr=False)
     total: dict
     crossings: list[str]
     network: Network = field(repr=False)
     alternatives: list[Route] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @functools.cached_property
+    def legs(self) -> pd.DataFrame:
+        """The legs' table (see the class's attributes), built from ``columns`` once."""
+        import pandas as pd  # a route read for its totals or crossings needs no table
+
+        return pd.DataFrame({c: self.columns[c] for c in LEG_COLUMNS}, copy=False)
+
     @property
     def crossing_ids(self) -> list[str]:
         """Ids of the crossings used, in order."""
-        return list(self.legs.loc[self.legs.kind == "crossing", "element"])
+        return self.column("element", kind="crossing")
 
     @property
     def passages(self) -> list[str]:
         """The sea passages used, in order (searoute's names: malacca, suez …)."""
         seen: list[str] = []
-        for cell in self.legs["passages"]:
+        for cell in self.columns["passages"]:
             seen += [p for p in cell.split(";") if p and p not in seen]
         return seen
 
     @property
     def places(self) -> list[str]:
         """The places passed, in order, without repeats."""
-        seq = [self.origin, *self.legs["to"]]
+        seq = [self.origin, *self.columns["to"]]
         return [p for i, p in enumerate(seq) if i == 0 or p != seq[i - 1]]
+
+    def column(self, name: str, *, kind: str | None = None) -> list:
+        """One column of the legs as a list, only the legs of ``kind`` where given.
+
+        Examples
+        --------
+        >>> from corridors import load_network, route
+        >>> route(load_network(), "Kunming", "Vientiane").column("to", kind="crossing")
+        ['boten']
+        """
+        values = self.columns[name].tolist()
+        if kind is None:
+            return values
+        return [v for v, k in zip(values, self.columns["kind"].tolist(), strict=True) if k == kind]
+
+    def records(self) -> list[dict]:
+        """The legs as one dict per leg, keyed by :data:`LEG_COLUMNS`."""
+        cells = zip(*(self.columns[c].tolist() for c in LEG_COLUMNS), strict=True)
+        return [dict(zip(LEG_COLUMNS, row, strict=True)) for row in cells]
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: origin, destination, objective, total, crossings, legs and
@@ -126,7 +157,7 @@ class Route:
                 "passages": [p for p in r["passages"].split(";") if p],
                 "basis": r["basis"],
             }
-            for r in self.legs.to_dict("records")
+            for r in self.records()
         ]
         return {
             "origin": self.origin,
@@ -151,8 +182,7 @@ class Route:
             **net.shapes["sea_variants"].to_dict(),
         }
         geometry = [
-            shapes.get(r["element"], net.shapes["places"][r["to"]])
-            for r in self.legs.to_dict("records")
+            shapes.get(r["element"], net.shapes["places"][r["to"]]) for r in self.records()
         ]
         return gpd.GeoDataFrame(self.legs.copy(), geometry=geometry, crs=CRS)
 
@@ -168,7 +198,7 @@ def _lookups(network: Network) -> tuple[dict[str, str], dict[str, str]]:
 def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Route:
     service_mode, iso3 = _lookups(network)
     nodes = graph.engine.nodes
-    columns: dict[str, list] = {c: [] for c in LEG_COLUMNS if not c.startswith("cum_")}
+    rows = []
     for entry, u, v in zip(
         reduced.positions(path[:-1], path[1:]), path[:-1], path[1:], strict=True
     ):
@@ -177,27 +207,27 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
             continue
         (a, layer_a), (b, layer_b) = nodes[u], nodes[v]
         countries = sorted(edge["countries"] or {iso3[a]})
+        passages = ";".join(sorted(edge["passages"]))
         for step in edge["steps"]:
-            for column, value in (
-                ("from", a),
-                ("to", b),
-                ("kind", step.kind),
-                ("mode", service_mode.get(step.service) or _leg_mode(edge, layer_a, layer_b)),
-                ("service", step.service),
-                ("element", edge["element"]),
-                ("km", step.km),
-                ("hours", step.hours),
-                *zip(("hours_p50", "hours_p90"), _known(step), strict=True),
-                ("cost_usd", step.cost_usd),
-                ("countries", countries),
+            rows.append(
                 (
-                    "passages",
-                    ";".join(sorted(edge["passages"])) if step.kind == "line_haul" else "",
-                ),
-                ("basis", step.basis),
-            ):
-                columns[column].append(value)
-    legs = _leg_table(columns)
+                    a,
+                    b,
+                    step.kind,
+                    service_mode.get(step.service) or _leg_mode(edge, layer_a, layer_b),
+                    step.service,
+                    edge["element"],
+                    step.km,
+                    step.hours,
+                    *_known(step),
+                    step.cost_usd,
+                    countries,
+                    passages if step.kind == "line_haul" else "",
+                    step.basis,
+                )
+            )
+    cells = list(zip(*rows, strict=True)) or [()] * len(STEP_COLUMNS)
+    columns = {c: list(values) for c, values in zip(STEP_COLUMNS, cells, strict=True)}
     hours, cost = float(sum(columns["hours"])), float(sum(columns["cost_usd"]))
     p50, p90 = _route_quantiles(columns["hours"], columns["hours_p50"], columns["hours_p90"])
     spread = 0.0 if p50 is None else p90 - p50
@@ -215,19 +245,20 @@ def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Rout
     }
     crossed = [i for i, kind in enumerate(columns["kind"]) if kind == "crossing"]
     stations = [columns[end][i] for i in crossed for end in ("from", "to")]
-    return Route(nodes[path[0]][0], nodes[path[-1]][0], by, legs, total, stations, network)
+    origin, destination = nodes[path[0]][0], nodes[path[-1]][0]
+    return Route(origin, destination, by, _typed(columns), total, stations, network)
 
 
-def _leg_table(columns: dict[str, list]) -> pd.DataFrame:
-    """The legs' table from its columns' lists, with the running totals: built from typed
-    arrays, which pandas takes as they are (a route's own cost is mostly this table)."""
+def _typed(columns: dict[str, list]) -> dict[str, np.ndarray]:
+    """The legs' columns as typed arrays, with the running totals: pandas takes them as they
+    are when the table is asked for."""
     arrays = {}
     for name, values in columns.items():
         kind = float if name in NUMBERS else object  # object: a cell may hold a list
         arrays[name] = np.fromiter(values, dtype=kind, count=len(values))
     for name in ("km", "hours", "cost_usd"):
         arrays[f"cum_{name}"] = np.cumsum(arrays[name])
-    return pd.DataFrame({c: arrays[c] for c in LEG_COLUMNS}, copy=False)
+    return arrays
 
 
 def reentries(r: Route) -> list[tuple[str, str, str]]:

@@ -8,6 +8,7 @@ links, crossings and transfers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def route(
                 f"asked for {alternatives} alternatives, found {len(found)}: no other route "
                 "differs materially (other crossings, ports, sea passages or most land km)"
             )
-    return Route(**{**best.__dict__, "alternatives": found, "notes": notes})
+    return dataclasses.replace(best, alternatives=found, notes=notes)
 
 
 def _with_scenario(network: Network, scenario) -> Network:
