@@ -99,18 +99,21 @@ def fit(
 
     from scipy.optimize import least_squares
 
+    from corridors.analysis.blas import one_blas_thread
+
     residuals = _Residuals(cases, ranges, current)
     spread = np.where(high > low, high, low + 1e-9)
-    result = least_squares(
-        residuals,
-        start,
-        jac=residuals.jacobian,
-        bounds=(low, spread),
-        x_scale=start,
-        method="trf",
-        xtol=1e-6,
-        ftol=1e-6,
-    )
+    with one_blas_thread():
+        result = least_squares(
+            residuals,
+            start,
+            jac=residuals.jacobian,
+            bounds=(low, spread),
+            x_scale=start,
+            method="trf",
+            xtol=1e-6,
+            ftol=1e-6,
+        )
     return {p: float(round(v, 4)) for p, v in zip(ranges["parameter"], result.x, strict=True)}
 
 

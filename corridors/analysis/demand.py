@@ -438,10 +438,11 @@ def _checked(
     if not len(table):
         msg = f"{where}: no rows below the header; it needs a row per pair: {', '.join(COLUMNS)}"
         raise DataError([msg])
-    ends = {c: [_text(v) for v in table[c]] for c in ("origin", "destination")}
+    ends = {c: [_text(v) for v in table[c].tolist()] for c in ("origin", "destination")}
     ids = _place_ids(network, {name for names in ends.values() for name in names})
-    texts = [_text(v) for v in table["feu_per_year"]]
-    volume = np.array([_number(v) for v in table["feu_per_year"]])
+    cells = table["feu_per_year"].tolist()  # a pandas column is slow to walk cell by cell
+    texts = [_text(v) for v in cells]
+    volume = np.array([_number(v) for v in cells])
     origin = np.array([ids[n] for n in ends["origin"]], dtype=object)
     destination = np.array([ids[n] for n in ends["destination"]], dtype=object)
     unknown = {c: np.array([ids[name] is None for name in ends[c]]) for c in ends}

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, sparse
 
+from corridors.analysis.blas import one_blas_thread
 from corridors.analysis.choice import Logit, nest_codes, nested_logit, rail_abroad
 from corridors.analysis.choice_set import ChoiceSet, choice_set
 from corridors.analysis.demand import class_terms
@@ -309,14 +310,15 @@ def settle(alternatives: ChoiceSet, bound: Bound, logit: Logit, rounds: int):
 
     waits = np.zeros(len(bound.ids))
     if rounds > 1 and len(bound.ids):
-        found = optimize.minimize(
-            dual,
-            waits,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[(0.0, MAX_QUEUE_HOURS)] * len(waits),
-            options={"maxiter": rounds - 1, "ftol": 1e-15, "gtol": 1e-10},
-        )
+        with one_blas_thread():
+            found = optimize.minimize(
+                dual,
+                waits,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=[(0.0, MAX_QUEUE_HOURS)] * len(waits),
+                options={"maxiter": rounds - 1, "ftol": 1e-15, "gtol": 1e-10},
+            )
         waits = found.x
     flow, logsum = shared(waits)
     gap = float(np.abs(bound.excess(waits, flow)).sum() / total) if rounds > 1 else 0.0

@@ -175,7 +175,7 @@ def assign(
 
 def trip_constraints(network: Network, demand: pd.DataFrame, avoid, modes, statuses):
     """The constraints of an assignment of ``demand`` (its places may not be avoided)."""
-    stops = [*set(demand.origin), *set(demand.destination)]
+    stops = [*set(demand.origin.tolist()), *set(demand.destination.tolist())]
     return resolve_constraints(network, stops, avoid, modes, statuses)
 
 

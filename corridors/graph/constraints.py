@@ -57,17 +57,14 @@ class Constraints:
 def barred_tags(engine: Engine, constraints: Constraints) -> list[tuple[str, str]]:
     """The tags of the edges ``constraints`` bar (see :meth:`Constraints.allows`)."""
     c = constraints
-    present = {
-        kind: {value for k, value in engine.tags if k == kind} for kind in ("status", "mode")
-    }
-    barred = [("status", s) for s in present["status"] - c.statuses]
+    barred = [("status", s) for s in engine.tag_values("status") - c.statuses]
     if c.modes is not None:
-        barred += [("mode", m) for m in present["mode"] - c.modes]
+        barred += [("mode", m) for m in engine.tag_values("mode") - c.modes]
     barred += [("place", p) for p in c.places] + [("country", x) for x in c.countries]
     links = {e for e in c.elements if e.startswith("sea:")}  # whose variants close with them
     variants = set()
     if links:
-        variants = {v for k, v in engine.tags if k == "element" and sea_link(v) in links}
+        variants = {v for v in engine.tag_values("element") if sea_link(v) in links}
     barred += [("element", e) for e in c.elements | c.closed_for_season | variants]
     barred += [("passage", p) for p in c.passages] + [("service", s) for s in c.services]
     return sorted(barred)

@@ -141,7 +141,7 @@ def routing_graph(network: Network) -> RoutingGraph:
     return _cached_graph(network)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)  # an assessment's base and its 8 scenarios, with room
 def _cached_graph(network: Network) -> RoutingGraph:
     from corridors.graph.cache import read_cache
 

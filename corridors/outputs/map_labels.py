@@ -4,7 +4,6 @@ legend or the scale bar (and at most one other marker), or left out; the same ea
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -224,8 +223,9 @@ def place_labels(ax: Axes, items: list[Label], *, avoid=()) -> None:
     renderer = fig.canvas.get_renderer()
     scale = fig.dpi / 72
     frame = ax.get_window_extent(renderer)
-    taken = [a.get_window_extent(renderer) for a in avoid if a is not None]
-    taken += [t.get_window_extent(renderer) for t in ax.texts]  # scale bar, attribution
+    boxes = [a.get_window_extent(renderer) for a in avoid if a is not None]
+    boxes += [t.get_window_extent(renderer) for t in ax.texts]  # scale bar, attribution
+    taken = _Taken(boxes)
     r = 2.5 * scale
     markers = scatter_points(ax)
     for item in items:
@@ -253,7 +253,7 @@ def place_labels(ax: Axes, items: list[Label], *, avoid=()) -> None:
                 continue
             if box.y0 < frame.y0 + 2 or box.y1 > frame.y1 - 2:
                 continue
-            if any(box.overlaps(t) for t in taken):
+            if taken.overlaps(box):
                 continue
             hit = (
                 (others[:, 0] > box.x0 - r)
@@ -280,7 +280,28 @@ def place_labels(ax: Axes, items: list[Label], *, avoid=()) -> None:
             annotation_clip=False,
             path_effects=[withStroke(linewidth=2.2, foreground="white", alpha=0.85)],
         )
-        taken.append(box)
+        taken.add(box)
+
+
+class _Taken:
+    """Boxes already covered, as rows of (x0, y0, x1, y1); a box overlaps one where
+    matplotlib's ``Bbox.overlaps`` says so (touching counts), tested against all at once."""
+
+    def __init__(self, boxes) -> None:
+        self.extents = np.empty((0, 4))
+        for box in boxes:
+            self.add(box)
+
+    def add(self, box) -> None:
+        x0, x1 = sorted((box.x0, box.x1))
+        y0, y1 = sorted((box.y0, box.y1))
+        self.extents = np.vstack([self.extents, [x0, y0, x1, y1]])
+
+    def overlaps(self, box) -> bool:
+        x0, x1 = sorted((box.x0, box.x1))
+        y0, y1 = sorted((box.y0, box.y1))
+        e = self.extents
+        return bool(np.any((x0 <= e[:, 2]) & (e[:, 0] <= x1) & (y0 <= e[:, 3]) & (e[:, 1] <= y1)))
 
 
 def scatter_points(ax: Axes) -> np.ndarray:
@@ -303,11 +324,26 @@ def line_points(ax: Axes, step: float = 6.0) -> list:
         if line.get_gid() == "scale":
             continue
         xy = ax.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))
-        for (x0, y0), (x1, y1) in itertools.pairwise(xy):
-            n = max(1, int(np.hypot(x1 - x0, y1 - y0) / step))
-            t = np.linspace(0, 1, n + 1)
-            out.extend(zip(x0 + t * (x1 - x0), y0 + t * (y1 - y0), strict=True))
+        out.extend(_along(xy, step).tolist())
     return out
+
+
+def _along(xy: np.ndarray, step: float) -> np.ndarray:
+    """Points every ``step`` along a polyline: each segment cut into as many whole steps as
+    fit (at least one), both its ends included, as ``np.linspace`` would.
+
+    Examples
+    --------
+    >>> _along(np.array([[0.0, 0.0], [12.0, 0.0], [12.0, 3.0]]), 6.0).tolist()
+    [[0.0, 0.0], [6.0, 0.0], [12.0, 0.0], [12.0, 0.0], [12.0, 3.0]]
+    """
+    start, delta = xy[:-1], np.diff(xy, axis=0)
+    cuts = np.maximum(1, (np.hypot(delta[:, 0], delta[:, 1]) / step).astype(int))
+    segment = np.repeat(np.arange(len(delta)), cuts + 1)
+    k = np.arange(len(segment)) - np.repeat(np.cumsum(cuts + 1) - (cuts + 1), cuts + 1)
+    t = k * (1.0 / cuts[segment])
+    t[k == cuts[segment]] = 1.0
+    return start[segment] + t[:, None] * delta[segment]
 
 
 def place_points(ax: Axes, network: Network, crs) -> list:
