@@ -534,15 +534,22 @@ def _place_ids(network: Network, names: set[str]) -> dict[str, str | None]:
     """Each name's place id, None where no place has it. Names are looked up by the key the
     network's name index uses, so that unknown names cost nothing until one is shown (the
     closest names are worked out only then, by :func:`_place_problem`)."""
+    known = _known_names(network)
+    return {n: network.resolve(n) if normalize_name(n) in known else None for n in names}
+
+
+@functools.lru_cache(maxsize=8)
+def _known_names(network: Network) -> frozenset[str]:
+    """Every spelling of every place (id, English, Chinese, aliases), normalized; once per
+    network."""
     places = network.places
-    known = {
+    return frozenset(
         normalize_name(str(spelling))
         for pid, en, zh, aliases in zip(
             places.index, places.name_en, places.name_zh, places.aliases, strict=True
         )
         for spelling in (pid, en, zh, *aliases)
-    } - {""}
-    return {n: network.resolve(n) if normalize_name(n) in known else None for n in names}
+    ) - {""}
 
 
 def _place_problem(network: Network, name: str) -> str:

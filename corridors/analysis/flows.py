@@ -446,10 +446,7 @@ def _by_element(graph, on_edge: np.ndarray) -> pd.Series:
 
 
 def _elements(network: Network, flows: pd.Series, kind: str) -> pd.DataFrame:
-    if kind == "crossing":
-        frame = network.crossings
-    else:
-        frame = pd.concat([network.links, network.sea_variants])
+    frame = network.crossings if kind == "crossing" else _link_ends(network)
     found = flows[flows.index.isin(frame.index)]
     names = network.places.name_en
     ends = frame.loc[found.index, ["from", "to", "mode"]]
@@ -470,7 +467,7 @@ def _elements(network: Network, flows: pd.Series, kind: str) -> pd.DataFrame:
 
 def _ports(network: Network, flows: pd.Series) -> pd.DataFrame:
     """Sea ports: the flow their sea legs load and unload."""
-    sea = pd.concat([network.links, network.sea_variants])
+    sea = _link_ends(network)
     sea = sea[sea["mode"] == "sea"]
     legs = flows[flows.index.isin(sea.index)]
     ends = sea.loc[legs.index, ["from", "to"]]
@@ -488,6 +485,13 @@ def _ports(network: Network, flows: pd.Series) -> pd.DataFrame:
         }
     )
     return _busiest(table)
+
+
+def _link_ends(network: Network) -> pd.DataFrame:
+    """From, to and mode of every link and sea variant, by id (the columns the tables of
+    elements read: concatenating the whole tables cost more than the flows)."""
+    ends = ["from", "to", "mode"]
+    return pd.concat([network.links[ends], network.sea_variants[ends]])
 
 
 def _busiest(table: pd.DataFrame) -> pd.DataFrame:

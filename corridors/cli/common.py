@@ -78,9 +78,16 @@ def _checking_data(run: Callable) -> Callable:
 
 
 def network_of(args):
+    """The network of ``--data``; what is loaded by then lives as long as the command, so
+    Python's cyclic collector stops scanning it (``gc.freeze``): a command's later full
+    collections then scan only what it makes, not pandas, numpy and the network's tables."""
+    import gc
+
     from corridors.network.load import load_network
 
-    return load_network(args.data)
+    network = load_network(args.data)
+    gc.freeze()
+    return network
 
 
 def places_arg(network, text: str) -> list[str]:
