@@ -41,15 +41,19 @@ VALUES = ("hours", "km", "cost_usd", "spread_hours")
 
 class _Edges:
     """The expanded graph as it is built: its nodes and its edges (tail, head, key,
-    attributes), each (tail, head, key) once, the last one given kept (as networkx would)."""
+    attributes), each (tail, head, key) once, the last one given kept (as networkx would).
+
+    Edges with the same key and attributes (a link's both ways on every layer) share one
+    attribute dict, which nothing changes after the build."""
 
     def __init__(self) -> None:
         self.nodes: set = set()
         self.edges: dict[tuple, dict] = {}
 
-    def add_edge(self, u, v, key: str, **attrs) -> None:
+    def add_edge(self, u, v, attrs: dict) -> None:
+        """Add u -> v with ``attrs``, which hold the edge's ``key``."""
         self.nodes.update((u, v))
-        self.edges[(u, v, key)] = attrs
+        self.edges[(u, v, attrs["key"])] = attrs
 
 
 def compile_network(network: Network) -> Engine:
@@ -101,25 +105,19 @@ def _compile(G: _Edges) -> Engine:
     """The routing graph's edges as arrays, sorted by (tail, head, key), with their tags."""
     nodes = sorted(G.nodes, key=repr)
     index = {node: i for i, node in enumerate(nodes)}
-    rows = sorted(
-        (index[u], index[v], key, {"key": key, **data}) for (u, v, key), data in G.edges.items()
-    )
+    rows = sorted((index[u], index[v], key, data) for (u, v, key), data in G.edges.items())
     tags: dict[tuple[str, str], list[int]] = {}
     tagged = tags.setdefault
     node_service = [layer_service(layer) for _, layer in nodes]
+    shared: dict[int, list[tuple[str, str]]] = {}  # the tags of each attribute dict
     for i, (u, v, _, data) in enumerate(rows):
-        tagged(("status", data["status"]), []).append(i)
-        tagged(("element", data["element"]), []).append(i)
-        tagged(("kind", data["element_kind"]), []).append(i)
-        for name, values in (
-            ("mode", data["modes"]),
-            ("place", data["places"]),
-            ("country", data["countries"]),
-            ("passage", data["passages"]),
-            ("service", {node_service[u], node_service[v]} - {""}),
-        ):
-            for value in values:
-                tagged((name, value), []).append(i)
+        found = shared.get(id(data))
+        if found is None:
+            found = shared[id(data)] = _attribute_tags(data)
+        for tag in found:
+            tagged(tag, []).append(i)
+        for value in sorted({node_service[u], node_service[v]} - {""}):
+            tagged(("service", value), []).append(i)
     places = sorted({place for place, _ in nodes})
     code = {place: i for i, place in enumerate(places)}
     return Engine(
@@ -132,6 +130,21 @@ def _compile(G: _Edges) -> Engine:
         data=[r[3] for r in rows],
         _index=index,
     )
+
+
+def _attribute_tags(data: dict) -> list[tuple[str, str]]:
+    """The tags an edge's attributes give it (its layers' services apart)."""
+    found = [
+        ("status", data["status"]),
+        ("element", data["element"]),
+        ("kind", data["element_kind"]),
+    ]
+    for name in ("modes", "places", "countries", "passages"):
+        found += [(TAG_KINDS[name], value) for value in data[name]]
+    return found
+
+
+TAG_KINDS = {"modes": "mode", "places": "place", "countries": "country", "passages": "passage"}
 
 
 class _Row(dict):
@@ -155,6 +168,7 @@ def _scoped(layer: str, services) -> str:
 
 
 def _edge(
+    key: str,
     element: str,
     kind: str,
     steps: list[Charge],
@@ -166,6 +180,7 @@ def _edge(
     passages=(),
 ) -> dict:
     return {
+        "key": key,
         "element": element,
         "element_kind": kind,
         "steps": tuple(steps),
@@ -189,6 +204,7 @@ def _add_link(G: _Edges, link: dict, rates, services, passages, kept: float) -> 
         charge = line_haul(link["km"], services[service], rate, kept)
         copies = ["@out", "@in"] if services[service]["scope"] else [""]
         edge = _edge(  # the same both ways and on every layer
+            f"{link['id']}/{service}",
             link["id"],
             "link",
             [charge, *transits],
@@ -198,11 +214,10 @@ def _add_link(G: _Edges, link: dict, rates, services, passages, kept: float) -> 
             countries=link["countries"],
             passages=link.get("passages") or (),
         )
-        key = f"{link['id']}/{service}"
         for base in layers_of(link["mode"], link["gauge"], [service]):
             for layer in (base + c for c in copies):
                 for a, b in (ends, ends[::-1]):
-                    G.add_edge((a, layer), (b, layer), key=key, **edge)
+                    G.add_edge((a, layer), (b, layer), edge)
 
 
 def _layers_by_place(G: _Edges) -> dict[str, list[str]]:
@@ -279,6 +294,7 @@ def _add_crossing(G, crossing: dict, layers, rates, services, region, kept: floa
                 )
                 riding = f"{mode}/{ferry.name}" if ferry is not None else lu
                 edge = _edge(
+                    f"{crossing['id']}/{lu}>{lv}",
                     crossing["id"],
                     "crossing",
                     [*charged, *haul, *_boarding(services, riding, lv)],
@@ -287,7 +303,7 @@ def _add_crossing(G, crossing: dict, layers, rates, services, region, kept: floa
                     places=(a, b),
                     countries=crossing["countries"],
                 )
-                G.add_edge((u, lu), (v, lv), key=f"{crossing['id']}/{lu}>{lv}", **edge)
+                G.add_edge((u, lu), (v, lv), edge)
 
 
 def _fixed_schedule(services, lu: str, lv: str, crossing) -> bool | None:
@@ -325,8 +341,10 @@ def _add_transfers(G: _Edges, transfers: pd.DataFrame, layers, services) -> None
                     continue
                 steps += _boarding(services, l1, l2)
                 m1, m2 = layer_mode(l1), layer_mode(l2)
+                element = f"transfer:{place}:{l1}>{l2}"
                 edge = _edge(
-                    f"transfer:{place}:{l1}>{l2}",
+                    element,
+                    element,
                     "transfer",
                     steps,
                     mode_set={m1, m2},
@@ -334,7 +352,7 @@ def _add_transfers(G: _Edges, transfers: pd.DataFrame, layers, services) -> None
                     places=(place,),
                     countries=(),
                 )
-                G.add_edge((place, l1), (place, l2), key=edge["element"], **edge)
+                G.add_edge((place, l1), (place, l2), edge)
 
 
 def _stays_aboard(services, l1: str, l2: str) -> bool:
@@ -380,7 +398,10 @@ def _add_access(G: _Edges, services, sea_ports: set[str]) -> None:
     train cannot carry a domestic trip, and a rail-sea train ends its first part at a port (or
     starts its second there).
     """
-    free = _edge("", "access", [], mode_set=set(), status="operational", places=(), countries=())
+    free = _edge(
+        "access", "", "access", [], mode_set=set(), status="operational", places=(), countries=()
+    )
+    access = {}  # one attribute dict per place
     for place, layer in sorted(G.nodes):
         scope, leg, port = _scoped(layer, services), layer_leg(layer), place in sea_ports
         boards = not scope or (leg == "out") != (scope == "port" and port)
@@ -390,4 +411,6 @@ def _add_access(G: _Edges, services, sea_ports: set[str]) -> None:
             ((place, layer), (place, END), alights),
         ):
             if ok:
-                G.add_edge(u, v, key="access", **{**free, "element": f"access:{place}"})
+                if place not in access:
+                    access[place] = {**free, "element": f"access:{place}"}
+                G.add_edge(u, v, access[place])
