@@ -4,6 +4,7 @@ made once per test run however many pytest-xdist workers ask for them."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -74,3 +75,54 @@ def made_once(tmp_path_factory) -> Callable[[str, Callable[[Path], None]], Path]
         return folder
 
     return made
+
+
+@pytest.fixture(scope="session")
+def shared(made_once) -> Callable[[str, Callable[[], object]], object]:
+    """``shared(name, compute)``: what ``compute()`` returns, computed once per run (by the
+    first worker to ask, see ``made_once``) and kept as a pickle the other workers read.
+    Each call unpickles a fresh copy, so no test sees what another one changed."""
+
+    def get(name: str, compute: Callable[[], object]) -> object:
+        def make(folder: Path) -> None:
+            (folder / "value.pickle").write_bytes(pickle.dumps(compute()))
+
+        return pickle.loads((made_once(name, make) / "value.pickle").read_bytes())
+
+    return get
+
+
+# The projects docs/figures.py appraises for the README, in its order; the appraisal of them
+# on the base year's demand is the costliest result of the suite (ten equilibria, ~25 s) and
+# tests/test_readme.py and tests/analysis/test_flow_targets.py both need it.
+APPRAISED = [
+    "pinglu_canal",
+    "ecrl_kuantan",
+    "china_kyrgyzstan_uzbekistan_railway",
+    "baoshan_ruili_railway",
+]
+
+
+@pytest.fixture(scope="module")
+def gravity(net, shared):
+    """The default network's gravity demand, ``gravity_demand(net)``, made once per run."""
+    from corridors.analysis.demand import gravity_demand
+
+    return shared("gravity_demand", lambda: gravity_demand(net))
+
+
+@pytest.fixture(scope="module")
+def gravity_equilibrium(net, gravity, shared):
+    """``equilibrium(net, gravity)``: the default network at the base year's demand, made once
+    per run."""
+    from corridors.analysis.equilibrium import equilibrium
+
+    return shared("gravity_equilibrium", lambda: equilibrium(net, gravity))
+
+
+@pytest.fixture(scope="module")
+def appraisal_of_projects(net, gravity, shared):
+    """``appraise(net, APPRAISED, od=gravity)``, made once per run."""
+    from corridors.analysis.compare import appraise
+
+    return shared("appraisal", lambda: appraise(net, APPRAISED, od=gravity))

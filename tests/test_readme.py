@@ -30,8 +30,50 @@ figures = _load_figures()
 
 
 @pytest.fixture(scope="module")
-def computed(net):
-    return figures.compute(net)
+def computed(net, gravity, gravity_equilibrium, appraisal_of_projects):
+    """``figures.compute(net)``. Three of its calls are made once per run for this module and
+    tests/analysis/test_flow_targets.py (tests/conftest.py): ``gravity_demand(net)``,
+    ``equilibrium(net, demand)`` and ``appraise(net, figures.APPRAISED, od=demand)`` (ten
+    equilibria). Each is reused only for a call with those very arguments; any other call
+    is computed as before."""
+    import corridors
+
+    untouched = gravity.copy()
+
+    def demand_of(*args, **kwargs):  # gravity_demand(net)
+        return len(args) == 1 and args[0] is net and not kwargs
+
+    def demand_given(*args, **kwargs):  # equilibrium(net, demand)
+        return (
+            len(args) == 2
+            and args[0] is net
+            and args[1] is gravity
+            and not kwargs
+            and gravity.equals(untouched)  # nothing changed it since
+        )
+
+    def appraised(*args, **kwargs):  # appraise(net, projects, od=demand)
+        return (
+            len(args) == 2
+            and args[0] is net
+            and list(args[1]) == appraisal_of_projects.projects.scenario.tolist()
+            and kwargs.keys() == {"od"}
+            and demand_given(net, kwargs["od"])
+        )
+
+    def reuse(function, found, same):
+        return lambda *args, **kwargs: (
+            found if same(*args, **kwargs) else function(*args, **kwargs)
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, found, same in (
+            ("gravity_demand", gravity, demand_of),
+            ("equilibrium", gravity_equilibrium, demand_given),
+            ("appraise", appraisal_of_projects, appraised),
+        ):
+            patch.setattr(corridors, name, reuse(getattr(corridors, name), found, same))
+        return figures.compute(net)
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 
 from corridors.analysis.choice_fit import flow_checks
-from corridors.analysis.compare import appraise
-from corridors.analysis.demand import gravity_demand
 from corridors.analysis.equilibrium import equilibrium
 from corridors.analysis.flows import compare_observed, land_rail_share
 from corridors.network.scenarios import apply_scenario, load_scenario
@@ -24,14 +22,16 @@ PROJECTS = [
 
 
 @pytest.fixture(scope="module")
-def demand(net):
-    """The base year's demand, held fixed across scenarios as ``compare`` holds it."""
-    return gravity_demand(net)
+def demand(gravity):
+    """The base year's demand, ``gravity_demand(net)``, held fixed across scenarios as
+    ``compare`` holds it (made once per run: tests/conftest.py)."""
+    return gravity
 
 
 @pytest.fixture(scope="module")
-def base(net, demand):
-    return equilibrium(net, demand)
+def base(gravity_equilibrium):
+    """``equilibrium(net, demand)``, made once per run (tests/conftest.py)."""
+    return gravity_equilibrium
 
 
 def _after(net, scenario: str, demand):
@@ -40,8 +40,13 @@ def _after(net, scenario: str, demand):
 
 
 @pytest.fixture(scope="module")
-def appraisal(net, demand):
-    return appraise(net, PROJECTS, od=demand).projects.set_index("scenario")
+def appraisal(appraisal_of_projects):
+    """``appraise(net, PROJECTS, od=demand)``: tests/conftest.py makes it once per run for
+    this module and the README's figures, in the README's order (each project's surplus
+    alone does not depend on the order)."""
+    table = appraisal_of_projects.projects
+    assert sorted(table.scenario) == sorted(PROJECTS)
+    return table.set_index("scenario")
 
 
 def _eu_rail(net, found) -> float:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import copy
 
 import pytest
+from small import BASE, write_tables
 
 from corridors import route
 from corridors.errors import DataError, NoRouteError
 from corridors.network.assemble import build_network
 from corridors.network.sea import write_sea_legs
-from tests.small import BASE, write_tables
 
 COUNTRIES = [
     {"iso3": "AAA", "name_en": "Aland", "name_zh": "甲国", "region": "china"},
