@@ -326,9 +326,10 @@ def appraise(
     >>> bool(found.projects.alone_usd_per_year.iloc[1] > 0)
     True
     """
+    from corridors.analysis.choice import Logit
     from corridors.analysis.choice_set import choice_set, cost_ceiling
     from corridors.analysis.demand import od_or_gravity
-    from corridors.analysis.equilibrium import equilibrium, pair_surplus
+    from corridors.analysis.equilibrium import equilibrium_of, pair_surplus
 
     check_network(network)
     if by not in ("province", "trade_type", "origin"):
@@ -339,8 +340,9 @@ def appraise(
         msg = "appraise needs one or more project scenarios (not base)"
         raise ValueError(msg)
     od = od_or_gravity(network, od).reset_index(drop=True)
-    ceiling = cost_ceiling(network, choice_set(network, od))  # the base's, for every network
-    settled = equilibrium(network, od)  # cut at its own ratio: the same ceiling
+    base = choice_set(network, od)
+    ceiling = cost_ceiling(network, base)  # the base's, for every network
+    settled = equilibrium_of(network, base, Logit.of(network))  # cut at its own ceiling
     found: dict[tuple[int, ...], np.ndarray] = {(): settled.surplus_by_pair}
 
     def surplus(chosen: list[Scenario]) -> np.ndarray:

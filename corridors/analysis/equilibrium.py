@@ -63,6 +63,7 @@ __all__ = [
     "choose",
     "class_costs",
     "equilibrium",
+    "equilibrium_of",
     "pair_surplus",
     "queue_hours",
     "queue_utilisation",
@@ -231,9 +232,16 @@ def equilibrium(
     logit = logit or Logit.of(network)
     options = {"avoid": avoid, "modes": modes, "statuses": statuses}
     demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
-    alternatives, bound, (flow, queues, gap, logsum) = choose(
-        network, demand, logit, rounds, **options
-    )
+    return equilibrium_of(network, choice_set(network, demand, **options), logit, rounds)
+
+
+def equilibrium_of(
+    network: Network, alternatives: ChoiceSet, logit: Logit, rounds: int = 1000
+) -> Equilibrium:
+    """:func:`equilibrium` on a choice set already made (an appraisal's base, whose choice
+    set also gives the cost ceiling of every network it compares)."""
+    bound = Bound(network, alternatives)
+    flow, queues, gap, logsum = settle(alternatives, bound, logit, rounds)
     flows = _flows(network, alternatives, flow, bound.uses @ queues)
     return Equilibrium(
         flows=flows,
