@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "corridors"
 # bottom to top; a module may import from its own layer and those below it
 LAYERS = [
-    ("corridors.errors", "corridors.atomic", "corridors.cachefile"),
+    ("corridors.errors", "corridors.atomic", "corridors.cachefile", "corridors.collector"),
     ("corridors.engine",),
     ("corridors.network",),
     ("corridors.graph",),

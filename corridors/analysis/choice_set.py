@@ -46,7 +46,7 @@ from corridors.analysis.flows import (
     sea_legs,
     trip_constraints,
 )
-from corridors.analysis.skim import collector_paused
+from corridors.collector import collector_paused
 from corridors.graph.constraints import Constraints
 from corridors.graph.expand import VALUES
 from corridors.graph.routing_graph import RoutingGraph, routing_graph

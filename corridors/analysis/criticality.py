@@ -78,7 +78,8 @@ def criticality(
     ('alashankou-dostyk', True, 0.0)
     """
     from corridors.analysis.demand import od_or_gravity
-    from corridors.analysis.skim import best_paths, collector_paused
+    from corridors.analysis.skim import best_paths
+    from corridors.collector import collector_paused
 
     check_network(network)
     if elements not in ELEMENTS:

@@ -182,7 +182,8 @@ def trip_constraints(network: Network, demand: pd.DataFrame, avoid, modes, statu
 def routed(network: Network, graph, constraints, by: str, demand: pd.DataFrame):
     """The best route of every pair of ``demand`` on ``graph``: per pair hours, km and USD
     (NaN where none), and the links and crossings of every route (:class:`Moves`)."""
-    from corridors.analysis.skim import best_paths, collector_paused
+    from corridors.analysis.skim import best_paths
+    from corridors.collector import collector_paused
 
     origins = demand.origin.to_numpy(dtype=object)
     dests = demand.destination.to_numpy(dtype=object)

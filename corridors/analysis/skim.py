@@ -7,8 +7,6 @@ pairs together, so the figures match :func:`corridors.analysis.routing.route`.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -17,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from corridors.analysis.routing import route
+from corridors.collector import collector_paused
 from corridors.engine import Reduced, path_sums, shortest_paths
 from corridors.errors import NoRouteError
 from corridors.graph.constraints import (
@@ -254,19 +253,6 @@ def best_paths(network, graph, constraints, by, origins, dests, *, reenter: bool
             narrowed = replace(constraints, services=constraints.services | barred)
             found = _pair_paths(graph, narrowed, by, origins[picked], dests[picked], reenter)
             yield picked, found
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Pause Python's cyclic garbage collector: making thousands of small lists next to a
-    large network triggers full collections that cost more than the skim itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ import pandas as pd
 
 from corridors.analysis.routing import route
 from corridors.analysis.routing.legs import reentries
-from corridors.analysis.skim import MAX_PAIRS, best_paths, collector_paused
+from corridors.analysis.skim import MAX_PAIRS, best_paths
+from corridors.collector import collector_paused
 from corridors.graph.constraints import Constraints, as_names, resolve_constraints
 from corridors.graph.routing_graph import RoutingGraph, check_objective, routing_graph
 from corridors.network.geodesy import geodesic_km

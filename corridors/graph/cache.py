@@ -37,6 +37,7 @@ CODE_FILES = tuple(
     sorted(
         {
             *snapshot.CODE_FILES,
+            "collector.py",
             "engine/__init__.py",
             "engine/compiled.py",
             "engine/kernels.py",
