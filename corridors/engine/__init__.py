@@ -2,7 +2,13 @@
 kernels. The only part of corridors that knows about CSR matrices and numba."""
 
 from corridors.engine.compiled import Engine, Reduced, compile_arrays, compile_graph
-from corridors.engine.paths import PathSums, every_node_sums, path_sums, shortest_paths
+from corridors.engine.paths import (
+    PathSums,
+    every_node_sums,
+    path_sums,
+    shortest_paths,
+    skim_matrix,
+)
 
 __all__ = [
     "Engine",
@@ -13,4 +19,5 @@ __all__ = [
     "every_node_sums",
     "path_sums",
     "shortest_paths",
+    "skim_matrix",
 ]

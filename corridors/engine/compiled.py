@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Engine", "Reduced", "compile_arrays", "compile_graph"]
+__all__ = ["Engine", "Reduced", "cheapest", "compile_arrays", "compile_graph"]
 
 NO_EDGES = np.empty(0, dtype=np.int64)
 
@@ -104,14 +104,7 @@ class Engine:
             raise ValueError(msg)
         tail = self.tail if every else self.tail[chosen]
         head = self.head if every else self.head[chosen]
-        order = np.lexsort((w, head, tail))  # stable: equal weights keep their edge order
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = np.diff(tail[order]) != 0
-        first[1:] |= np.diff(head[order]) != 0
-        pick = order[first]
-        indptr = np.zeros(self.n + 1, dtype=np.int32)
-        np.cumsum(np.bincount(tail[pick], minlength=self.n), out=indptr[1:])
-        return Reduced(self.n, indptr, head[pick], w[pick], chosen[pick])
+        return cheapest(self.n, tail, head, w, chosen)
 
     @property
     def nbytes(self) -> int:
@@ -179,6 +172,19 @@ class Reduced:
     def nbytes(self) -> int:
         """Memory held by the arrays."""
         return sum(a.nbytes for a in (self.indptr, self.head, self.weight, self.edge))
+
+
+def cheapest(n: int, tail, head, weight, edge) -> Reduced:
+    """The edges tail[i] -> head[i] on n nodes as a :class:`Reduced` graph, keeping the
+    cheapest of each node pair, ties going to the first; ``edge`` labels each."""
+    order = np.lexsort((weight, head, tail))  # stable: equal weights keep their order
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = np.diff(tail[order]) != 0
+    first[1:] |= np.diff(head[order]) != 0
+    pick = order[first]
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(tail[pick], minlength=n), out=indptr[1:])
+    return Reduced(n, indptr, head[pick].astype(np.int32, copy=False), weight[pick], edge[pick])
 
 
 def compile_graph(G: nx.Graph, weight: str = "weight") -> tuple[Engine, Reduced]:

@@ -152,3 +152,76 @@ def tree_sums(indptr, indices, pred, values, out):
                     for m in range(values.shape[0]):
                         out[r, m, x] = out[r, m, p] + values[m, k]
                 done[x] = True
+
+
+@numba.njit(cache=True)
+def prune(uptr, neighbours, terminal):
+    """Drop, again and again, every node that is not ``terminal`` and has at most one
+    neighbour left (a dead end, or what a dead end hangs from); returns which remain."""
+    n = uptr.size - 1
+    alive = np.ones(n, np.bool_)
+    count = np.diff(uptr)
+    stack = np.empty(n, np.int64)
+    top = 0
+    for v in range(n):
+        if not terminal[v] and count[v] <= 1:
+            stack[top] = v
+            top += 1
+    while top > 0:
+        top -= 1
+        v = stack[top]
+        if not alive[v]:
+            continue
+        alive[v] = False
+        for j in range(uptr[v], uptr[v + 1]):
+            w = neighbours[j]
+            if alive[w]:
+                count[w] -= 1
+                if not terminal[w] and count[w] <= 1:
+                    stack[top] = w
+                    top += 1
+    return alive, count
+
+
+@numba.njit(cache=True)
+def chains(indptr, heads, uptr, neighbours, alive, kept, ends, members, bounds):
+    """From every ``kept`` node along each of its entries, follow the nodes that are alive
+    but not kept (each has two neighbours: leave by the one not come from) to the next kept
+    node. Writes each chain's end nodes to ``ends`` (2, chains), its entries in path order to
+    ``members`` and their bounds to ``bounds``; returns the number of chains. A chain that
+    cannot go on (no entry onwards) or comes back to where it began is dropped."""
+    found = 0
+    written = 0
+    for u in range(indptr.size - 1):
+        if not kept[u]:
+            continue
+        for k in range(indptr[u], indptr[u + 1]):
+            start = written
+            members[written] = k
+            written += 1
+            before, here = u, heads[k]
+            while alive[here] and not kept[here]:
+                onward = -1
+                for j in range(uptr[here], uptr[here + 1]):
+                    w = neighbours[j]
+                    if alive[w] and w != before:
+                        onward = w
+                        break
+                step = -1
+                for m in range(indptr[here], indptr[here + 1]):
+                    if heads[m] == onward:
+                        step = m
+                        break
+                if step < 0:
+                    break
+                members[written] = step
+                written += 1
+                before, here = here, onward
+            if not (alive[here] and kept[here]) or here == u:
+                written = start
+                continue
+            ends[0, found] = u
+            ends[1, found] = here
+            bounds[found + 1] = written
+            found += 1
+    return found

@@ -10,8 +10,9 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from corridors.engine.compiled import Reduced
+from corridors.engine.contract import contract
 
-__all__ = ["PathSums", "every_node_sums", "path_sums", "shortest_paths"]
+__all__ = ["PathSums", "every_node_sums", "path_sums", "shortest_paths", "skim_matrix"]
 
 
 def shortest_paths(
@@ -156,6 +157,47 @@ def every_node_sums(reduced: Reduced, pred: np.ndarray, values: np.ndarray, sour
         unreached[source] = False
         out[row][:, unreached] = np.nan
     return out
+
+
+def skim_matrix(reduced: Reduced, sources, targets, values: np.ndarray) -> np.ndarray:
+    """Sum ``values`` along the shortest path of every (source, target) pair, searching a
+    graph contracted to the sources and targets (:func:`~corridors.engine.contract.contract`):
+    dead ends dropped and chains of two-neighbour nodes made single edges. On a road network
+    that is about half the nodes. Paths that tie may be broken differently from a search on
+    the whole graph, so only totals of the weight itself are certain to equal
+    :func:`path_sums`'.
+
+    Parameters
+    ----------
+    reduced : Reduced
+    sources, targets : sequence of int
+        Node indices.
+    values : numpy.ndarray
+        (k, entries) values to sum, e.g. ``reduced.weight[None, :]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (sources, k, targets) sums, NaN where a target is not reached, 0 at the source.
+
+    Examples
+    --------
+    >>> from corridors.engine import compile_arrays
+    >>> _, reduced = compile_arrays([0, 1, 2, 1], [1, 2, 3, 4], [1.0, 2.0, 4.0, 8.0],
+    ...                             directed=False)
+    >>> skim_matrix(reduced, [0, 3], [0, 3, 4], reduced.weight[None, :]).tolist()
+    [[[0.0, 7.0, 9.0]], [[7.0, 0.0, 14.0]]]
+    """
+    sources = np.asarray(sources, dtype=np.int64)
+    targets = np.asarray(targets, dtype=np.int64)
+    small = contract(reduced, np.concatenate([sources, targets]))
+    starts, ends = small.where(sources), small.where(targets)
+    dist, pred = shortest_paths(small.reduced, starts)
+    rows = np.repeat(np.arange(len(starts)), len(ends))
+    found = path_sums(
+        small.reduced, dist, pred, rows, np.tile(ends, len(starts)), small.totals(values)
+    )
+    return found.sums.reshape(len(starts), len(ends), -1).transpose(0, 2, 1)
 
 
 def _tree_totals(reduced: Reduced, pred: np.ndarray, values: np.ndarray) -> np.ndarray:
