@@ -99,30 +99,44 @@ def _compile(G: _Edges) -> Engine:
     nodes = sorted(G.nodes, key=repr)
     index = {node: i for i, node in enumerate(nodes)}
     rows = sorted((index[u], index[v], key, data) for (u, v, key), data in G.edges.items())
-    tags: dict[tuple[str, str], list[int]] = {}
-    tagged = tags.setdefault
-    node_service = [layer_service(layer) for _, layer in nodes]
-    shared: dict[int, list[tuple[str, str]]] = {}  # the tags of each attribute dict
-    for i, (u, v, _, data) in enumerate(rows):
-        found = shared.get(id(data))
-        if found is None:
-            found = shared[id(data)] = _attribute_tags(data)
-        for tag in found:
-            tagged(tag, []).append(i)
-        for value in sorted({node_service[u], node_service[v]} - {""}):
-            tagged(("service", value), []).append(i)
+    tail = np.array([r[0] for r in rows], dtype=np.int32)
+    head = np.array([r[1] for r in rows], dtype=np.int32)
+    data = [r[3] for r in rows]
     places = sorted({place for place, _ in nodes})
     code = {place: i for i, place in enumerate(places)}
     return Engine(
         nodes,
-        np.array([r[0] for r in rows], dtype=np.int32),
-        np.array([r[1] for r in rows], dtype=np.int32),
-        {m: np.array([r[3][m] for r in rows], dtype=float) for m in VALUES},
-        tags={tag: np.array(edges, dtype=np.int64) for tag, edges in tags.items()},
+        tail,
+        head,
+        {m: np.array([d[m] for d in data], dtype=float) for m in VALUES},
+        tags=_tags(data, [layer_service(layer) for _, layer in nodes], tail, head),
         node_place=np.array([code[place] for place, _ in nodes], dtype=np.int32),
-        data=[r[3] for r in rows],
+        data=data,
         _index=index,
     )
+
+
+def _tags(data: list[dict], node_service: list[str], tail, head) -> dict:
+    """Each tag's edges, ascending, the tags sorted (as the compiled cache has them): those
+    of each attribute dict (shared by a link's edges) made once, and each edge's services,
+    those of its two ends."""
+    by_data: dict[int, list[int]] = {}
+    for i, attrs in enumerate(data):
+        by_data.setdefault(id(attrs), []).append(i)
+    found: dict[tuple[str, str], list[int]] = {}
+    for edges in by_data.values():
+        for tag in _attribute_tags(data[edges[0]]):
+            found.setdefault(tag, []).extend(edges)
+    tags = {tag: np.sort(np.array(edges, dtype=np.int64)) for tag, edges in found.items()}
+    services = sorted(set(node_service) - {""})
+    code = {service: i for i, service in enumerate(services)}
+    node_code = np.array([code.get(s, -1) for s in node_service], dtype=np.int64)
+    ends = (node_code[tail], node_code[head])
+    for i, service in enumerate(services):
+        edges = np.flatnonzero((ends[0] == i) | (ends[1] == i))
+        if edges.size:
+            tags["service", service] = edges.astype(np.int64)
+    return dict(sorted(tags.items()))
 
 
 def _attribute_tags(data: dict) -> list[tuple[str, str]]:

@@ -229,8 +229,13 @@ def scale_bar(ax: Axes, x0: float, y0: float, x1: float, y1: float, lang: str) -
     )
 
 
-def draw_lines(ax: Axes, geometries, crs, *, lw=1.0, **style) -> None:
-    """Lines in lon/lat, cut at the projection's antimeridian, projected and drawn."""
+def draw_lines(ax: Axes, geometries, crs, *, lw=1.0, ls="-", **style) -> None:
+    """Lines in lon/lat, cut at the projection's antimeridian, projected and drawn as one
+    :class:`~matplotlib.collections.LineCollection` (an artist per line costs more to make
+    and draw than the map): round caps and joins on solid lines, square-cut dashes, as
+    matplotlib draws a single line."""
+    from matplotlib.collections import LineCollection
+
     lon_0 = next(
         p.value for p in crs.coordinate_operation.params if p.name.startswith("Longitude")
     )
@@ -246,9 +251,15 @@ def draw_lines(ax: Axes, geometries, crs, *, lw=1.0, **style) -> None:
     if not parts:
         return
     projected = gpd.GeoSeries(parts, crs=4326).to_crs(crs)
-    for line, width in zip(projected, part_widths, strict=True):
-        x, y = line.xy
-        ax.plot(x, y, lw=width, solid_capstyle="round", **style)
+    lines = LineCollection(
+        [np.column_stack(line.xy) for line in projected],
+        linewidths=part_widths,
+        linestyles=ls,
+        capstyle="round" if ls in ("-", "solid") else "butt",
+        joinstyle="round",
+        **style,
+    )
+    ax.add_collection(lines, autolim=False)
 
 
 def draw_places(ax: Axes, places, crs, lang: str, window) -> list[tuple]:

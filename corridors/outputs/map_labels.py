@@ -319,12 +319,15 @@ def scatter_points(ax: Axes) -> np.ndarray:
 def line_points(ax: Axes, step: float = 6.0) -> list:
     """Points every ``step`` pixels along the lines drawn (the scale bar apart), in display
     coordinates: what a legend should not cover."""
+    from matplotlib.collections import LineCollection
+
+    lines = [np.column_stack(line.get_data()) for line in ax.lines if line.get_gid() != "scale"]
+    for collection in ax.collections:
+        if isinstance(collection, LineCollection):
+            lines.extend(collection.get_segments())
     out = []
-    for line in ax.lines:
-        if line.get_gid() == "scale":
-            continue
-        xy = ax.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))
-        out.extend(_along(xy, step).tolist())
+    for line in lines:
+        out.extend(_along(ax.transData.transform(line), step).tolist())
     return out
 
 

@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 import shapely
+from matplotlib.collections import LineCollection
 
 from corridors.analysis.compare import compare
 from corridors.analysis.flows import assign
@@ -44,10 +45,11 @@ def test_the_drawn_route_has_no_line_across_the_map(net):
     fig = plot_route(panama)
     ax = fig.axes[0]
     width = np.diff(ax.get_xlim())[0]
-    drawn = [line for line in ax.lines if len(line.get_xdata()) > 1]
+    lines = [c for c in ax.collections if isinstance(c, LineCollection)]
+    drawn = [line for c in lines for line in c.get_segments()]
     assert drawn
     for line in drawn:
-        assert np.abs(np.diff(line.get_xdata())).max() < width / 2
+        assert np.abs(np.diff(line[:, 0])).max() < width / 2
 
 
 def test_route_map_layers(net):

@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.collections import LineCollection
 from matplotlib.colors import to_hex
 
 from corridors.outputs.map_frame import PLANNED_COLOUR, map_crs
@@ -82,15 +83,11 @@ def test_the_legend_leaves_hainan_and_the_corridor_uncovered(land_sea):
 
 def test_planned_links_are_drawn_on_top_in_their_own_colour(land_sea):
     ax = land_sea.axes[0]
-    planned = [line for line in ax.lines if to_hex(line.get_color()) == PLANNED_COLOUR]
-    others = [
-        line
-        for line in ax.lines
-        if to_hex(line.get_color()) not in (PLANNED_COLOUR, "#ffffff")
-        and line.get_gid() != "scale"
-    ]
+    drawn = [c for c in ax.collections if isinstance(c, LineCollection)]
+    planned = [c for c in drawn if to_hex(c.get_color()[0]) == PLANNED_COLOUR]
+    others = [c for c in drawn if to_hex(c.get_color()[0]) not in (PLANNED_COLOUR, "#ffffff")]
     # the ECRL, the Pinglu Canal, Muse-Mandalay, Baoshan-Ruili, Nong Khai-Bangkok
-    assert len(planned) >= 5
+    assert sum(len(c.get_segments()) for c in planned) >= 5
     assert min(p.get_zorder() for p in planned) > max(o.get_zorder() for o in others)
     labels = {t.get_text() for t in ax.get_legend().get_texts()}
     assert {"rail (planned or building)", "inland water (planned or building)"} <= labels
