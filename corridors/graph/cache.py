@@ -40,6 +40,7 @@ CODE_FILES = tuple(
             "collector.py",
             "engine/__init__.py",
             "engine/compiled.py",
+            "engine/contract.py",
             "engine/kernels.py",
             "engine/paths.py",
             "graph/cache.py",
