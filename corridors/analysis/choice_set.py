@@ -296,9 +296,13 @@ def _round_bottlenecks(network: Network, home: str, variant: str, constraints, p
     routes take, for the pairs that took it (``<variant>:round:<crossing>``): Kuźnica where
     Brest queues."""
     crossings, iso3 = network.crossings, network.places.iso3
+    takers: dict[str, list[int]] = {}  # crossing -> the routes that take it
+    for i, used in enumerate(taken):
+        for crossing in dict.fromkeys(used):
+            takers.setdefault(crossing, []).append(i)
     for crossing in crossings.index[crossings.capacity_per_day.notna()]:
         ends = {iso3[crossings.at[crossing, "from"]], iso3[crossings.at[crossing, "to"]]}
-        using = [i for i, used in enumerate(taken) if crossing in used]
+        using = takers.get(crossing, [])
         if using and home not in ends:
             closed = replace(constraints, elements=constraints.elements | {crossing})
             yield f"{variant}:round:{crossing}", closed, picked[using]
@@ -360,10 +364,10 @@ def _described(network, graph, routes: pd.DataFrame, sums, moves: Moves) -> pd.D
 def _passages(graph: RoutingGraph, moves: Moves, pairs: int) -> list[tuple[str, ...]]:
     """The sea passages of each pair's route, sorted."""
     out: list[set[str]] = [set() for _ in range(pairs)]
-    for (kind, name), edges in graph.engine.tags.items():
-        if kind == "passage":
-            for pair in np.unique(moves.pair[np.isin(moves.edge, edges)]):
-                out[pair].add(name)
+    engine = graph.engine
+    for name in engine.tag_values("passage"):
+        for pair in np.unique(moves.pair[np.isin(moves.edge, engine.tags["passage", name])]):
+            out[pair].add(name)
     return [tuple(sorted(p)) for p in out]
 
 

@@ -56,6 +56,7 @@ class Engine:
     data: list[dict] | None = None
     _index: dict | None = field(default=None, repr=False)
     _tag_values: dict = field(default_factory=dict, repr=False)
+    _pair_order: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -102,9 +103,11 @@ class Engine:
             label = self.data[first].get("element", first) if self.data else first
             msg = f"edge {label} has a weight of {w[np.argmax(bad)]}: it cannot be routed"
             raise ValueError(msg)
-        tail = self.tail if every else self.tail[chosen]
-        head = self.head if every else self.head[chosen]
-        return cheapest(self.n, tail, head, w, chosen)
+        if self._pair_order is None:  # by (tail, head), then edge order: made once
+            self._pair_order = np.lexsort((self.head, self.tail))
+        order = self._pair_order if every else self._pair_order[keep[self._pair_order]]
+        edges = np.arange(len(self.tail), dtype=np.int32)
+        return cheapest(self.n, self.tail, self.head, weight, edges, order=order)
 
     @property
     def nbytes(self) -> int:
@@ -174,17 +177,39 @@ class Reduced:
         return sum(a.nbytes for a in (self.indptr, self.head, self.weight, self.edge))
 
 
-def cheapest(n: int, tail, head, weight, edge) -> Reduced:
+def cheapest(n: int, tail, head, weight, edge, order=None) -> Reduced:
     """The edges tail[i] -> head[i] on n nodes as a :class:`Reduced` graph, keeping the
-    cheapest of each node pair, ties going to the first; ``edge`` labels each."""
-    order = np.lexsort((weight, head, tail))  # stable: equal weights keep their order
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = np.diff(tail[order]) != 0
-    first[1:] |= np.diff(head[order]) != 0
-    pick = order[first]
+    cheapest of each node pair, ties going to the first; ``edge`` labels each. ``order``,
+    when given, lists the edges to take, sorted by (tail, head) and then their own order (a
+    stable sort, which it saves).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = cheapest(2, np.array([0, 0, 1]), np.array([1, 1, 0]), np.array([2.0, 1.0, 3.0]),
+    ...              np.array([10, 11, 12]))
+    >>> r.indptr.tolist(), r.weight.tolist(), r.edge.tolist()
+    ([0, 1, 2], [1.0, 3.0], [11, 12])
+    """
+    if order is None:
+        order = np.lexsort((head, tail))
+    pick = order[_first_lowest(tail[order], head[order], weight[order])]
     indptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(tail[pick], minlength=n), out=indptr[1:])
     return Reduced(n, indptr, head[pick].astype(np.int32, copy=False), weight[pick], edge[pick])
+
+
+def _first_lowest(tail, head, weight) -> np.ndarray:
+    """In edges sorted by (tail, head), the first of each pair's lowest weight."""
+    if not len(tail):
+        return np.zeros(0, dtype=np.int64)
+    new = np.ones(len(tail), dtype=bool)
+    new[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
+    starts = np.flatnonzero(new)
+    lowest = np.minimum.reduceat(weight, starts)
+    at_lowest = np.flatnonzero(weight == np.repeat(lowest, np.diff(starts, append=len(tail))))
+    group = np.cumsum(new)[at_lowest]
+    return at_lowest[np.r_[True, group[1:] != group[:-1]]]
 
 
 def compile_graph(G: nx.Graph, weight: str = "weight") -> tuple[Engine, Reduced]:
