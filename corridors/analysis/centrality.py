@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -25,6 +25,9 @@ from corridors.graph.constraints import as_names, border_scoped, resolve_constra
 from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import check_objective, routing_graph
 from corridors.network.model import Network, check_network
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "ELEMENTS",
@@ -113,6 +116,7 @@ def edge_betweenness_subset(G: nx.DiGraph, sources: list, targets: list, weight=
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph()
     >>> G.add_weighted_edges_from([("s", "a", 1), ("s", "b", 1), ("a", "t", 1), ("b", "t", 1),
     ...                            ("t", "u", 1)], weight="w")

@@ -429,7 +429,7 @@ def _rail_sea(network: Network, graph, moves: Moves, volume: np.ndarray) -> pd.D
     a, change = _mode_changes(graph, moves, _layer_modes(graph))
     ports = np.array(graph.places, dtype=object)[place[moves.head[a][change]]]
     flow = pd.Series(volume[moves.pair[a][change]], index=ports).groupby(level=0).sum()
-    names = network.places.name_en
+    names = network.places.name_en.to_dict()
     table = pd.DataFrame(
         {
             "id": flow.index,
@@ -449,7 +449,7 @@ def _by_element(graph, on_edge: np.ndarray) -> pd.Series:
 def _elements(network: Network, flows: pd.Series, kind: str) -> pd.DataFrame:
     frame = network.crossings if kind == "crossing" else _link_ends(network)
     found = flows[flows.index.isin(frame.index)]
-    names = network.places.name_en
+    names = network.places.name_en.to_dict()
     ends = frame.loc[found.index, ["from", "to", "mode"]]
     table = pd.DataFrame(
         {
@@ -476,7 +476,7 @@ def _ports(network: Network, flows: pd.Series) -> pd.DataFrame:
     for a, b, value in zip(ends["from"].tolist(), ends["to"].tolist(), legs.tolist(), strict=True):
         for end in (a, b):
             through[end] = through.get(end, 0.0) + float(value)
-    names = network.places.name_en
+    names = network.places.name_en.to_dict()
     table = pd.DataFrame(
         {
             "id": list(through),
@@ -529,15 +529,12 @@ def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: Moves) -> pd
     element = graph.elements[moves.edge]
     work = pd.Series(volume[moves.pair] * km, index=element).groupby(level=0).sum()
     tags = network.links["corridors"].to_dict()
-    used = pd.DataFrame({"pair": moves.pair, "corridor": [tags.get(e, ()) for e in element]})
-    used = used.explode("corridor").dropna().drop_duplicates()
-    carried = pd.Series(volume[used.pair.to_numpy(dtype=int)], index=used.corridor.to_numpy())
-    carried = carried.groupby(level=0).sum()
+    carried = _carried(graph, tags, moves, volume)
     rows = {}
     for link, value in work.items():
         for corridor in tags.get(link, ()):
             rows[corridor] = rows.get(corridor, 0.0) + float(value)
-    names = network.corridors.set_index("id")["name_en"]
+    names = network.corridors.set_index("id")["name_en"].to_dict()
     total = float(work.sum())
     table = pd.DataFrame(
         {
@@ -552,6 +549,24 @@ def _corridors(network: Network, graph, pairs: pd.DataFrame, moves: Moves) -> pd
     return table.sort_values(["feu_km_per_year", "id"], ascending=[False, True]).reset_index(
         drop=True
     )
+
+
+def _carried(graph, tags: dict, moves: Moves, volume: np.ndarray) -> dict[str, float]:
+    """Each corridor's FEU a year: the volume of the pairs whose route uses one of its links
+    (``tags``: link -> its corridors), each pair once."""
+    edges, where = np.unique(moves.edge, return_inverse=True)
+    found = [tags.get(e, ()) for e in graph.elements[edges].tolist()]
+    names = sorted({c for corridors in found for c in corridors})
+    code = {c: i for i, c in enumerate(names)}
+    counts = np.array([len(c) for c in found], dtype=np.int64)
+    flat = np.array([code[c] for corridors in found for c in corridors], dtype=np.int64)
+    per_move = counts[where]
+    first = np.repeat(np.cumsum(counts)[where] - per_move, per_move)
+    step = np.arange(per_move.sum()) - np.repeat(np.cumsum(per_move) - per_move, per_move)
+    pairs = np.int64(len(volume))
+    key = np.unique(flat[first + step] * pairs + np.repeat(moves.pair, per_move))
+    total = np.bincount(key // pairs, weights=volume[key % pairs], minlength=len(names))
+    return dict(zip(names, total.tolist(), strict=True))
 
 
 def rail_crossings_at(network: Network, places) -> pd.Index:
