@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridors.graph.routing_graph import check_objective
 from corridors.network.model import Network, check_network
 from corridors.network.scenarios import Scenario, load_scenario
 
@@ -120,9 +121,10 @@ def compare(
     True
     """
     from corridors.analysis.demand import od_or_gravity
-    from corridors.analysis.flows import assign
+    from corridors.analysis.flows import assign_checked
 
     check_network(network)
+    check_objective(by)
     scenarios = _listed(scenarios, "scenarios")
     if not scenarios:
         msg = "compare needs at least one scenario (base for the network as it is)"
@@ -138,7 +140,7 @@ def compare(
         changed = network if scenario is None else scenario(network)
         factor = 1.0 if scenario is None else scenario.demand_factor
         demand = od.assign(feu_per_year=od.feu_per_year * factor)
-        results.append((name, assign(changed, demand, by=by)))
+        results.append((name, assign_checked(changed, demand, by=by)))  # same places
         if equilibria:
             equilibrium_flows[name] = _equilibrium_flows(changed, demand)
     first = equilibrium_flows[names[0]]["surplus_usd_per_year"] if equilibria else 0.0

@@ -30,6 +30,7 @@ __all__ = [
     "Flows",
     "Moves",
     "assign",
+    "assign_checked",
     "china_europe_ports",
     "china_europe_rail",
     "compare_observed",
@@ -166,7 +167,22 @@ def assign(
     check_network(network)
     check_objective(by)
     options = {"by": by, "avoid": avoid, "modes": modes, "statuses": statuses}
-    demand = od_or_gravity(network, demand, **options).reset_index(drop=True)
+    return assign_checked(network, od_or_gravity(network, demand, **options), **options)
+
+
+def assign_checked(
+    network: Network,
+    demand: pd.DataFrame,
+    *,
+    by: str = "generalized",
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    statuses: Iterable[str] = ("operational",),
+) -> Flows:
+    """:func:`assign` of a demand table already checked
+    (:func:`corridors.analysis.demand.check_demand`) on a network of the same places: a
+    scenario's, whose demand is the base's (:func:`corridors.analysis.compare.compare`)."""
+    demand = demand.reset_index(drop=True)
     constraints = trip_constraints(network, demand, avoid, modes, statuses)
     graph = routing_graph(network)
     sums, moves = routed(network, graph, constraints, by, demand)

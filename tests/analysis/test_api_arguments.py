@@ -11,7 +11,7 @@ from corridors.analysis.centrality import accessibility, betweenness
 from corridors.analysis.compare import appraise, compare
 from corridors.analysis.criticality import criticality
 from corridors.analysis.demand import check_demand, gravity_demand, read_demand
-from corridors.analysis.flows import assign
+from corridors.analysis.flows import assign, assign_checked
 from corridors.analysis.routing import route
 from corridors.analysis.skim import skim, skim_chunks
 from corridors.errors import NoRouteError
@@ -171,3 +171,16 @@ def test_write_graphs_needs_a_folder(net):
 def test_a_route_cut_by_its_statuses_names_them(net):
     with pytest.raises(NoRouteError, match="planned links only cuts every path"):
         route(net, "Chongqing", "Duisburg", statuses="planned")
+
+
+def test_compare_names_an_unknown_objective(net):
+    with pytest.raises(ValueError, match=r"unknown objective 'fastest'; use one of time"):
+        compare(net, ["base"], od=OD, by="fastest")
+
+
+def test_assigning_checked_demand_is_assigning_it(net):
+    checked = check_demand(net, OD.assign(feu_per_year=10.0))
+    ours = assign_checked(net, checked, by="time")
+    theirs = assign(net, OD.assign(feu_per_year=10.0), by="time")
+    pd.testing.assert_frame_equal(ours.pairs, theirs.pairs)
+    pd.testing.assert_frame_equal(ours.crossings, theirs.crossings)
