@@ -317,8 +317,9 @@ def _pair_paths(
         kept = ~np.isin(first[0], list(replaced))
         parts[0] = tuple(column[kept] for column in first)
     moves = _moves(graph, reduced)
+    paths = _simple_paths(graph, reduced, start, end, sorted(redo), reenter)
     for i in sorted(redo):
-        path = _simple_path(graph, reduced, start[i], end[i], reenter)
+        path = paths[i]
         sums[i] = _path_sums(graph, reduced, path)
         if path:
             entries = reduced.positions(path[:-1], path[1:])
@@ -395,17 +396,25 @@ def _leaving_twice(pair, left, reached, end, count: int) -> np.ndarray:
     return np.unique(unique[counts > 1] // count)
 
 
-def _simple_path(
-    graph: RoutingGraph, reduced, source: int, target: int, reenter: bool = True
-) -> list[int]:
-    """As route() does: the best path that passes no place twice and comes back to no
-    country it has left or, where none exists and ``reenter``, the best that comes back
-    (empty if none)."""
-    for allowed in (False, True)[: 1 + reenter]:
-        found = simple_paths(graph, reduced, int(source), [int(target)], set(), reenter=allowed)
-        if int(target) in found:
-            return found[int(target)][1]
-    return []
+def _simple_paths(graph: RoutingGraph, reduced, starts, ends, pairs, reenter: bool = True):
+    """Pair -> as route() finds it, the best path of each of ``pairs`` (from starts[i] to
+    ends[i]) that passes no place twice and comes back to no country it has left or, where
+    none exists and ``reenter``, the best that comes back (empty if none). The pairs of one
+    start are searched together, so that they share the searches they have in common."""
+    by_start: dict[int, list[int]] = {}
+    for i in pairs:
+        by_start.setdefault(int(starts[i]), []).append(i)
+    out = {}
+    for source, members in by_start.items():
+        targets = {int(ends[i]) for i in members}
+        found = {}
+        for allowed in (False, True)[: 1 + reenter]:
+            missing = sorted(targets - set(found))
+            if missing:
+                more = simple_paths(graph, reduced, source, missing, set(), reenter=allowed)
+                found.update({t: path for t, (_, path) in more.items()})
+        out.update({i: found.get(int(ends[i]), []) for i in members})
+    return out
 
 
 def _path_sums(graph: RoutingGraph, reduced, path: list[int]) -> np.ndarray:

@@ -57,11 +57,15 @@ def simple_paths(
     left = frozenset(int(c) for c in left)
     open_ = ~np.isin(place[reduced.head], list(used))
     found = {}
+    searched: dict[bytes, tuple] = {}  # targets often share a search (the first, at least)
     for target in targets:
         keep = open_.copy()
         narrowed = reenter
         for _ in range(REVISIT_RETRIES):
-            dist, pred = shortest_paths(reduced, source, keep)
+            key = np.packbits(keep).tobytes()
+            if key not in searched:
+                searched[key] = shortest_paths(reduced, source, keep)
+            dist, pred = searched[key]
             if not np.isfinite(dist[0, target]):
                 break
             path = tree_path(pred[0], target)
