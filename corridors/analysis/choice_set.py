@@ -29,6 +29,7 @@ pair's best is dropped: no shipper weighs it.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from dataclasses import dataclass, replace
 
@@ -295,17 +296,24 @@ def _round_bottlenecks(network: Network, home: str, variant: str, constraints, p
     the crossings of their routes) that go round each capacity-bound crossing abroad those
     routes take, for the pairs that took it (``<variant>:round:<crossing>``): Kuźnica where
     Brest queues."""
-    crossings, iso3 = network.crossings, network.places.iso3
     takers: dict[str, list[int]] = {}  # crossing -> the routes that take it
     for i, used in enumerate(taken):
         for crossing in dict.fromkeys(used):
             takers.setdefault(crossing, []).append(i)
-    for crossing in crossings.index[crossings.capacity_per_day.notna()]:
-        ends = {iso3[crossings.at[crossing, "from"]], iso3[crossings.at[crossing, "to"]]}
+    for crossing, ends in _bottlenecks(network):
         using = takers.get(crossing, [])
         if using and home not in ends:
             closed = replace(constraints, elements=constraints.elements | {crossing})
             yield f"{variant}:round:{crossing}", closed, picked[using]
+
+
+@functools.lru_cache(maxsize=8)
+def _bottlenecks(network: Network) -> list[tuple[str, frozenset[str]]]:
+    """The crossings that publish a capacity, each with the countries of its two ends."""
+    crossings, iso3 = network.crossings, network.places.iso3.to_dict()
+    bound = crossings[crossings.capacity_per_day.notna()]
+    ends = zip(bound.index, bound["from"].tolist(), bound["to"].tolist(), strict=True)
+    return [(c, frozenset((iso3[a], iso3[b]))) for c, a, b in ends]
 
 
 def _by_truck(network: Network, variant: str, constraints, picked, taken):
@@ -363,12 +371,22 @@ def _described(network, graph, routes: pd.DataFrame, sums, moves: Moves) -> pd.D
 
 def _passages(graph: RoutingGraph, moves: Moves, pairs: int) -> list[tuple[str, ...]]:
     """The sea passages of each pair's route, sorted."""
-    out: list[set[str]] = [set() for _ in range(pairs)]
     engine = graph.engine
-    for name in engine.tag_values("passage"):
-        for pair in np.unique(moves.pair[np.isin(moves.edge, engine.tags["passage", name])]):
-            out[pair].add(name)
-    return [tuple(sorted(p)) for p in out]
+    names = sorted(engine.tag_values("passage"))
+    if len(names) > 62:
+        msg = f"{len(names)} sea passages: a route's passages are a 63-bit mask here"
+        raise ValueError(msg)
+    bit = np.zeros(len(engine.tail), dtype=np.int64)  # each edge's passages, one bit each
+    for j, name in enumerate(names):
+        bit[engine.tags["passage", name]] |= 1 << j
+    on = bit[moves.edge]
+    hit = np.flatnonzero(on)
+    by_pair = np.zeros(pairs, dtype=np.int64)
+    np.bitwise_or.at(by_pair, moves.pair[hit], on[hit])
+    spelled = {
+        b: tuple(n for j, n in enumerate(names) if b >> j & 1) for b in set(by_pair.tolist())
+    }
+    return [spelled[b] for b in by_pair.tolist()]
 
 
 def _distinct(table: pd.DataFrame, ceiling: np.ndarray) -> np.ndarray:
