@@ -383,7 +383,8 @@ def _leaving(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.n
     """Per pair that leaves its origin's country, the position in ``moves`` of the move that
     does (to a place of another country)."""
     iso3 = network.places.iso3
-    country = np.array([iso3.get(p, "") for p in graph.places], dtype=object)
+    by_place = iso3.to_dict()
+    country = np.array([by_place.get(p, "") for p in graph.places], dtype=object)
     home = iso3.reindex(origins).to_numpy(dtype=object)
     abroad = np.flatnonzero(country[graph.engine.node_place[moves.head]] != home[moves.pair])
     if not len(abroad):
@@ -432,10 +433,9 @@ def _mode_changes(graph, moves: Moves, mode: np.ndarray):
     place = graph.engine.node_place
     a, b = np.arange(len(moves.pair) - 1), np.arange(1, len(moves.pair))
     same = (moves.pair[a] == moves.pair[b]) & (place[moves.head[a]] == place[moves.tail[b]])
-    arriving, leaving = mode[moves.head[a]], mode[moves.tail[b]]
-    change = same & (
-        ((arriving == "rail") & (leaving == "sea")) | ((arriving == "sea") & (leaving == "rail"))
-    )
+    rail, sea = mode == "rail", mode == "sea"  # per node: compared once, not per move
+    arrive, leave = moves.head[a], moves.tail[b]
+    change = same & ((rail[arrive] & sea[leave]) | (sea[arrive] & rail[leave]))
     return a, change
 
 
