@@ -232,7 +232,7 @@ def scale_bar(ax: Axes, x0: float, y0: float, x1: float, y1: float, lang: str) -
 def draw_lines(ax: Axes, geometries, crs, *, lw=1.0, ls="-", **style) -> None:
     """Lines in lon/lat, cut at the projection's antimeridian, projected and drawn as one
     :class:`~matplotlib.collections.LineCollection` (an artist per line costs more to make
-    and draw than the map): round caps and joins on solid lines, square-cut dashes, as
+    and draw than the map): round caps and joins on solid lines, flat-ended dashes, as
     matplotlib draws a single line."""
     from matplotlib.collections import LineCollection
 
