@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -11,8 +12,10 @@ from corridors.errors import UnknownPlaceError
 __all__ = ["NameIndex", "normalize_name"]
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_name(text: str) -> str:
-    """Fold a place name to a lookup key: no accents, lower case, no punctuation or spaces.
+    """Fold a place name to a lookup key: no accents, lower case, no punctuation or spaces
+    (remembered for the last 4,096 names asked: a command looks the same names up often).
 
     Examples
     --------
