@@ -57,6 +57,7 @@ class Engine:
     _index: dict | None = field(default=None, repr=False)
     _tag_values: dict = field(default_factory=dict, repr=False)
     _pair_order: np.ndarray | None = field(default=None, repr=False)
+    _reductions: int = field(default=0, repr=False)
 
     @property
     def n(self) -> int:
@@ -103,7 +104,12 @@ class Engine:
             label = self.data[first].get("element", first) if self.data else first
             msg = f"edge {label} has a weight of {w[np.argmax(bad)]}: it cannot be routed"
             raise ValueError(msg)
-        if self._pair_order is None:  # by (tail, head), then edge order: made once
+        self._reductions += 1
+        if self._reductions == 1:  # one sort; a graph reduced once (compiled) keeps nothing
+            tail = self.tail if every else self.tail[chosen]
+            head = self.head if every else self.head[chosen]
+            return cheapest(self.n, tail, head, w, chosen)
+        if self._pair_order is None:  # by (tail, head), then edge order: kept from now on
             self._pair_order = np.lexsort((self.head, self.tail))
         order = self._pair_order if every else self._pair_order[keep[self._pair_order]]
         edges = np.arange(len(self.tail), dtype=np.int32)
@@ -111,8 +117,11 @@ class Engine:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the edge arrays (not the labels or tags)."""
+        """Memory held by the edge arrays (not the labels or tags), the order kept for
+        reductions included."""
         arrays = [self.tail, self.head, *self.values.values()]
+        if self._pair_order is not None:
+            arrays.append(self._pair_order)
         return sum(a.nbytes for a in arrays)
 
     def to_networkx(self, names: Sequence[str] | None = None) -> nx.MultiDiGraph:
@@ -181,7 +190,7 @@ def cheapest(n: int, tail, head, weight, edge, order=None) -> Reduced:
     """The edges tail[i] -> head[i] on n nodes as a :class:`Reduced` graph, keeping the
     cheapest of each node pair, ties going to the first; ``edge`` labels each. ``order``,
     when given, lists the edges to take, sorted by (tail, head) and then their own order (a
-    stable sort, which it saves).
+    stable sort, which it saves at the cost of more arrays meanwhile).
 
     Examples
     --------
@@ -191,9 +200,11 @@ def cheapest(n: int, tail, head, weight, edge, order=None) -> Reduced:
     >>> r.indptr.tolist(), r.weight.tolist(), r.edge.tolist()
     ([0, 1, 2], [1.0, 3.0], [11, 12])
     """
-    if order is None:
-        order = np.lexsort((head, tail))
-    pick = order[_first_lowest(tail[order], head[order], weight[order])]
+    if order is None:  # one sort, by (tail, head, weight): the first of each pair
+        order = np.lexsort((weight, head, tail))
+        pick = order[np.flatnonzero(_pair_starts(tail[order], head[order]))]
+    else:
+        pick = order[_first_lowest(tail[order], head[order], weight[order])]
     indptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(tail[pick], minlength=n), out=indptr[1:])
     return Reduced(n, indptr, head[pick].astype(np.int32, copy=False), weight[pick], edge[pick])
@@ -203,13 +214,19 @@ def _first_lowest(tail, head, weight) -> np.ndarray:
     """In edges sorted by (tail, head), the first of each pair's lowest weight."""
     if not len(tail):
         return np.zeros(0, dtype=np.int64)
-    new = np.ones(len(tail), dtype=bool)
-    new[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
+    new = _pair_starts(tail, head)
     starts = np.flatnonzero(new)
     lowest = np.minimum.reduceat(weight, starts)
     at_lowest = np.flatnonzero(weight == np.repeat(lowest, np.diff(starts, append=len(tail))))
     group = np.cumsum(new)[at_lowest]
     return at_lowest[np.r_[True, group[1:] != group[:-1]]]
+
+
+def _pair_starts(tail, head) -> np.ndarray:
+    """Where, in edges sorted by (tail, head), each node pair's run begins."""
+    new = np.ones(len(tail), dtype=bool)
+    new[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
+    return new
 
 
 def compile_graph(G: nx.Graph, weight: str = "weight") -> tuple[Engine, Reduced]:
