@@ -80,13 +80,17 @@ def _checking_data(run: Callable) -> Callable:
 def network_of(args):
     """The network of ``--data``; what is loaded by then lives as long as the command, so
     Python's cyclic collector stops scanning it (``gc.freeze``): a command's later full
-    collections then scan only what it makes, not pandas, numpy and the network's tables."""
+    collections then scan only what it makes, not pandas, numpy and the network's tables.
+    The collector also runs less often (every 50,000 allocations, not 700): a command makes
+    hundreds of thousands of small objects and leaves little cyclic garbage, and ``assess``
+    spent 0.8 s of CPU in collections, 0.4 s with these thresholds."""
     import gc
 
     from corridors.network.load import load_network
 
     network = load_network(args.data)
     gc.freeze()
+    gc.set_threshold(50_000, 20, 10)
     return network
 
 
