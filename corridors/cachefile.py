@@ -16,6 +16,7 @@ writes; :func:`read_cached` reads any of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import warnings
 import zipfile
@@ -42,13 +43,26 @@ class CacheError(ValueError):
 
 def fingerprint(data_dir: Path, code_files: Iterable[Path], salt: str = "") -> str:
     """SHA-256 of the data files of ``data_dir``, of ``code_files`` and of the corridors
-    version (and ``salt``, a format number say)."""
-    digest = hashlib.sha256(f"{salt} {version('corridors')}".encode())
+    version (and ``salt``, a format number say): of each file's name and SHA-256."""
+    digest = hashlib.sha256(f"{salt} {_version()}".encode())
     files = sorted(p for p in Path(data_dir).iterdir() if p.suffix in DATA_SUFFIXES)
     for path in [*files, *code_files]:
+        stat = path.stat()
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(_file_digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns))
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=512)
+def _file_digest(path: str, size: int, modified_ns: int) -> bytes:
+    """SHA-256 of a file, read once per process while its size and time are unchanged: a
+    command checks two caches against the same data (11 MB of sea legs)."""
+    return hashlib.sha256(Path(path).read_bytes()).digest()
+
+
+@functools.cache
+def _version() -> str:
+    return version("corridors")
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray], stamp: str) -> Path:
