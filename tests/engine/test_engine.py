@@ -250,3 +250,18 @@ def test_every_node_sums_equals_the_sums_of_every_pair(diamond):
     assert np.array_equal(whole[rows, :, targets], pairs.sums, equal_nan=True)
     assert whole[0, :, 3].tolist() == [2.0, 2.0]  # s -> a -> t: two steps of 1
     assert np.isnan(whole[0, 0, 4])  # x is not reached from s
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 12), st.integers(0, 60), st.integers(0, 10_000))
+def test_a_reduction_from_the_kept_order_equals_one_that_sorts(nodes, edges, seed):
+    rng = np.random.default_rng(seed)
+    tail, head = rng.integers(0, nodes, edges), rng.integers(0, nodes, edges)
+    weight = rng.integers(0, 4, edges).astype(float)  # few values: many ties
+    engine, _ = compile_arrays(tail, head, weight)  # its first reduction sorts
+    keep = rng.random(edges) < 0.7
+    for mask in (None, keep):
+        sorted_once = Engine(engine.nodes, engine.tail, engine.head, {}).reduce(weight, mask)
+        from_order = engine.reduce(weight, mask)  # the second and later: the kept order
+        for name in ("indptr", "head", "weight", "edge"):
+            assert np.array_equal(getattr(sorted_once, name), getattr(from_order, name))
