@@ -245,3 +245,37 @@ def test_rail_into_the_eu_is_the_mode_of_the_crossing_that_enters_it(net):
         (),  # by sea all the way
     ]
     assert enters_by_rail(net, routes).tolist() == [True, True, False, False]
+
+
+def _passage_graph(count: int):
+    """A stand-in routing graph of three edges, the first two through ``count`` passages."""
+    from types import SimpleNamespace
+
+    from corridors.engine import Engine
+
+    tags = {("passage", f"p{i:02d}"): np.array([0, 1]) for i in range(count)}
+    tags["passage", "p00"] = np.array([0])
+    edges = np.array([0, 1, 2], dtype=np.int32)
+    return SimpleNamespace(engine=Engine(range(4), edges, edges + 1, {}, tags))
+
+
+def test_route_passages_are_listed_sorted_per_pair():
+    from corridors.analysis.choice_set import _passages
+    from corridors.analysis.flows import Moves
+
+    moves = Moves(*(np.array(a) for a in ([0, 0, 1, 2], [0, 2, 1, 2], [1, 3, 2, 3], [0, 2, 1, 2])))
+    assert _passages(_passage_graph(3), moves, 4) == [
+        ("p00", "p01", "p02"),
+        ("p01", "p02"),
+        (),
+        (),
+    ]
+
+
+def test_more_passages_than_a_mask_holds_is_an_error():
+    from corridors.analysis.choice_set import _passages
+    from corridors.analysis.flows import Moves
+
+    moves = Moves(*(np.zeros(1, dtype=np.int64) for _ in range(4)))
+    with pytest.raises(ValueError, match=r"63 sea passages: a route's passages are a 63-bit"):
+        _passages(_passage_graph(63), moves, 1)
