@@ -138,7 +138,7 @@ def _pair_betweenness(network, graph, by, constraints, sources, targets) -> tupl
     """Betweenness of the engine's edges and the connected pairs; trips within one country
     are counted without the border-scoped services (as route() does), the others on the
     whole graph: one kernel call for each."""
-    iso3 = network.places.iso3.to_dict()
+    iso3 = network.place_country
     country = {code: i for i, code in enumerate(sorted({iso3[p] for p in [*sources, *targets]}))}
     starts = [graph.node(p, START) for p in sources]
     ends = [graph.node(p, END) for p in targets]

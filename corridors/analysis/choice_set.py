@@ -310,7 +310,7 @@ def _round_bottlenecks(network: Network, home: str, variant: str, constraints, p
 @functools.lru_cache(maxsize=8)
 def _bottlenecks(network: Network) -> list[tuple[str, frozenset[str]]]:
     """The crossings that publish a capacity, each with the countries of its two ends."""
-    crossings, iso3 = network.crossings, network.places.iso3.to_dict()
+    crossings, iso3 = network.crossings, network.place_country
     bound = crossings[crossings.capacity_per_day.notna()]
     ends = zip(bound.index, bound["from"].tolist(), bound["to"].tolist(), strict=True)
     return [(c, frozenset((iso3[a], iso3[b]))) for c, a, b in ends]

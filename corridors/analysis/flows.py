@@ -382,10 +382,9 @@ def place_group(network: Network, by: str = "customs_union") -> pd.Series:
 def _leaving(network: Network, graph, moves: Moves, origins: np.ndarray) -> np.ndarray:
     """Per pair that leaves its origin's country, the position in ``moves`` of the move that
     does (to a place of another country)."""
-    iso3 = network.places.iso3
-    by_place = iso3.to_dict()
-    country = np.array([by_place.get(p, "") for p in graph.places], dtype=object)
-    home = iso3.reindex(origins).to_numpy(dtype=object)
+    iso3 = network.place_country
+    country = np.array([iso3.get(p, "") for p in graph.places], dtype=object)
+    home = np.array([iso3.get(o) for o in origins.tolist()], dtype=object)
     abroad = np.flatnonzero(country[graph.engine.node_place[moves.head]] != home[moves.pair])
     if not len(abroad):
         return abroad

@@ -162,14 +162,8 @@ def domestic_barred(network: Network, origin: str, destination: str) -> frozense
     """The services a trip between two places may not use: border-scoped services (the
     China-Europe block train) carry no trip that begins and ends in one country, not even
     one that would leave the country and come back to ride them."""
-    iso3 = _countries(network)
+    iso3 = network.place_country
     return border_scoped(network) if iso3[origin] == iso3[destination] else frozenset()
-
-
-@functools.lru_cache(maxsize=8)
-def _countries(network: Network) -> dict[str, str]:
-    """The country of each place, made once per network."""
-    return network.places.iso3.to_dict()
 
 
 @functools.lru_cache(maxsize=8)

@@ -148,6 +148,6 @@ def _cached_graph(network: Network) -> RoutingGraph:
     values = network.parameters["value"]
     vot = float(values["value_of_time"])
     engine = read_cache(network)
-    iso3 = network.places.iso3.to_dict()
+    iso3 = network.place_country
     compiled = engine if engine is not None else compile_network(network)
     return RoutingGraph(compiled, vot, iso3, vot * float(values["reliability_ratio"]))

@@ -112,6 +112,18 @@ class Network:
         return GeoTables(*(framed(table) for table in GEO_TABLES))
 
     @functools.cached_property
+    def place_country(self) -> dict[str, str]:
+        """The country (ISO 3166 alpha-3) of each place id, made once.
+
+        Examples
+        --------
+        >>> from corridors import load_network
+        >>> load_network().place_country["horgos"]
+        'CHN'
+        """
+        return self.places.iso3.to_dict()
+
+    @functools.cached_property
     def _names(self) -> NameIndex:
         return NameIndex(
             (row.id, row.name_en, [row.name_en, row.name_zh, *row.aliases])

@@ -192,7 +192,7 @@ def _lookups(network: Network) -> tuple[dict[str, str], dict[str, str]]:
     """The mode of each service and the country of each place."""
     services = network.services
     service_mode = dict(zip(services["id"], services["mode"], strict=True))
-    return service_mode, network.places.iso3.to_dict()
+    return service_mode, network.place_country
 
 
 def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Route:
