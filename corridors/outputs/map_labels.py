@@ -293,15 +293,19 @@ class _Taken:
             self.add(box)
 
     def add(self, box) -> None:
-        x0, x1 = sorted((box.x0, box.x1))
-        y0, y1 = sorted((box.y0, box.y1))
-        self.extents = np.vstack([self.extents, [x0, y0, x1, y1]])
+        self.extents = np.vstack([self.extents, _extent(box)])
 
     def overlaps(self, box) -> bool:
-        x0, x1 = sorted((box.x0, box.x1))
-        y0, y1 = sorted((box.y0, box.y1))
+        x0, y0, x1, y1 = _extent(box)
         e = self.extents
         return bool(np.any((x0 <= e[:, 2]) & (e[:, 0] <= x1) & (y0 <= e[:, 3]) & (e[:, 1] <= y1)))
+
+
+def _extent(box) -> tuple[float, float, float, float]:
+    """A box's (x0, y0, x1, y1), each pair in order (a Bbox may be flipped)."""
+    x0, x1 = sorted((box.x0, box.x1))
+    y0, y1 = sorted((box.y0, box.y1))
+    return x0, y0, x1, y1
 
 
 def scatter_points(ax: Axes) -> np.ndarray:
