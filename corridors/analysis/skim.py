@@ -28,7 +28,7 @@ from corridors.graph.constraints import (
 from corridors.graph.expand import VALUES
 from corridors.graph.layers import END, START
 from corridors.graph.routing_graph import RoutingGraph, check_objective, routing_graph
-from corridors.graph.search import country_bars, simple_paths
+from corridors.graph.search import REVISIT_RETRIES
 from corridors.network.model import Network, check_network
 
 __all__ = ["CHUNK_PAIRS", "MAX_PAIRS", "skim", "skim_chunks"]
@@ -191,8 +191,7 @@ def _table(request: _Request, origin_ids: list[str]) -> pd.DataFrame:
     sums = np.full((len(origin), len(VALUES)), np.nan)
     by = request.options["by"]
     with collector_paused():  # thousands of small lists: no full collection in between
-        crossings: list[list[str]] = [[] for _ in origin]
-        _fill(request.network, graph, request.constraints, by, origin, dest, sums, crossings)
+        crossings = _fill(request.network, graph, request.constraints, by, origin, dest, sums)
     hours, km, cost, _ = sums.T
     return pd.DataFrame(
         {
@@ -224,12 +223,15 @@ def _no_pair_connected(request: _Request, table: pd.DataFrame) -> None:
         raise NoRouteError(msg) from err
 
 
-def _fill(network, graph, constraints, by, origin, dest, sums, crossings) -> None:
-    """Totals and crossings of every pair."""
+def _fill(network, graph, constraints, by, origin, dest, sums) -> np.ndarray:
+    """Totals of every pair, written to ``sums``; returns the crossings of each (a list of
+    crossing ids per cell)."""
+    crossings = np.empty(len(origin), dtype=object)
     for picked, paths in best_paths(network, graph, constraints, by, origin, dest):
         sums[picked] = paths.sums
-        for i, used in zip(picked, _crossings(graph, paths), strict=True):
-            crossings[i] = used
+        used = _crossings(graph, paths)
+        crossings[picked] = np.fromiter(used, dtype=object, count=len(used))
+    return crossings
 
 
 def best_paths(network, graph, constraints, by, origins, dests, *, reenter: bool = True):
@@ -244,8 +246,7 @@ def best_paths(network, graph, constraints, by, origins, dests, *, reenter: bool
     numpy.ndarray, PairPaths
         The pairs of the pass (indices into origins) and their paths.
     """
-    iso3 = network.places.iso3
-    domestic = iso3.reindex(origins).to_numpy() == iso3.reindex(dests).to_numpy()
+    domestic = _countries(network, origins) == _countries(network, dests)
     for within in (False, True):
         picked = np.flatnonzero(domestic == within)
         if picked.size:
@@ -253,6 +254,13 @@ def best_paths(network, graph, constraints, by, origins, dests, *, reenter: bool
             narrowed = replace(constraints, services=constraints.services | barred)
             found = _pair_paths(graph, narrowed, by, origins[picked], dests[picked], reenter)
             yield picked, found
+
+
+def _countries(network: Network, places: np.ndarray) -> np.ndarray:
+    """The country (ISO3) of each place."""
+    codes, unique = pd.factorize(places)
+    country = network.place_country
+    return np.array([country.get(p) for p in unique], dtype=object)[codes]
 
 
 @dataclass(frozen=True)
@@ -278,53 +286,32 @@ def _pair_paths(
     """One many-source search, then sums along the predecessor trees for all pairs at once.
 
     A pair whose best path passes a place twice, or comes back to a country it has left, is
-    searched again as route() does (:func:`corridors.graph.search.simple_paths`): those that
-    come back to a country first all at once, one search per pair of countries with the
-    entries that would bring them back barred (route()'s first step), and the few still
-    turning back one by one.
+    searched again as route() does (:func:`corridors.graph.search.simple_paths`), by the
+    compiled :func:`corridors.engine.dijkstra.rule_paths`, which stops each search at the
+    pair's destination.
     """
     reduced = graph.reduced(by, constraints)
     start, end = _nodes(graph, origins, START), _nodes(graph, dests, END)
     same = origins == dests
     linked = np.flatnonzero((start >= 0) & (end >= 0) & ~same)
-    found = _searched(graph, reduced, start[linked], end[linked])
+    values = np.stack([graph.engine.values[m][reduced.edge] for m in VALUES])
+    moves = _moves(graph, reduced)
+    found = _searched(reduced, start[linked], end[linked], values, moves)
     sums = np.full((len(origins), len(VALUES)), np.nan)
     sums[same] = 0.0
     sums[linked] = found.sums
-    parts = [(linked[found.pair], found.step, found.entry)]
     places, countries = _revisiting(graph, reduced, found, end[linked])
-    redo = set(linked[np.setdiff1d(places, countries)].tolist())
-    replaced = set(redo)
-    country = graph.node_country
-    again = linked[countries]
-    groups = country[start[again]].astype(np.int64) * len(graph.countries) + country[end[again]]
-    for key in np.unique(groups):
-        members = again[groups == key]
-        keep = ~country_bars(graph, reduced, int(start[members[0]]), int(end[members[0]]))
-        narrowed = _searched(graph, reduced, start[members], end[members], keep)
-        turning = np.union1d(*_revisiting(graph, reduced, narrowed, end[members]))
-        bad = np.union1d(turning, np.flatnonzero(~narrowed.reached))
-        good = np.setdiff1d(np.arange(len(members)), bad)
-        redo.update(members[bad].tolist())
-        replaced.update(members.tolist())
-        sums[members[good]] = narrowed.sums[good]
-        picked = np.isin(narrowed.pair, good)
-        parts.append(
-            (members[narrowed.pair[picked]], narrowed.step[picked], narrowed.entry[picked])
+    again = np.union1d(places, countries)
+    kept = ~np.isin(found.pair, again)
+    parts = [(linked[found.pair[kept]], found.step[kept], found.entry[kept])]
+    if again.size:
+        redo = linked[again]
+        narrowed = np.isin(again, countries)
+        redone, (pair, step, entry) = _rule_paths(
+            graph, reduced, start[redo], end[redo], narrowed, reenter, values, moves
         )
-    if replaced:
-        first = parts[0]
-        kept = ~np.isin(first[0], list(replaced))
-        parts[0] = tuple(column[kept] for column in first)
-    moves = _moves(graph, reduced)
-    paths = _simple_paths(graph, reduced, start, end, sorted(redo), reenter)
-    for i in sorted(redo):
-        path = paths[i]
-        sums[i] = _path_sums(graph, reduced, path)
-        if path:
-            entries = reduced.positions(path[:-1], path[1:])
-            entries = entries[moves[entries]][::-1]
-            parts.append((np.full(len(entries), i), np.arange(len(entries)), entries))
+        sums[redo] = redone
+        parts.append((redo[pair], step, entry))
     pair, step, entry = (np.concatenate(column) for column in zip(*parts, strict=True))
     return PairPaths(reduced, sums, pair, step, entry)
 
@@ -335,21 +322,50 @@ def _moves(graph: RoutingGraph, reduced: Reduced) -> np.ndarray:
     return place[reduced.tail] != place[reduced.head]
 
 
-def _searched(graph: RoutingGraph, reduced: Reduced, starts, ends, keep=None):
-    """The best path from starts[i] to ends[i] on the entries ``keep`` (all when None): its
-    sums, and the place-changing entries it uses."""
+def _searched(reduced: Reduced, starts, ends, values, moves):
+    """The best path from starts[i] to ends[i]: its sums of ``values``, and the entries
+    that change place (``moves``) it uses."""
     sources, rows = np.unique(starts, return_inverse=True)
-    dist, pred = shortest_paths(reduced, sources, keep)
-    engine = graph.engine
-    values = np.stack([engine.values[m][reduced.edge] for m in VALUES])
-    return path_sums(reduced, dist, pred, rows, ends, values, collect=_moves(graph, reduced))
+    dist, pred = shortest_paths(reduced, sources)
+    return path_sums(reduced, dist, pred, rows, ends, values, collect=moves)
+
+
+def _rule_paths(graph: RoutingGraph, reduced, starts, ends, narrowed, reenter, values, moves):
+    """Sums of ``values`` along the best path from starts[i] to ends[i] as route() finds it
+    (NaN for none), and the entries that change place (``moves``) on each, as rows (pair,
+    step from the end, entry). ``narrowed[i]``: the pair's plain best path comes back to a
+    country."""
+    from corridors.engine.dijkstra import rule_paths
+
+    arrays = (
+        reduced.indptr,
+        reduced.head,
+        reduced.weight,
+        reduced.tail,
+        graph.engine.node_place,
+        graph.node_country,
+        graph.element_code[reduced.edge],
+    )
+    no_country_left = np.zeros(len(graph.countries), dtype=np.bool_)
+    return rule_paths(
+        tuple(a.astype(np.int64) if a.dtype.kind in "iu" else a for a in arrays),
+        starts.astype(np.int64),
+        ends.astype(np.int64),
+        narrowed,
+        reenter,
+        no_country_left,
+        REVISIT_RETRIES,
+        values,
+        moves,
+    )
 
 
 def _nodes(graph: RoutingGraph, places: np.ndarray, layer: str) -> np.ndarray:
     """The engine index of each place's start or end node, -1 where it has none."""
-    unique, inverse = np.unique(places.astype(str), return_inverse=True)
-    found = [graph.node(p, layer) for p in unique]
-    return np.array([-1 if n is None else n for n in found], dtype=np.int64)[inverse]
+    codes, unique = pd.factorize(places)
+    index = graph.engine.index
+    found = np.array([index.get((p, layer), -1) for p in unique], dtype=np.int64)
+    return found[codes]
 
 
 def _crossings(graph: RoutingGraph, paths: PairPaths) -> list[list[str]]:
@@ -368,58 +384,14 @@ def _revisiting(graph: RoutingGraph, reduced, found, ends: np.ndarray):
     """The pairs whose path comes back to a place, and those whose path comes back to a
     country: it leaves one twice, or leaves the destination (or its country) before it ends
     there."""
+    from corridors.engine.kernels import repeats
+
     place, country = graph.engine.node_place, graph.node_country
     tails, heads = reduced.tail[found.entry], reduced.head[found.entry]
-    reached = np.flatnonzero(found.reached)
     # every collected step leaves a place; those into another country leave a country too
     crosses = country[tails] != country[heads]
-    places = _leaving_twice(
-        found.pair, place[tails], reached, place[ends[reached]], len(graph.places)
-    )
-    countries = _leaving_twice(
-        found.pair[crosses],
-        country[tails[crosses]],
-        reached,
-        country[ends[reached]],
-        len(graph.countries),
-    )
-    return places, countries
-
-
-def _leaving_twice(pair, left, reached, end, count: int) -> np.ndarray:
-    """The pairs that leave something (a place or a country) twice, or leave where they end:
-    ``left`` is what each step of ``pair`` leaves, ``end`` where each ``reached`` pair ends."""
-    keys = np.concatenate(
-        [pair.astype(np.int64) * count + left, reached.astype(np.int64) * count + end]
-    )
-    unique, counts = np.unique(keys, return_counts=True)
-    return np.unique(unique[counts > 1] // count)
-
-
-def _simple_paths(graph: RoutingGraph, reduced, starts, ends, pairs, reenter: bool = True):
-    """Pair -> as route() finds it, the best path of each of ``pairs`` (from starts[i] to
-    ends[i]) that passes no place twice and comes back to no country it has left or, where
-    none exists and ``reenter``, the best that comes back (empty if none). The pairs of one
-    start are searched together, so that they share the searches they have in common."""
-    by_start: dict[int, list[int]] = {}
-    for i in pairs:
-        by_start.setdefault(int(starts[i]), []).append(i)
-    out = {}
-    for source, members in by_start.items():
-        targets = {int(ends[i]) for i in members}
-        found = {}
-        for allowed in (False, True)[: 1 + reenter]:
-            missing = sorted(targets - set(found))
-            if missing:
-                more = simple_paths(graph, reduced, source, missing, set(), reenter=allowed)
-                found.update({t: path for t, (_, path) in more.items()})
-        out.update({i: found.get(int(ends[i]), []) for i in members})
-    return out
-
-
-def _path_sums(graph: RoutingGraph, reduced, path: list[int]) -> np.ndarray:
-    """Hours, km, USD and spread along a path of nodes (NaN for no path)."""
-    if not path:
-        return np.full(len(VALUES), np.nan)
-    edges = reduced.edge[reduced.positions(path[:-1], path[1:])]
-    return np.array([graph.engine.values[m][edges].sum() for m in VALUES])
+    every = np.ones(len(tails), dtype=np.bool_)
+    pairs = len(ends)
+    places = repeats(found.pair, place[tails], every, place[ends], pairs)
+    countries = repeats(found.pair, country[tails], crosses, country[ends], pairs)
+    return np.flatnonzero(places), np.flatnonzero(countries)

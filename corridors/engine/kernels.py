@@ -13,8 +13,8 @@ import numpy as np
 @numba.njit(cache=True)
 def walk(indptr, indices, pred, rows, targets, values, wanted, sums, found):
     """Walk each pair's path from its target to its source, summing ``values`` of every
-    entry and writing the ``wanted`` entries to ``found`` (pair, step, entry) when given;
-    returns how many there are."""
+    entry and writing the ``wanted`` entries to ``found`` (pair, step, entry) while it has
+    room; returns how many there are."""
     counted = 0
     for i in range(targets.size):
         v = targets[i]
@@ -27,7 +27,7 @@ def walk(indptr, indices, pred, rows, targets, values, wanted, sums, found):
             for m in range(values.shape[0]):
                 sums[i, m] += values[m, k]
             if wanted[k]:
-                if found is not None:
+                if found is not None and counted < found.shape[1]:
                     found[0, counted] = i
                     found[1, counted] = step
                     found[2, counted] = k
@@ -225,3 +225,27 @@ def chains(indptr, heads, uptr, neighbours, alive, kept, ends, members, bounds):
             bounds[found + 1] = written
             found += 1
     return found
+
+
+@numba.njit(cache=True)
+def repeats(pair, label, use, end, pairs):
+    """Which of the ``pairs`` repeat a label: rows are grouped by ``pair`` (sorted), and a
+    pair repeats when two of its rows where ``use`` is true hold the same ``label``, or
+    one holds ``end[pair]``."""
+    out = np.zeros(pairs, np.bool_)
+    start = 0
+    while start < pair.size:
+        p = pair[start]
+        stop = start
+        while stop < pair.size and pair[stop] == p:
+            stop += 1
+        for a in range(start, stop):
+            if not use[a] or out[p]:
+                continue
+            if label[a] == end[p]:
+                out[p] = True
+            for b in range(start, a):
+                if use[b] and label[b] == label[a]:
+                    out[p] = True
+        start = stop
+    return out

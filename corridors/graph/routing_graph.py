@@ -55,6 +55,8 @@ class RoutingGraph:
     with tags for every constraint; :meth:`to_networkx` gives the same graph as networkx.
     ``countries`` lists the countries of the places, ``node_country`` gives each node's
     country as an index into it (so a path that comes back to a country can be found).
+    ``elements`` names the element (link, crossing, transfer …) of each edge, and
+    ``element_code`` numbers it.
     """
 
     engine: Engine
@@ -62,6 +64,7 @@ class RoutingGraph:
     place_iso3: dict[str, str] = field(default_factory=dict, repr=False)
     places: list[str] = field(init=False, repr=False)
     elements: np.ndarray = field(init=False, repr=False)
+    element_code: np.ndarray = field(init=False, repr=False)
     countries: list[str] = field(init=False, repr=False)
     node_country: np.ndarray = field(init=False, repr=False)
     value_of_reliability: float = 0.0
@@ -75,9 +78,11 @@ class RoutingGraph:
         by_place = np.array([code[c] for c in iso3], dtype=np.int32)
         self.node_country = by_place[self.engine.node_place]
         self.elements = np.empty(len(self.engine.tail), dtype=object)
-        for (kind, value), edges in self.engine.tags.items():
-            if kind == "element":
-                self.elements[edges] = value
+        self.element_code = np.empty(len(self.engine.tail), dtype=np.int64)
+        named = (item for item in self.engine.tags.items() if item[0][0] == "element")
+        for code, ((_, value), edges) in enumerate(named):
+            self.elements[edges] = value
+            self.element_code[edges] = code
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The routing graph as networkx: nodes (place, layer), every edge's attributes."""
