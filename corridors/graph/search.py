@@ -55,14 +55,14 @@ def simple_paths(
     place = graph.engine.node_place
     country = graph.node_country
     left = frozenset(int(c) for c in left)
-    open_ = ~np.isin(place[reduced.head], list(used))
+    open_ = ~np.isin(place[reduced.head], list(used)) if used else None
     found = {}
     searched: dict[bytes, tuple] = {}  # targets often share a search (the first, at least)
     for target in targets:
-        keep = open_.copy()
+        keep = open_  # None while every entry is open; copied before the first bar
         narrowed = reenter
         for _ in range(REVISIT_RETRIES):
-            key = np.packbits(keep).tobytes()
+            key = None if keep is None else np.packbits(keep).tobytes()
             if key not in searched:
                 searched[key] = shortest_paths(reduced, source, keep)
             dist, pred = searched[key]
@@ -71,7 +71,9 @@ def simple_paths(
             path = tree_path(pred[0], target)
             back_in = None if reenter else reentering_step(country[path].tolist(), left)
             if back_in is not None and not narrowed:
-                keep &= ~country_bars(graph, reduced, source, target, left)
+                keep = _all_open(reduced, keep) & ~country_bars(
+                    graph, reduced, source, target, left
+                )
                 narrowed = True
                 continue
             back = returning_step(place[path].tolist())
@@ -80,8 +82,15 @@ def simple_paths(
             if back is None:
                 found[target] = (float(dist[0, target]), path)
                 break
-            keep &= ~_same_way(graph, reduced, path[back], path[back + 1])
+            keep = _all_open(reduced, keep) & ~_same_way(
+                graph, reduced, path[back], path[back + 1]
+            )
     return found
+
+
+def _all_open(reduced: Reduced, keep: np.ndarray | None) -> np.ndarray:
+    """``keep``, or every entry of ``reduced`` open when it is None."""
+    return np.ones(len(reduced.head), dtype=bool) if keep is None else keep
 
 
 def country_bars(
@@ -98,9 +107,10 @@ def country_bars(
 
 
 def tree_path(pred: np.ndarray, target: int) -> list[int]:
+    """The nodes from the root of a predecessor tree to ``target``."""
     path = [target]
-    while pred[path[-1]] >= 0:
-        path.append(int(pred[path[-1]]))
+    while (target := int(pred[target])) >= 0:
+        path.append(target)
     return path[::-1]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -59,9 +60,12 @@ class Route:
         Place ids.
     objective : str
         What was minimised: time, cost, generalized or distance.
+    steps : list of tuple
+        The legs as rows, one value per column of :data:`STEP_COLUMNS`.
     columns : dict of str to numpy.ndarray
         The legs' table as typed arrays, one per column of :data:`LEG_COLUMNS` (floats, or
-        objects for the labels): what routing reads; ``legs`` is built from it.
+        objects for the labels), built from ``steps`` on first use; ``legs`` is built from
+        it.
     legs : pandas.DataFrame
         The same as a table, built on first use; one row per leg: from, to, kind
         (line_haul, crossing, gauge_change, transfer, port, wait), mode, service (the
@@ -87,12 +91,27 @@ class Route:
     origin: str
     destination: str
     objective: str
-    columns: dict[str, np.ndarray] = field(repr=False)
+    steps: list[tuple] = field(repr=False)
     total: dict
     crossings: list[str]
     network: Network = field(repr=False)
     alternatives: list[Route] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        """The legs' columns as typed arrays, with the running totals (see the class's
+        attributes); pandas takes them as they are when the table is asked for."""
+        cells = list(zip(*self.steps, strict=True)) or [()] * len(STEP_COLUMNS)
+        arrays = {}
+        for name, values in zip(STEP_COLUMNS, cells, strict=True):
+            if name == "countries":  # tuples in the steps, shared by the routes on an edge
+                values = [list(countries) for countries in values]
+            kind = float if name in NUMBERS else object  # object: a cell may hold a list
+            arrays[name] = np.fromiter(values, dtype=kind, count=len(values))
+        for name in ("km", "hours", "cost_usd"):
+            arrays[f"cum_{name}"] = np.cumsum(arrays[name])
+        return arrays
 
     @functools.cached_property
     def legs(self) -> pd.DataFrame:
@@ -117,7 +136,7 @@ class Route:
     @property
     def places(self) -> list[str]:
         """The places passed, in order, without repeats."""
-        seq = [self.origin, *self.columns["to"]]
+        seq = [self.origin, *(step[TO] for step in self.steps)]
         return [p for i, p in enumerate(seq) if i == 0 or p != seq[i - 1]]
 
     def column(self, name: str, *, kind: str | None = None) -> list:
@@ -196,69 +215,71 @@ def _lookups(network: Network) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def as_route(graph, network, reduced: Reduced, path: list[int], by: str) -> Route:
-    service_mode, iso3 = _lookups(network)
-    nodes = graph.engine.nodes
-    rows = []
-    for entry, u, v in zip(
-        reduced.positions(path[:-1], path[1:]), path[:-1], path[1:], strict=True
-    ):
-        edge = graph.edge(reduced, entry)
-        if edge["element_kind"] == "access":
-            continue
-        (a, layer_a), (b, layer_b) = nodes[u], nodes[v]
-        countries = sorted(edge["countries"] or {iso3[a]})
-        passages = ";".join(sorted(edge["passages"]))
-        for step in edge["steps"]:
-            rows.append(
-                (
-                    a,
-                    b,
-                    step.kind,
-                    service_mode.get(step.service) or _leg_mode(edge, layer_a, layer_b),
-                    step.service,
-                    edge["element"],
-                    step.km,
-                    step.hours,
-                    *_known(step),
-                    step.cost_usd,
-                    countries,
-                    passages if step.kind == "line_haul" else "",
-                    step.basis,
-                )
-            )
-    cells = list(zip(*rows, strict=True)) or [()] * len(STEP_COLUMNS)
-    columns = {c: list(values) for c, values in zip(STEP_COLUMNS, cells, strict=True)}
-    hours, cost = float(sum(columns["hours"])), float(sum(columns["cost_usd"]))
-    p50, p90 = _route_quantiles(columns["hours"], columns["hours_p50"], columns["hours_p90"])
+    """The route along ``path`` (nodes of ``reduced``), leg by leg."""
+    rows_of = _ROWS.setdefault(graph, {})
+    steps: list[tuple] = []
+    for edge in reduced.edge[reduced.positions(path[:-1], path[1:])].tolist():
+        rows = rows_of.get(edge)
+        if rows is None:
+            rows = rows_of[edge] = _rows(graph, network, edge)
+        steps += rows
+    km, total_hours, cost, p50, p90 = _route_totals(steps)
     spread = 0.0 if p50 is None else p90 - p50
     total = {
-        "km": float(sum(columns["km"])),
-        "hours": hours,
-        "days": hours / 24,
+        "km": km,
+        "hours": total_hours,
+        "days": total_hours / 24,
         "hours_p50": p50,
         "hours_p90": p90,
         "cost_usd": cost,
         "reliability_usd": graph.value_of_reliability * spread,
         "generalized": generalized(
-            cost, hours, graph.value_of_time, spread, graph.value_of_reliability
+            cost, total_hours, graph.value_of_time, spread, graph.value_of_reliability
         ),
     }
-    crossed = [i for i, kind in enumerate(columns["kind"]) if kind == "crossing"]
-    stations = [columns[end][i] for i in crossed for end in ("from", "to")]
+    stations = [s[end] for s in steps if s[KIND] == "crossing" for end in (FROM, TO)]
+    nodes = graph.engine.nodes
     origin, destination = nodes[path[0]][0], nodes[path[-1]][0]
-    return Route(origin, destination, by, _typed(columns), total, stations, network)
+    return Route(origin, destination, by, steps, total, stations, network)
 
 
-def _typed(columns: dict[str, list]) -> dict[str, np.ndarray]:
-    """The legs' columns as typed arrays, with the running totals: pandas takes them as they
-    are when the table is asked for."""
-    arrays = {}
-    for name, values in columns.items():
-        kind = float if name in NUMBERS else object  # object: a cell may hold a list
-        arrays[name] = np.fromiter(values, dtype=kind, count=len(values))
-    for name in ("km", "hours", "cost_usd"):
-        arrays[f"cum_{name}"] = np.cumsum(arrays[name])
-    return arrays
+FROM, TO, KIND = (STEP_COLUMNS.index(c) for c in ("from", "to", "kind"))
+KM, HOURS, P50, P90, COST = (STEP_COLUMNS.index(c) for c in NUMBERS)
+
+# The legs of each edge of a routing graph (of one network), made when a route first takes it.
+_ROWS: weakref.WeakKeyDictionary[RoutingGraph, dict[int, list[tuple]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _rows(graph: RoutingGraph, network: Network, edge: int) -> list[tuple]:
+    """The legs (rows of :data:`STEP_COLUMNS`) of one edge of the engine, one per step."""
+    service_mode, iso3 = _lookups(network)
+    engine = graph.engine
+    data = engine.data[edge]
+    if data["element_kind"] == "access":
+        return []
+    (a, layer_a), (b, layer_b) = engine.nodes[engine.tail[edge]], engine.nodes[engine.head[edge]]
+    countries = tuple(sorted(data["countries"] or {iso3[a]}))
+    passages = ";".join(sorted(data["passages"]))
+    return [
+        (
+            a,
+            b,
+            step.kind,
+            service_mode.get(step.service) or _leg_mode(data, layer_a, layer_b),
+            step.service,
+            data["element"],
+            step.km,
+            step.hours,
+            *_known(step),
+            step.cost_usd,
+            countries,
+            passages if step.kind == "line_haul" else "",
+            step.basis,
+        )
+        for step in data["steps"]
+    ]
 
 
 def reentries(r: Route) -> list[tuple[str, str, str]]:
@@ -299,15 +320,24 @@ def _known(step) -> tuple[float, float]:
     return quantiles(step.hours, step.sd_hours) if step.sd_hours > 0 else (np.nan, np.nan)
 
 
-def _route_quantiles(hours, p50s, p90s) -> tuple[float | None, float | None]:
-    """The route's P50 and P90 hours from its legs' hours and quantiles (NaN where no spread
-    is known): the quantiles added up (fully correlated delays), the legs of no known spread
-    at their mean; None where no leg has a known spread."""
-    if all(math.isnan(q) for q in p50s):
-        return None, None
-    p50 = sum(h if math.isnan(q) else q for h, q in zip(hours, p50s, strict=True))
-    p90 = sum(h if math.isnan(q) else q for h, q in zip(hours, p90s, strict=True))
-    return float(p50), float(p90)
+def _route_totals(steps: list[tuple]) -> tuple[float, float, float, float | None, float | None]:
+    """km, hours, USD, P50 and P90 hours of a route from its legs, added in order. The
+    quantiles add up (fully correlated delays), the legs of no known spread (NaN) at their
+    mean; they are None where no leg has a known spread."""
+    km = hours = cost = p50 = p90 = 0.0
+    known = False
+    for step in steps:
+        km += step[KM]
+        hours += step[HOURS]
+        cost += step[COST]
+        if math.isnan(step[P50]):
+            p50 += step[HOURS]
+            p90 += step[HOURS]
+        else:
+            known = True
+            p50 += step[P50]
+            p90 += step[P90]
+    return km, hours, cost, (p50 if known else None), (p90 if known else None)
 
 
 def _rounded(value: float | None) -> float | None:

@@ -8,7 +8,6 @@ links, crossings and transfers.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -129,7 +128,9 @@ def route(
                 f"asked for {alternatives} alternatives, found {len(found)}: no other route "
                 "differs materially (other crossings, ports, sea passages or most land km)"
             )
-    return dataclasses.replace(best, alternatives=found, notes=notes)
+    best.alternatives.extend(found)  # the route was made here: its lists are its own
+    best.notes.extend(notes)
+    return best
 
 
 def _with_scenario(network: Network, scenario) -> Network:
