@@ -863,14 +863,20 @@ def child_cpu() -> float:
 def command_line(repeat: int, as_json: bool) -> None:
     """CPU time of commands as a user types them: ``corridors route`` with the caches of
     ``corridors build`` current and without them, ``corridors assess``, and the imports of
-    pandas and scipy alone (what a routing command pays before it starts)."""
+    pandas and scipy alone (what a routing command pays before it starts).
+
+    The commands may write Python's bytecode, as they do on a user's machine, even where
+    the environment asks not to (PYTHONDONTWRITEBYTECODE): a command's first run compiles
+    corridors' modules, the timed runs read them compiled."""
     from corridors.network.tables import default_data_dir
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
     def timed(name: str, what: str, command: list[str], times: int) -> None:
         def run() -> None:
-            subprocess.run(command, check=True, capture_output=True)
+            subprocess.run(command, check=True, capture_output=True, env=env)
 
-        run()  # numba's on-disk cache and the file system warmed
+        run()  # bytecode, numba's on-disk cache and the file system warmed
         runs = []
         for _ in range(times):
             before, start = child_cpu(), time.perf_counter()

@@ -57,7 +57,7 @@ def simple_paths(
     left = frozenset(int(c) for c in left)
     open_ = ~np.isin(place[reduced.head], list(used)) if used else None
     found = {}
-    searched: dict[bytes, tuple] = {}  # targets often share a search (the first, at least)
+    searched: dict[bytes | None, tuple] = {}  # targets often share one (the first, at least)
     for target in targets:
         keep = open_  # None while every entry is open; copied before the first bar
         narrowed = reenter
@@ -66,7 +66,8 @@ def simple_paths(
             if key not in searched:
                 searched[key] = shortest_paths(reduced, source, keep)
             dist, pred = searched[key]
-            if not np.isfinite(dist[0, target]):
+            length = float(dist[0, target])
+            if length == np.inf:
                 break
             path = tree_path(pred[0], target)
             back_in = None if reenter else reentering_step(country[path].tolist(), left)
@@ -80,7 +81,7 @@ def simple_paths(
             if back is None:
                 back = back_in
             if back is None:
-                found[target] = (float(dist[0, target]), path)
+                found[target] = (length, path)
                 break
             keep = _all_open(reduced, keep) & ~_same_way(
                 graph, reduced, path[back], path[back + 1]

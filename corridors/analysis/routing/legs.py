@@ -136,8 +136,11 @@ class Route:
     @property
     def places(self) -> list[str]:
         """The places passed, in order, without repeats."""
-        seq = [self.origin, *(step[TO] for step in self.steps)]
-        return [p for i, p in enumerate(seq) if i == 0 or p != seq[i - 1]]
+        places = [self.origin]
+        for step in self.steps:
+            if step[TO] != places[-1]:
+                places.append(step[TO])
+        return places
 
     def column(self, name: str, *, kind: str | None = None) -> list:
         """One column of the legs as a list, only the legs of ``kind`` where given.
