@@ -16,7 +16,7 @@ import pandas as pd
 
 from corridors.analysis.routing import route
 from corridors.collector import collector_paused
-from corridors.engine import Reduced, path_sums, shortest_paths
+from corridors.engine import Reduced, path_sums, rule_paths, shortest_paths
 from corridors.errors import NoRouteError
 from corridors.graph.constraints import (
     Constraints,
@@ -287,8 +287,8 @@ def _pair_paths(
 
     A pair whose best path passes a place twice, or comes back to a country it has left, is
     searched again as route() does (:func:`corridors.graph.search.simple_paths`), by the
-    compiled :func:`corridors.engine.dijkstra.rule_paths`, which stops each search at the
-    pair's destination.
+    compiled :func:`corridors.engine.rule_paths`, which stops each search at the pair's
+    destination.
     """
     reduced = graph.reduced(by, constraints)
     start, end = _nodes(graph, origins, START), _nodes(graph, dests, END)
@@ -307,11 +307,21 @@ def _pair_paths(
     if again.size:
         redo = linked[again]
         narrowed = np.isin(again, countries)
-        redone, (pair, step, entry) = _rule_paths(
-            graph, reduced, start[redo], end[redo], narrowed, reenter, values, moves
+        redone = rule_paths(
+            reduced,
+            start[redo],
+            end[redo],
+            place=graph.engine.node_place,
+            country=graph.node_country,
+            element=graph.element_code[reduced.edge],
+            narrowed=narrowed,
+            reenter=reenter,
+            retries=REVISIT_RETRIES,
+            values=values,
+            collect=moves,
         )
-        sums[redo] = redone
-        parts.append((redo[pair], step, entry))
+        sums[redo] = redone.sums
+        parts.append((redo[redone.pair], redone.step, redone.entry))
     pair, step, entry = (np.concatenate(column) for column in zip(*parts, strict=True))
     return PairPaths(reduced, sums, pair, step, entry)
 
@@ -328,36 +338,6 @@ def _searched(reduced: Reduced, starts, ends, values, moves):
     sources, rows = np.unique(starts, return_inverse=True)
     dist, pred = shortest_paths(reduced, sources)
     return path_sums(reduced, dist, pred, rows, ends, values, collect=moves)
-
-
-def _rule_paths(graph: RoutingGraph, reduced, starts, ends, narrowed, reenter, values, moves):
-    """Sums of ``values`` along the best path from starts[i] to ends[i] as route() finds it
-    (NaN for none), and the entries that change place (``moves``) on each, as rows (pair,
-    step from the end, entry). ``narrowed[i]``: the pair's plain best path comes back to a
-    country."""
-    from corridors.engine.dijkstra import rule_paths
-
-    arrays = (
-        reduced.indptr,
-        reduced.head,
-        reduced.weight,
-        reduced.tail,
-        graph.engine.node_place,
-        graph.node_country,
-        graph.element_code[reduced.edge],
-    )
-    no_country_left = np.zeros(len(graph.countries), dtype=np.bool_)
-    return rule_paths(
-        tuple(a.astype(np.int64) if a.dtype.kind in "iu" else a for a in arrays),
-        starts.astype(np.int64),
-        ends.astype(np.int64),
-        narrowed,
-        reenter,
-        no_country_left,
-        REVISIT_RETRIES,
-        values,
-        moves,
-    )
 
 
 def _nodes(graph: RoutingGraph, places: np.ndarray, layer: str) -> np.ndarray:
@@ -384,14 +364,10 @@ def _revisiting(graph: RoutingGraph, reduced, found, ends: np.ndarray):
     """The pairs whose path comes back to a place, and those whose path comes back to a
     country: it leaves one twice, or leaves the destination (or its country) before it ends
     there."""
-    from corridors.engine.kernels import repeats
-
     place, country = graph.engine.node_place, graph.node_country
     tails, heads = reduced.tail[found.entry], reduced.head[found.entry]
     # every collected step leaves a place; those into another country leave a country too
     crosses = country[tails] != country[heads]
-    every = np.ones(len(tails), dtype=np.bool_)
-    pairs = len(ends)
-    places = repeats(found.pair, place[tails], every, place[ends], pairs)
-    countries = repeats(found.pair, country[tails], crosses, country[ends], pairs)
-    return np.flatnonzero(places), np.flatnonzero(countries)
+    places = found.repeating(place[tails], place[ends])
+    countries = found.repeating(country[tails], country[ends], crosses)
+    return places, countries

@@ -6,6 +6,7 @@ from corridors.engine.paths import (
     PathSums,
     every_node_sums,
     path_sums,
+    rule_paths,
     shortest_paths,
     skim_matrix,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "compile_graph",
     "every_node_sums",
     "path_sums",
+    "rule_paths",
     "shortest_paths",
     "skim_matrix",
 ]

@@ -1,7 +1,9 @@
 """Shortest paths on a reduced graph, and totals along them from the predecessor trees.
 
 The searches are ``scipy.sparse.csgraph.dijkstra``; the totals walk every requested path
-from its target up the predecessor tree in a compiled (numba) loop.
+from its target up the predecessor tree in a compiled (numba) loop. Paths under route()'s
+rules (:func:`rule_paths`) are searched pair by pair by the compiled search of
+:mod:`corridors.engine.dijkstra`, which keeps scipy's paths.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ from scipy.sparse.csgraph import dijkstra
 from corridors.engine.compiled import Reduced
 from corridors.engine.contract import contract
 
-__all__ = ["PathSums", "every_node_sums", "path_sums", "shortest_paths", "skim_matrix"]
+__all__ = [
+    "PathSums",
+    "every_node_sums",
+    "path_sums",
+    "rule_paths",
+    "shortest_paths",
+    "skim_matrix",
+]
 
 # Collected entries per path that path_sums() makes room for before its walk; it walks
 # again with the exact room when there are more (a skim's route between two countries
@@ -51,6 +60,18 @@ class PathSums:
     def __init__(self, sums, reached, pair, step, entry):
         self.sums, self.reached = sums, reached
         self.pair, self.step, self.entry = pair, step, entry
+
+    def repeating(self, label, end, use=None) -> np.ndarray:
+        """The pairs (ascending) two of whose collected entries hold the same ``label``
+        (one per collected entry), or one holds the pair's ``end`` label (one per pair);
+        only the entries where ``use`` is true count. Each pair's entries lie together, as
+        :func:`path_sums` and :func:`rule_paths` collect them."""
+        from corridors.engine.kernels import repeats
+
+        if use is None:
+            use = np.ones(len(self.pair), dtype=np.bool_)
+        found = repeats(self.pair, label, use, end, len(self.sums))
+        return np.flatnonzero(found)
 
     def grouped(self, pairs: int) -> list[np.ndarray]:
         """The collected entries of each of the ``pairs``, in path order."""
@@ -126,6 +147,83 @@ def path_sums(
     sums[~reached] = np.nan
     found = found[:, :counted]
     return PathSums(sums, reached, found[0], found[1], found[2])
+
+
+def rule_paths(
+    reduced: Reduced,
+    sources: np.ndarray,
+    targets: np.ndarray,
+    *,
+    place: np.ndarray,
+    country: np.ndarray,
+    element: np.ndarray,
+    narrowed: np.ndarray,
+    reenter: bool,
+    retries: int,
+    values: np.ndarray,
+    collect: np.ndarray,
+) -> PathSums:
+    """Sum ``values`` along the best path of every pair (sources[i] -> targets[i]) that
+    passes no ``place`` twice and enters no ``country`` it has left, or, where none does
+    and ``reenter``, the best that passes no place twice.
+
+    As :func:`corridors.graph.search.simple_paths` finds it (:func:`corridors.engine.
+    dijkstra.rule_path`): each time a path breaks a rule, the entries that bring it back are
+    barred and the pair searched again, at most ``retries`` times.
+
+    Parameters
+    ----------
+    reduced : Reduced
+    sources, targets : numpy.ndarray
+        The pairs' end nodes.
+    place, country : numpy.ndarray
+        Integer labels of each node.
+    element : numpy.ndarray
+        An integer label of each entry: the entries of one element between the same two
+        places are barred together.
+    narrowed : numpy.ndarray of bool
+        Pairs whose plain best path is known to come back to a country.
+    reenter : bool
+    retries : int
+    values : numpy.ndarray
+        (k, entries) values to sum.
+    collect : numpy.ndarray of bool
+        Entries to report when a path uses them.
+
+    Returns
+    -------
+    PathSums
+        sums NaN where a pair has no path; the collected entries as in :func:`path_sums`.
+
+    Examples
+    --------
+    >>> from corridors.engine import compile_arrays
+    >>> _, reduced = compile_arrays([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0])
+    >>> found = rule_paths(
+    ...     reduced, np.array([0]), np.array([2]), place=np.arange(3),
+    ...     country=np.array([0, 1, 0]), element=np.arange(3), narrowed=np.array([False]),
+    ...     reenter=True, retries=30, values=reduced.weight[None, :],
+    ...     collect=np.ones(3, dtype=bool))
+    >>> found.sums.tolist()  # not 2.0: 0 -> 1 -> 2 would come back to country 0
+    [[5.0]]
+    """
+    from corridors.engine.dijkstra import rule_paths as search_pairs
+
+    labels = (reduced.indptr, reduced.head, reduced.weight, reduced.tail, place, country, element)
+    graph = tuple(a.astype(np.int64) if a.dtype.kind in "iu" else a for a in labels)
+    no_country_left = np.zeros(int(country.max(initial=0)) + 1, dtype=np.bool_)
+    sums, found = search_pairs(
+        graph,
+        np.asarray(sources, dtype=np.int64),
+        np.asarray(targets, dtype=np.int64),
+        np.asarray(narrowed, dtype=np.bool_),
+        reenter,
+        no_country_left,
+        retries,
+        np.ascontiguousarray(values, dtype=np.float64),
+        np.asarray(collect, dtype=np.bool_),
+    )
+    return PathSums(sums, ~np.isnan(sums[:, 0]), found[0], found[1], found[2])
 
 
 def every_node_sums(reduced: Reduced, pred: np.ndarray, values: np.ndarray, sources) -> np.ndarray:

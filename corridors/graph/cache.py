@@ -41,6 +41,7 @@ CODE_FILES = tuple(
             "engine/__init__.py",
             "engine/compiled.py",
             "engine/contract.py",
+            "engine/dijkstra.py",
             "engine/kernels.py",
             "engine/paths.py",
             "graph/cache.py",

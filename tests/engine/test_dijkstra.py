@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
 
-from corridors.engine import compile_arrays
+from corridors.engine import compile_arrays, rule_paths
 from corridors.engine.compiled import cheapest
-from corridors.engine.dijkstra import NO_NODE, rule_paths, search
+from corridors.engine.dijkstra import NO_NODE, search
 from corridors.engine.kernels import repeats
 
 NONE = np.empty(0, dtype=np.int64)
@@ -112,54 +112,53 @@ def scipy_tree(reduced, keep, source):
     return dijkstra(reduced.submatrix(keep), indices=source, return_predecessors=True)
 
 
-def rules_graph(tail, head, weight, place, country, element):
-    _, reduced = compile_arrays(tail, head, weight)
-    arrays = (
-        reduced.indptr,
-        reduced.head,
-        reduced.weight,
-        reduced.tail,
-        np.asarray(place),
-        np.asarray(country),
-        np.asarray(element)[reduced.edge],
-    )
-    return reduced, tuple(a.astype(np.int64) if a.dtype.kind in "iu" else a for a in arrays)
+class Labelled:
+    """A small graph for the route rules: each node's place and country, each edge's
+    element."""
 
+    def __init__(self, tail, head, weight, place, country, element):
+        _, self.reduced = compile_arrays(tail, head, weight)
+        self.place, self.country = np.array(place), np.array(country)
+        self.element = np.array(element)[self.reduced.edge]
 
-def ruled(graph, source, target, *, narrowed=False, reenter=True):
-    values = graph[2][None, :]
-    sums, found = rule_paths(
-        graph,
-        np.array([source]),
-        np.array([target]),
-        np.array([narrowed]),
-        reenter,
-        np.zeros(int(graph[5].max()) + 1, dtype=np.bool_),
-        30,
-        values,
-        np.ones(len(graph[1]), dtype=np.bool_),
-    )
-    return sums[0, 0], found
+    def route(self, source, target, *, narrowed=False, reenter=True):
+        """The total weight of the pair's path (NaN for none) and its entries from the end."""
+        found = rule_paths(
+            self.reduced,
+            np.array([source]),
+            np.array([target]),
+            place=self.place,
+            country=self.country,
+            element=self.element,
+            narrowed=np.array([narrowed]),
+            reenter=reenter,
+            retries=30,
+            values=self.reduced.weight[None, :],
+            collect=np.ones(len(self.reduced.edge), dtype=np.bool_),
+        )
+        return found.sums[0, 0], found.entry.tolist()
+
+    def entry(self, tail, head):
+        return int(self.reduced.positions([tail], [head])[0])
 
 
 def test_a_path_back_into_the_country_it_left_gives_way_to_one_that_stays():
     # 0 (country 0) -> 1 (country 1) -> 2 (country 0) costs 2; 0 -> 2 direct costs 5
-    _, graph = rules_graph([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0], [0, 1, 2], [0, 1, 0], [0, 1, 2])
-    total, found = ruled(graph, 0, 2)
-    assert total == 5.0 and found[0].tolist() == [0]
-    assert ruled(graph, 0, 2, narrowed=True)[0] == 5.0  # known to come back: same answer
+    g = Labelled([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0], [0, 1, 2], [0, 1, 0], [0, 1, 2])
+    assert g.route(0, 2) == (5.0, [g.entry(0, 2)])
+    assert g.route(0, 2, narrowed=True) == (5.0, [g.entry(0, 2)])  # known to come back
 
 
 def test_with_no_other_way_the_path_comes_back():
-    _, graph = rules_graph([0, 1], [1, 2], [1.0, 1.0], [0, 1, 2], [0, 1, 0], [0, 1])
-    assert ruled(graph, 0, 2)[0] == 2.0
-    total, found = ruled(graph, 0, 2, reenter=False)
-    assert np.isnan(total) and found.shape == (3, 0)
+    g = Labelled([0, 1], [1, 2], [1.0, 1.0], [0, 1, 2], [0, 1, 0], [0, 1])
+    assert g.route(0, 2) == (2.0, [g.entry(1, 2), g.entry(0, 1)])
+    total, entries = g.route(0, 2, reenter=False)
+    assert np.isnan(total) and entries == []
 
 
 def test_a_path_through_a_place_twice_loses_the_link_back():
     # nodes 0 and 2 are two layers of place 0: 0 -> 1 -> 2 -> 3 comes back to it
-    _, graph = rules_graph(
+    g = Labelled(
         [0, 1, 2, 0],
         [1, 2, 3, 3],
         [1.0, 1.0, 1.0, 10.0],
@@ -167,16 +166,28 @@ def test_a_path_through_a_place_twice_loses_the_link_back():
         [0, 0, 0, 0],
         [0, 1, 2, 3],
     )
-    total, found = ruled(graph, 0, 3)
-    assert total == 10.0
-    assert found.tolist() == [[0], [0], [graph[1].tolist().index(3)]]
+    assert g.route(0, 3) == (10.0, [g.entry(0, 3)])
 
 
-def test_the_entries_come_back_from_the_end():
-    _, graph = rules_graph([0, 1, 2], [1, 2, 3], [1.0, 2.0, 4.0], [0, 1, 2, 3], [0] * 4, [0, 1, 2])
-    total, found = ruled(graph, 0, 3)
-    assert total == 7.0
-    assert found.tolist() == [[0, 0, 0], [0, 1, 2], [2, 1, 0]]
+def test_the_entries_come_back_from_the_end_with_their_steps():
+    g = Labelled([0, 1, 2], [1, 2, 3], [1.0, 2.0, 4.0], [0, 1, 2, 3], [0] * 4, [0, 1, 2])
+    found = rule_paths(
+        g.reduced,
+        np.array([0, 3]),
+        np.array([3, 0]),
+        place=g.place,
+        country=g.country,
+        element=g.element,
+        narrowed=np.zeros(2, dtype=np.bool_),
+        reenter=True,
+        retries=30,
+        values=g.reduced.weight[None, :],
+        collect=np.ones(3, dtype=np.bool_),
+    )
+    assert found.sums[0].tolist() == [7.0] and np.isnan(found.sums[1, 0])
+    assert found.reached.tolist() == [True, False]
+    assert found.pair.tolist() == [0, 0, 0] and found.step.tolist() == [0, 1, 2]
+    assert found.entry.tolist() == [g.entry(2, 3), g.entry(1, 2), g.entry(0, 1)]
 
 
 def test_repeats_finds_a_label_twice_or_the_end_label():
@@ -191,12 +202,11 @@ def test_repeats_finds_a_label_twice_or_the_end_label():
 
 @pytest.mark.parametrize("within", [False, True])
 def test_rule_paths_find_what_simple_paths_find_on_the_default_network(net, within):
-    from corridors.analysis.skim import _rule_paths
     from corridors.graph.constraints import Constraints, border_scoped
     from corridors.graph.expand import VALUES
     from corridors.graph.layers import END, START
     from corridors.graph.routing_graph import routing_graph
-    from corridors.graph.search import simple_paths
+    from corridors.graph.search import REVISIT_RETRIES, simple_paths
 
     graph = routing_graph(net)
     barred = border_scoped(net) if within else frozenset()
@@ -206,16 +216,23 @@ def test_rule_paths_find_what_simple_paths_find_on_the_default_network(net, with
     ends = [graph.node(p, END) for p in places]
     pairs = [(s, t) for s in starts for t in ends if None not in (s, t) and s != t]
     sources, targets = (np.array(column) for column in zip(*pairs, strict=True))
-    values = np.stack([graph.engine.values[m][reduced.edge] for m in VALUES])
-    moves = np.ones(len(reduced.edge), dtype=np.bool_)
-    narrowed = np.zeros(len(pairs), dtype=np.bool_)
-    sums, (pair, _, entry) = _rule_paths(
-        graph, reduced, sources, targets, narrowed, True, values, moves
+    found = rule_paths(
+        reduced,
+        sources,
+        targets,
+        place=graph.engine.node_place,
+        country=graph.node_country,
+        element=graph.element_code[reduced.edge],
+        narrowed=np.zeros(len(pairs), dtype=np.bool_),
+        reenter=True,
+        retries=REVISIT_RETRIES,
+        values=np.stack([graph.engine.values[m][reduced.edge] for m in VALUES]),
+        collect=np.ones(len(reduced.edge), dtype=np.bool_),
     )
     for i, (s, t) in enumerate(pairs):
-        found = simple_paths(graph, reduced, s, [t], set())
-        found = found or simple_paths(graph, reduced, s, [t], set(), reenter=True)
-        path = found[t][1] if found else []
-        theirs = reduced.positions(path[:-1], path[1:]) if path else []
-        assert entry[pair == i][::-1].tolist() == list(theirs)
-        assert np.isnan(sums[i, 0]) == (not path)
+        theirs = simple_paths(graph, reduced, s, [t], set())
+        theirs = theirs or simple_paths(graph, reduced, s, [t], set(), reenter=True)
+        path = theirs[t][1] if theirs else []
+        entries = reduced.positions(path[:-1], path[1:]) if path else []
+        assert found.entry[found.pair == i][::-1].tolist() == list(entries)
+        assert found.reached[i] == bool(path)
