@@ -65,6 +65,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _route(args) -> int:
     from corridors.analysis.routing import route
+    from corridors.engine import searches_in_python
 
     network = network_of(args)
     scenario = None
@@ -72,18 +73,19 @@ def _route(args) -> int:
         from corridors.network.scenarios import load_scenario
 
         scenario = load_scenario(network, args.scenario, args.data)
-    best = route(
-        network,
-        args.origin,
-        args.destination,
-        by=args.by,
-        via=args.via,
-        avoid=args.avoid,
-        modes=args.modes,
-        alternatives=args.alternatives,
-        month=args.month,
-        scenario=scenario,
-    )
+    with searches_in_python():  # a few searches: cheaper than importing scipy's
+        best = route(
+            network,
+            args.origin,
+            args.destination,
+            by=args.by,
+            via=args.via,
+            avoid=args.avoid,
+            modes=args.modes,
+            alternatives=args.alternatives,
+            month=args.month,
+            scenario=scenario,
+        )
     if args.map or args.tcd:
         _figures(best, args.map, args.tcd)
     if args.json:

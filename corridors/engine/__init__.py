@@ -7,6 +7,7 @@ from corridors.engine.paths import (
     every_node_sums,
     path_sums,
     rule_paths,
+    searches_in_python,
     shortest_paths,
     skim_matrix,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "every_node_sums",
     "path_sums",
     "rule_paths",
+    "searches_in_python",
     "shortest_paths",
     "skim_matrix",
 ]

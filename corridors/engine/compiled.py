@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 if TYPE_CHECKING:
     import networkx as nx
+    from scipy.sparse import csr_matrix
 
 __all__ = ["Engine", "Reduced", "cheapest", "compile_arrays", "compile_graph"]
 
@@ -159,10 +159,14 @@ class Reduced:
     @functools.cached_property
     def matrix(self) -> csr_matrix:
         """The CSR matrix (zero weights kept as explicit entries: they are edges); made once."""
+        from scipy.sparse import csr_matrix  # not imported by a command that routes once
+
         return csr_matrix((self.weight, self.head, self.indptr), shape=(self.n, self.n))
 
     def submatrix(self, keep: np.ndarray) -> csr_matrix:
         """The CSR matrix of the entries where ``keep`` is true."""
+        from scipy.sparse import csr_matrix
+
         indptr = np.zeros(self.n + 1, dtype=np.int32)
         np.cumsum(np.bincount(self.tail[keep], minlength=self.n), out=indptr[1:])
         return csr_matrix((self.weight[keep], self.head[keep], indptr), shape=(self.n, self.n))

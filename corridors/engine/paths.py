@@ -3,13 +3,18 @@
 The searches are ``scipy.sparse.csgraph.dijkstra``; the totals walk every requested path
 from its target up the predecessor tree in a compiled (numba) loop. Paths under route()'s
 rules (:func:`rule_paths`) are searched pair by pair by the compiled search of
-:mod:`corridors.engine.dijkstra`, which keeps scipy's paths.
+:mod:`corridors.engine.dijkstra`, which keeps scipy's paths. A command that routes once
+searches in Python instead (:func:`searches_in_python`), in scipy's order too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import math
+from collections.abc import Iterator
+
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
 from corridors.engine.compiled import Reduced
 from corridors.engine.contract import contract
@@ -19,9 +24,13 @@ __all__ = [
     "every_node_sums",
     "path_sums",
     "rule_paths",
+    "searches_in_python",
     "shortest_paths",
     "skim_matrix",
 ]
+
+NO_NODE = -9999  # scipy's predecessor of a source or an unreached node
+_in_python = False  # set by searches_in_python()
 
 # Collected entries per path that path_sums() makes room for before its walk; it walks
 # again with the exact room when there are more (a skim's route between two countries
@@ -44,13 +53,66 @@ def shortest_paths(
     >>> dist.tolist(), pred.tolist()
     ([[0.0, 1.0, 3.0]], [[-9999, 0, 1]])
     """
-    matrix = reduced.matrix if keep is None or keep.all() else reduced.submatrix(keep)
     indices = np.atleast_1d(np.asarray(sources, dtype=np.int64))
     if not len(indices):
         empty = np.empty((0, reduced.n))
         return empty, empty.astype(np.int32)
+    if _in_python:
+        found = [_heap_search(reduced, int(source), keep) for source in indices]
+        dist, pred = zip(*found, strict=True)
+        return np.array(dist), np.array(pred, dtype=np.int32)
+    from scipy.sparse.csgraph import dijkstra
+
+    matrix = reduced.matrix if keep is None or keep.all() else reduced.submatrix(keep)
     dist, pred = dijkstra(matrix, indices=indices, return_predecessors=True)
     return np.atleast_2d(dist), np.atleast_2d(pred)
+
+
+@contextlib.contextmanager
+def searches_in_python() -> Iterator[None]:
+    """Within it, :func:`shortest_paths` searches in Python (a heap, in scipy's order, so
+    with scipy's paths and predecessors), importing none of scipy's graph routines: for a
+    command that routes once, whose process would spend more importing them (about 0.14 s)
+    than searching (a few ms on the default network).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from corridors.engine import compile_graph
+    >>> _, reduced = compile_graph(nx.DiGraph([(0, 1, {"w": 1.0})]), weight="w")
+    >>> with searches_in_python():
+    ...     shortest_paths(reduced, [0])[1].tolist()
+    [[-9999, 0]]
+    """
+    global _in_python
+    before, _in_python = _in_python, True
+    try:
+        yield
+    finally:
+        _in_python = before
+
+
+def _heap_search(reduced: Reduced, source: int, keep) -> tuple[list[float], list[int]]:
+    """Distances and predecessors from ``source`` as scipy (1.14 on) finds them: a heap of
+    (distance, -node), so of two nodes at the same distance the higher finishes first, and
+    a node keeps the first predecessor that reached it at its final distance."""
+    indptr, heads, weights = (a.tolist() for a in (reduced.indptr, reduced.head, reduced.weight))
+    allowed = None if keep is None else keep.tolist()
+    dist, pred = [math.inf] * reduced.n, [NO_NODE] * reduced.n
+    dist[source] = 0.0
+    heap = [(0.0, -source)]
+    while heap:
+        d, v = heapq.heappop(heap)
+        v = -v
+        if d > dist[v]:
+            continue  # stale: v was finished nearer
+        for k in range(indptr[v], indptr[v + 1]):
+            if allowed is None or allowed[k]:
+                w, new = heads[k], d + weights[k]
+                if new < dist[w]:
+                    dist[w], pred[w] = new, v
+                    heapq.heappush(heap, (new, -w))
+    return dist, pred
 
 
 class PathSums:

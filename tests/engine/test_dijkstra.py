@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
 
-from corridors.engine import compile_arrays, rule_paths
+from corridors.engine import compile_arrays, rule_paths, searches_in_python, shortest_paths
 from corridors.engine.compiled import cheapest
 from corridors.engine.dijkstra import NO_NODE, search
 from corridors.engine.kernels import repeats
@@ -106,6 +106,30 @@ def test_stopping_at_a_target_keeps_scipys_path_to_it(case):
     while not missing and v >= 0:
         assert (dist[v], pred[v]) == (theirs[v], their_pred[v])
         v = their_pred[v]
+
+
+@settings(max_examples=300, deadline=None)
+@given(tied_graphs())
+def test_the_python_search_is_scipys_too(case):
+    reduced, keep, source, target = case
+    with searches_in_python():
+        dist, pred = shortest_paths(reduced, [source, target], keep)
+    theirs, their_pred = dijkstra(
+        reduced.submatrix(keep), indices=[source, target], return_predecessors=True
+    )
+    assert dist.tolist() == theirs.tolist()
+    assert pred.tolist() == their_pred.tolist() and pred.dtype == their_pred.dtype
+
+
+def test_searches_in_python_ends_with_its_block():
+    import corridors.engine.paths as paths
+
+    with searches_in_python():
+        assert paths._in_python
+        with searches_in_python():
+            pass
+        assert paths._in_python
+    assert not paths._in_python
 
 
 def scipy_tree(reduced, keep, source):

@@ -102,3 +102,18 @@ def test_commands_that_only_route_import_no_geopandas_shapely_or_matplotlib(buil
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(built)
     )
     assert json.loads(done.stdout) == [0, []], done.stderr
+
+
+def test_a_route_command_imports_neither_scipys_graph_routines_nor_numba(built):
+    script = (
+        "import contextlib, io, json, sys\n"
+        "from corridors.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['--data', {str(built)!r}, 'route', 'Chongqing', 'Duisburg'])\n"
+        "heavy = ('scipy.sparse', 'numba')\n"
+        "print(json.dumps([code, [m for m in heavy if m in sys.modules]]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(built)
+    )
+    assert json.loads(done.stdout) == [0, []], done.stderr
