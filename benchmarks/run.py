@@ -232,7 +232,8 @@ def route_row(net, graph, repeat: int) -> Row:
     return Row(
         "route",
         "Chongqing-Duisburg by time: the path and its legs' columns as arrays (element, hours, "
-        "km, USD); corridors also merges steps into legs and checks its route rules (its "
+        "km, USD); corridors searches with its compiled Dijkstra (scipy's order of ties), "
+        "stopped at the destination, merges steps into legs and checks its route rules (its "
         "pandas table is built when first read)",
         seconds(lambda: route(net, "Chongqing", "Duisburg"), repeat * 10),
         kernel_s=seconds(

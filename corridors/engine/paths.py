@@ -23,6 +23,7 @@ __all__ = [
     "PathSums",
     "every_node_sums",
     "path_sums",
+    "paths_to",
     "rule_paths",
     "searches_in_python",
     "shortest_paths",
@@ -68,12 +69,46 @@ def shortest_paths(
     return np.atleast_2d(dist), np.atleast_2d(pred)
 
 
+def paths_to(
+    reduced: Reduced, source: int, targets, keep: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distances and predecessors from ``source`` on the entries ``keep``, exact for the
+    ``targets`` and every node on their paths: the compiled search of
+    :mod:`corridors.engine.dijkstra`, which stops once every target is finished and keeps
+    scipy's path where paths tie (within :func:`searches_in_python`, a Python search of the
+    whole graph). Unreached targets have an infinite distance.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from corridors.engine import compile_graph
+    >>> G = nx.DiGraph([(0, 1, {"w": 1.0}), (1, 2, {"w": 2.0}), (0, 2, {"w": 5.0})])
+    >>> _, reduced = compile_graph(G, weight="w")
+    >>> dist, pred = paths_to(reduced, 0, [2])
+    >>> float(dist[2]), pred.tolist()
+    (3.0, [-9999, 0, 1])
+    """
+    if _in_python:
+        dist, pred = _heap_search(reduced, int(source), keep)
+        return np.array(dist), np.array(pred, dtype=np.int64)
+    from corridors.engine.dijkstra import search
+
+    n = reduced.n
+    dist, pred = np.full(n, np.inf), np.full(n, NO_NODE, dtype=np.int64)
+    every = np.ones(len(reduced.head), dtype=np.bool_) if keep is None else keep
+    wanted = np.asarray(targets, dtype=np.int64)
+    via = np.full(n, -1, dtype=np.int64)
+    search(reduced.indptr, reduced.head, reduced.weight, every, source, wanted, dist, pred, via)
+    return dist, pred
+
+
 @contextlib.contextmanager
 def searches_in_python() -> Iterator[None]:
-    """Within it, :func:`shortest_paths` searches in Python (a heap, in scipy's order, so
-    with scipy's paths and predecessors), importing none of scipy's graph routines: for a
-    command that routes once, whose process would spend more importing them (about 0.14 s)
-    than searching (a few ms on the default network).
+    """Within it, :func:`shortest_paths` and :func:`paths_to` search in Python (a heap, in
+    scipy's order, so with scipy's paths and predecessors), importing neither scipy's graph
+    routines nor numba: for a command that routes once, whose process would spend more
+    importing them (about 0.14 s and 0.3 s) than searching (a few ms on the default
+    network).
 
     Examples
     --------

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from corridors.engine import Reduced, shortest_paths
+from corridors.engine import Reduced, paths_to
 from corridors.graph.routing_graph import RoutingGraph
 
 __all__ = [
@@ -54,6 +54,7 @@ def simple_paths(
     """
     place = graph.engine.node_place
     country = graph.node_country
+    targets = [int(t) for t in targets]
     left = frozenset(int(c) for c in left)
     open_ = ~np.isin(place[reduced.head], list(used)) if used else None
     found = {}
@@ -64,12 +65,12 @@ def simple_paths(
         for _ in range(REVISIT_RETRIES):
             key = None if keep is None else np.packbits(keep).tobytes()
             if key not in searched:
-                searched[key] = shortest_paths(reduced, source, keep)
+                searched[key] = paths_to(reduced, source, targets, keep)
             dist, pred = searched[key]
-            length = float(dist[0, target])
+            length = float(dist[target])
             if length == np.inf:
                 break
-            path = tree_path(pred[0], target)
+            path = tree_path(pred, target)
             back_in = None if reenter else reentering_step(country[path].tolist(), left)
             if back_in is not None and not narrowed:
                 keep = _all_open(reduced, keep) & ~country_bars(

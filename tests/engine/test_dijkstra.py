@@ -3,13 +3,21 @@ find the paths corridors.graph.search finds."""
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
 
-from corridors.engine import compile_arrays, rule_paths, searches_in_python, shortest_paths
+from corridors.engine import (
+    compile_arrays,
+    paths_to,
+    rule_paths,
+    searches_in_python,
+    shortest_paths,
+)
 from corridors.engine.compiled import cheapest
 from corridors.engine.dijkstra import NO_NODE, search
 from corridors.engine.kernels import repeats
@@ -119,6 +127,20 @@ def test_the_python_search_is_scipys_too(case):
     )
     assert dist.tolist() == theirs.tolist()
     assert pred.tolist() == their_pred.tolist() and pred.dtype == their_pred.dtype
+
+
+@settings(max_examples=200, deadline=None)
+@given(tied_graphs(), st.booleans())
+def test_paths_to_a_target_are_scipys_compiled_or_in_python(case, in_python):
+    reduced, keep, source, target = case
+    theirs, their_pred = scipy_tree(reduced, keep, source)
+    with searches_in_python() if in_python else contextlib.nullcontext():
+        dist, pred = paths_to(reduced, source, [target], keep)
+    assert dist[target] == theirs[target]
+    v = target
+    while np.isfinite(theirs[target]) and v >= 0:
+        assert pred[v] == their_pred[v]
+        v = their_pred[v]
 
 
 def test_searches_in_python_ends_with_its_block():
