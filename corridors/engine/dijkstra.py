@@ -13,7 +13,7 @@ at its target is the one scipy's whole tree holds.
 import numba
 import numpy as np
 
-NO_NODE = -9999  # scipy's predecessor of a source or an unreached node
+from corridors.engine.paths import NO_NODE
 
 
 @numba.njit(cache=True)
