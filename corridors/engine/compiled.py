@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Engine", "Reduced", "cheapest", "compile_arrays", "compile_graph"]
 
 NO_EDGES = np.empty(0, dtype=np.int64)
+NO_NODE = -9999  # scipy's predecessor of a source or an unreached node
 
 
 @dataclass(eq=False)

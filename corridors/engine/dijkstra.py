@@ -13,7 +13,7 @@ at its target is the one scipy's whole tree holds.
 import numba
 import numpy as np
 
-from corridors.engine.paths import NO_NODE
+from corridors.engine.compiled import NO_NODE
 
 
 @numba.njit(cache=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from corridors.engine.compiled import Reduced
+from corridors.engine.compiled import NO_NODE, Reduced
 from corridors.engine.contract import contract
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "skim_matrix",
 ]
 
-NO_NODE = -9999  # scipy's predecessor of a source or an unreached node
 _in_python = False  # set by searches_in_python()
 
 # Collected entries per path that path_sums() makes room for before its walk; it walks
