@@ -90,30 +90,26 @@ def test_only_a_network_built_from_a_folder_is_snapshotted(built, tmp_path):
     ],
 )
 def test_commands_that_only_route_import_no_geopandas_shapely_or_matplotlib(built, command):
+    assert _loaded_after(built, command, ("geopandas", "shapely", "matplotlib", "searoute")) == []
+
+
+def test_a_route_command_imports_neither_scipys_graph_routines_nor_numba(built):
+    route = ["route", "Chongqing", "Duisburg"]
+    assert _loaded_after(built, route, ("scipy.sparse", "numba")) == []
+
+
+def _loaded_after(built, command: list[str], heavy: tuple[str, ...]) -> list[str]:
+    """Which of the ``heavy`` modules a fresh interpreter has loaded after ``command``."""
     script = (
         "import contextlib, io, json, sys\n"
         "from corridors.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = main(['--data', {str(built)!r}, *{command!r}])\n"
-        "heavy = ('geopandas', 'shapely', 'matplotlib', 'searoute')\n"
-        "print(json.dumps([code, [m for m in heavy if m in sys.modules]]))\n"
+        f"print(json.dumps([code, [m for m in {heavy!r} if m in sys.modules]]))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(built)
     )
-    assert json.loads(done.stdout) == [0, []], done.stderr
-
-
-def test_a_route_command_imports_neither_scipys_graph_routines_nor_numba(built):
-    script = (
-        "import contextlib, io, json, sys\n"
-        "from corridors.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    code = main(['--data', {str(built)!r}, 'route', 'Chongqing', 'Duisburg'])\n"
-        "heavy = ('scipy.sparse', 'numba')\n"
-        "print(json.dumps([code, [m for m in heavy if m in sys.modules]]))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(built)
-    )
-    assert json.loads(done.stdout) == [0, []], done.stderr
+    code, loaded = json.loads(done.stdout)
+    assert code == 0, done.stderr
+    return loaded
