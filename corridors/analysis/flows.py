@@ -572,16 +572,14 @@ def _carried(graph, tags: dict, moves: Moves, volume: np.ndarray) -> dict[str, f
     edges, where = np.unique(moves.edge, return_inverse=True)
     found = [tags.get(e, ()) for e in graph.elements[edges].tolist()]
     names = sorted({c for corridors in found for c in corridors})
-    code = {c: i for i, c in enumerate(names)}
-    counts = np.array([len(c) for c in found], dtype=np.int64)
-    flat = np.array([code[c] for corridors in found for c in corridors], dtype=np.int64)
-    per_move = counts[where]
-    first = np.repeat(np.cumsum(counts)[where] - per_move, per_move)
-    step = np.arange(per_move.sum()) - np.repeat(np.cumsum(per_move) - per_move, per_move)
-    pairs = np.int64(len(volume))
-    key = np.unique(flat[first + step] * pairs + np.repeat(moves.pair, per_move))
-    total = np.bincount(key // pairs, weights=volume[key % pairs], minlength=len(names))
-    return dict(zip(names, total.tolist(), strict=True))
+    member = np.zeros((len(edges), len(names)), dtype=bool)  # edge -> its corridors
+    for i, corridors in enumerate(found):
+        member[i, [names.index(c) for c in corridors]] = True
+    carried = {}
+    for j, name in enumerate(names):
+        users = np.unique(moves.pair[member[where, j]])
+        carried[name] = float(sum(volume[users].tolist()))  # added in pair order
+    return carried
 
 
 def rail_crossings_at(network: Network, places) -> pd.Index:

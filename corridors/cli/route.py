@@ -73,7 +73,7 @@ def _route(args) -> int:
         from corridors.network.scenarios import load_scenario
 
         scenario = load_scenario(network, args.scenario, args.data)
-    with searches_in_python():  # a few searches: cheaper than importing scipy's
+    with searches_in_python():  # a few searches: cheaper than importing scipy or numba
         best = route(
             network,
             args.origin,

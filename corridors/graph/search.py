@@ -56,14 +56,17 @@ def simple_paths(
     country = graph.node_country
     targets = [int(t) for t in targets]
     left = frozenset(int(c) for c in left)
-    open_ = ~np.isin(place[reduced.head], list(used)) if used else None
+    if used:
+        open_ = ~np.isin(place[reduced.head], list(used))
+    else:
+        open_ = np.ones(len(reduced.head), dtype=bool)
     found = {}
-    searched: dict[bytes | None, tuple] = {}  # targets often share one (the first, at least)
+    searched: dict[bytes, tuple] = {}  # targets often share a search (the first, at least)
     for target in targets:
-        keep = open_  # None while every entry is open; copied before the first bar
+        keep = open_.copy()
         narrowed = reenter
         for _ in range(REVISIT_RETRIES):
-            key = None if keep is None else np.packbits(keep).tobytes()
+            key = np.packbits(keep).tobytes()
             if key not in searched:
                 searched[key] = paths_to(reduced, source, targets, keep)
             dist, pred = searched[key]
@@ -73,9 +76,7 @@ def simple_paths(
             path = tree_path(pred, target)
             back_in = None if reenter else reentering_step(country[path].tolist(), left)
             if back_in is not None and not narrowed:
-                keep = _all_open(reduced, keep) & ~country_bars(
-                    graph, reduced, source, target, left
-                )
+                keep &= ~country_bars(graph, reduced, source, target, left)
                 narrowed = True
                 continue
             back = returning_step(place[path].tolist())
@@ -84,15 +85,8 @@ def simple_paths(
             if back is None:
                 found[target] = (length, path)
                 break
-            keep = _all_open(reduced, keep) & ~_same_way(
-                graph, reduced, path[back], path[back + 1]
-            )
+            keep &= ~_same_way(graph, reduced, path[back], path[back + 1])
     return found
-
-
-def _all_open(reduced: Reduced, keep: np.ndarray | None) -> np.ndarray:
-    """``keep``, or every entry of ``reduced`` open when it is None."""
-    return np.ones(len(reduced.head), dtype=bool) if keep is None else keep
 
 
 def country_bars(
